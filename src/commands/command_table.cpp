@@ -1,0 +1,60 @@
+#include "commands/command_table.h"
+
+#include <array>
+
+namespace mini_redis::commands {
+
+namespace {
+
+char to_lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Command names are short; anything longer than this is unknown anyway, which
+// lets lookup lower-case the name on the stack instead of in a std::string.
+constexpr std::size_t kLongestCommandName = 32;
+
+void fill_full_names(CommandSpec& spec, std::string_view parent) {
+  spec.full_name = parent.empty() ? spec.name : std::string(parent) + "|" + spec.name;
+  for (CommandSpec& sub : spec.subcommands) fill_full_names(sub, spec.name);
+}
+
+}  // namespace
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower_ascii(a[i]) != to_lower_ascii(b[i])) return false;
+  }
+  return true;
+}
+
+const CommandSpec* CommandSpec::find_subcommand(std::string_view sub) const {
+  for (const CommandSpec& candidate : subcommands) {
+    if (equals_ignore_case(candidate.name, sub)) return &candidate;
+  }
+  return nullptr;
+}
+
+CommandTable::CommandTable() {
+  register_connection_commands(*this);
+  register_string_commands(*this);
+  register_key_commands(*this);
+  register_expire_commands(*this);
+  register_server_commands(*this);
+}
+
+void CommandTable::add(CommandSpec spec) {
+  fill_full_names(spec, "");
+  auto owned = std::make_unique<CommandSpec>(std::move(spec));
+  by_name_[owned->name] = owned.get();
+  commands_.push_back(std::move(owned));
+}
+
+const CommandSpec* CommandTable::find(std::string_view name) const {
+  if (name.size() > kLongestCommandName) return nullptr;
+  std::array<char, kLongestCommandName> lowered{};
+  for (std::size_t i = 0; i < name.size(); ++i) lowered[i] = to_lower_ascii(name[i]);
+  auto it = by_name_.find(std::string_view(lowered.data(), name.size()));
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+}  // namespace mini_redis::commands

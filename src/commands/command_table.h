@@ -1,0 +1,97 @@
+// CommandTable: every command the server knows, as data.
+//
+// As in Redis's command table, each command is one row: its name, its arity
+// (N means exactly N words including the name; -N means at least N), flags,
+// where its keys are, its handler, and the text COMMAND DOCS shows. Commands
+// with subcommands (CLIENT, CONFIG, OBJECT...) carry a nested table, and the
+// dispatcher checks the subcommand's own arity ("'client|setname' command").
+//
+// Adding a command is one row in its family's register_*_commands function
+// plus its handler. Lookup is case-insensitive and allocation-free.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/context.h"
+
+namespace mini_redis::commands {
+
+using Handler = void (*)(Context& ctx, Arguments args);
+
+// Flags as COMMAND INFO spells them (Redis's CMD_* flags).
+namespace flags {
+inline constexpr std::uint32_t kWrite = 1U << 0;       // "write"
+inline constexpr std::uint32_t kReadonly = 1U << 1;    // "readonly"
+inline constexpr std::uint32_t kDenyOom = 1U << 2;     // "denyoom"
+inline constexpr std::uint32_t kAdmin = 1U << 3;       // "admin"
+inline constexpr std::uint32_t kPubsub = 1U << 4;      // "pubsub"
+inline constexpr std::uint32_t kNoscript = 1U << 5;    // "noscript"
+inline constexpr std::uint32_t kLoading = 1U << 6;     // "loading"
+inline constexpr std::uint32_t kStale = 1U << 7;       // "stale"
+inline constexpr std::uint32_t kFast = 1U << 8;        // "fast"
+inline constexpr std::uint32_t kNoAuth = 1U << 9;      // "no_auth"
+inline constexpr std::uint32_t kAllowBusy = 1U << 10;  // "allow_busy"
+inline constexpr std::uint32_t kSentinel = 1U << 11;   // "sentinel"
+}  // namespace flags
+
+struct CommandSpec {
+  std::string name;  // lower case, e.g. "get", or "setname" for CLIENT SETNAME
+  int arity = 0;
+  std::uint32_t flags = 0;
+  int first_key = 0;  // 1-based position of the first key, 0 if none
+  int last_key = 0;   // -1 means the last argument
+  int key_step = 0;
+  Handler handler = nullptr;
+  // For COMMAND DOCS and redis-cli's hints.
+  std::string_view group;    // "string", "generic", "connection", "server", "keyspace"
+  std::string_view summary;
+  std::string_view since;    // Redis version that introduced it, e.g. "1.0.0"
+  std::string_view complexity;
+  std::string_view acl_categories;  // space-separated, e.g. "@read @string @fast"
+  std::vector<CommandSpec> subcommands;
+  // Filled in by the table: "get", or "client|setname" for a subcommand.
+  std::string full_name;
+
+  [[nodiscard]] const CommandSpec* find_subcommand(std::string_view name) const;
+};
+
+class CommandTable {
+ public:
+  CommandTable();  // registers every command family
+  CommandTable(const CommandTable&) = delete;
+  CommandTable& operator=(const CommandTable&) = delete;
+
+  void add(CommandSpec spec);
+  // Case-insensitive; nullptr when unknown. Never allocates.
+  [[nodiscard]] const CommandSpec* find(std::string_view name) const;
+  [[nodiscard]] std::size_t size() const { return commands_.size(); }
+  // Commands in registration order (COMMAND, COMMAND LIST).
+  [[nodiscard]] const std::vector<std::unique_ptr<CommandSpec>>& all() const { return commands_; }
+
+ private:
+  // Hashes a std::string or a std::string_view alike, so that find() can
+  // look up a view without building a std::string (C++20 heterogeneous lookup).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  };
+  std::vector<std::unique_ptr<CommandSpec>> commands_;
+  std::unordered_map<std::string, const CommandSpec*, NameHash, std::equal_to<>> by_name_;
+};
+
+// One function per family, each in its own file; CommandTable() calls them all.
+void register_connection_commands(CommandTable& table);
+void register_string_commands(CommandTable& table);
+void register_key_commands(CommandTable& table);
+void register_expire_commands(CommandTable& table);
+void register_server_commands(CommandTable& table);
+
+// Case-insensitive ASCII comparison, for option words such as "EX" or "nx".
+bool equals_ignore_case(std::string_view a, std::string_view b);
+
+}  // namespace mini_redis::commands

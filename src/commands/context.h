@@ -1,0 +1,80 @@
+// Context: everything a command handler may touch while it runs.
+//
+// A handler never sees a socket. It gets the client's state (selected
+// database, protocol version, name...), a ReplyWriter to answer through, the
+// keyspace, the settings, and a small ServerServices interface for the few
+// things only the server can do (list the other clients, shut down). server/
+// implements that interface; tests implement a fake one. That is what keeps
+// commands/ free of Asio and testable on plain strings.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "commands/config.h"
+#include "commands/server_stats.h"
+#include "protocol/reply_writer.h"
+#include "storage/keyspace.h"
+
+namespace mini_redis::commands {
+
+class CommandTable;
+
+// CLIENT REPLY ON|OFF|SKIP.
+enum class ReplyMode { on, off, skip_next };
+
+// What a command may know about, and change in, the connection that sent it.
+struct ClientState {
+  std::int64_t id = 0;
+  int db_index = 0;
+  std::string name;          // CLIENT SETNAME / HELLO SETNAME
+  std::string library_name;  // CLIENT SETINFO LIB-NAME
+  std::string library_version;
+  std::string peer_address;   // "127.0.0.1:53122" (CLIENT LIST addr=)
+  std::string local_address;  // "127.0.0.1:6379" (CLIENT LIST laddr=)
+  int socket_fd = -1;
+  std::int64_t created_ms = 0;
+  std::int64_t last_command_ms = 0;
+  // CLIENT LIST cmd=: the full name of the last command ("client|list"). It
+  // points into the command table, which outlives every client.
+  std::string_view last_command = "NULL";
+  ReplyMode reply_mode = ReplyMode::on;
+  bool close_after_reply = false;  // set by QUIT; the server closes once flushed
+  protocol::ProtocolVersion protocol = protocol::ProtocolVersion::resp2;
+  // Filled in by the server when listing: buffer sizes CLIENT LIST shows.
+  std::size_t query_buffer_bytes = 0;
+  std::size_t query_buffer_free = 0;
+  std::size_t output_buffer_bytes = 0;
+};
+
+// The few things only the server can do for a command.
+class ServerServices {
+ public:
+  virtual ~ServerServices() = default;
+  // Calls `visit` for every connected client, in connection order.
+  virtual void for_each_client(const std::function<void(const ClientState&)>& visit) const = 0;
+  [[nodiscard]] virtual std::size_t connected_clients() const = 0;
+  // SHUTDOWN: stop accepting, close clients, exit the event loop.
+  virtual void request_shutdown() = 0;
+};
+
+struct Context {
+  ClientState& client;
+  protocol::ReplyWriter& reply;
+  storage::Keyspace& keyspace;
+  Config& config;
+  ServerStats& stats;
+  ServerServices& server;
+  const CommandTable& commands;
+
+  storage::Database& db() { return keyspace.db(client.db_index); }
+  [[nodiscard]] std::int64_t now_ms() const { return keyspace.clock().now_ms(); }
+};
+
+// A handler's view of its request: argument 0 is the command name as sent.
+using Arguments = std::span<const std::string_view>;
+
+}  // namespace mini_redis::commands

@@ -1,0 +1,60 @@
+#include "commands/dispatcher.h"
+
+#include "commands/errors.h"
+
+namespace mini_redis::commands {
+
+namespace {
+
+bool arity_ok(const CommandSpec& spec, std::size_t argc) {
+  const auto count = static_cast<int>(argc);
+  return spec.arity >= 0 ? count == spec.arity : count >= -spec.arity;
+}
+
+// Finds the command (or subcommand) to run, or writes Redis's rejection.
+const CommandSpec* resolve(Context& ctx, Arguments args) {
+  const CommandSpec* spec = ctx.commands.find(args[0]);
+  if (spec == nullptr) {
+    ctx.reply.error(errors::unknown_command(args[0], args.subspan(1)));
+    return nullptr;
+  }
+  // A container command (CLIENT, CONFIG, OBJECT...) alone fails its own arity
+  // check; with a word after it, that word picks the subcommand.
+  if (!spec->subcommands.empty() && args.size() >= 2) {
+    const CommandSpec* sub = spec->find_subcommand(args[1]);
+    if (sub == nullptr) {
+      ctx.reply.error(errors::unknown_subcommand(args[1], args[0]));
+      return nullptr;
+    }
+    spec = sub;
+  }
+  if (!arity_ok(*spec, args.size())) {
+    ctx.reply.error(errors::wrong_arity(spec->full_name));
+    return nullptr;
+  }
+  return spec;
+}
+
+}  // namespace
+
+void dispatch(Context& ctx, Arguments args) {
+  std::string& out = ctx.reply.buffer();
+  const std::size_t reply_start = out.size();
+  const ReplyMode mode_before = ctx.client.reply_mode;
+
+  if (const CommandSpec* spec = resolve(ctx, args)) {
+    ctx.client.last_command = spec->full_name;
+    ++ctx.stats.total_commands_processed;
+    spec->handler(ctx, args);
+  }
+
+  if (reply_start < out.size() && out[reply_start] == '-') ++ctx.stats.total_error_replies;
+
+  // CLIENT REPLY OFF silences every reply until CLIENT REPLY ON (whose own
+  // +OK does get through); SKIP silences only the next command's reply.
+  const bool skip_this = mode_before == ReplyMode::skip_next && ctx.client.reply_mode == ReplyMode::skip_next;
+  if (ctx.client.reply_mode == ReplyMode::off || skip_this) out.resize(reply_start);
+  if (skip_this) ctx.client.reply_mode = ReplyMode::on;
+}
+
+}  // namespace mini_redis::commands

@@ -1,0 +1,40 @@
+// Error texts, exactly as Redis 7.0 sends them (without the leading '-').
+//
+// Clients and test suites match on these bytes, so each text lives here once
+// under a name, and every command that fails the same way says the same thing.
+// Texts that embed a value (a command name, an option) are built by the
+// functions at the bottom.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace mini_redis::commands::errors {
+
+inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kIncrementOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kIncrementNanOrInfinity = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
+inline constexpr std::string_view kInvalidDbIndex = "ERR invalid DB index";
+inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
+inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
+inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+
+// "ERR wrong number of arguments for 'get' command" (subcommands: 'client|id').
+std::string wrong_arity(std::string_view full_name);
+// "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+std::string unknown_command(std::string_view name, std::span<const std::string_view> args);
+// "ERR unknown subcommand 'foo'. Try CLIENT HELP."
+std::string unknown_subcommand(std::string_view subcommand, std::string_view command);
+// "ERR invalid expire time in 'set' command"
+std::string invalid_expire_time(std::string_view command);
+
+}  // namespace mini_redis::commands::errors

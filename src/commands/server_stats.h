@@ -1,0 +1,45 @@
+// ServerStats: counters and facts about the running server, for INFO.
+//
+// The server fills in the facts at start-up and bumps the counters as things
+// happen; the dispatcher counts commands. Keyspace counters (hits, misses,
+// expired keys) live in storage::KeyspaceStats instead, next to the code
+// that produces them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mini_redis::commands {
+
+struct ServerStats {
+  // ---- facts, set once at start-up ----
+  std::string run_id;            // 40 hex characters, random per start
+  std::string executable;        // absolute path of the binary
+  std::string config_file;       // absolute path, or "" when none
+  std::int64_t process_id = 0;
+  int tcp_port = 0;
+  std::int64_t start_time_ms = 0;
+
+  // ---- counters (reset by CONFIG RESETSTAT) ----
+  std::uint64_t total_connections_received = 0;
+  std::uint64_t total_commands_processed = 0;
+  std::uint64_t rejected_connections = 0;
+  std::uint64_t total_net_input_bytes = 0;
+  std::uint64_t total_net_output_bytes = 0;
+  std::uint64_t total_error_replies = 0;
+  std::uint64_t client_output_buffer_limit_disconnections = 0;
+  std::uint64_t client_query_buffer_limit_disconnections = 0;
+
+  void reset_counters() {
+    total_connections_received = 0;
+    total_commands_processed = 0;
+    rejected_connections = 0;
+    total_net_input_bytes = 0;
+    total_net_output_bytes = 0;
+    total_error_replies = 0;
+    client_output_buffer_limit_disconnections = 0;
+    client_query_buffer_limit_disconnections = 0;
+  }
+};
+
+}  // namespace mini_redis::commands

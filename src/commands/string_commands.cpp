@@ -1,0 +1,8 @@
+// STUB: being written. Registers no commands yet.
+#include "commands/command_table.h"
+
+namespace mini_redis::commands {
+
+void register_string_commands(CommandTable& /*table*/) {}
+
+}  // namespace mini_redis::commands

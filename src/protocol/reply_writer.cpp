@@ -1,0 +1,118 @@
+#include "protocol/reply_writer.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+namespace mini_redis::protocol {
+
+namespace {
+constexpr std::string_view kCrlf = "\r\n";
+}
+
+void ReplyWriter::append_line(char type, std::int64_t number) {
+  // Room for the type byte, a signed 64-bit number and CRLF.
+  std::array<char, 24> line{};
+  line[0] = type;
+  auto [end, ec] = std::to_chars(line.data() + 1, line.data() + line.size() - 2, number);
+  (void)ec;  // cannot fail: the buffer fits any int64
+  *end++ = '\r';
+  *end++ = '\n';
+  out_.append(line.data(), static_cast<std::size_t>(end - line.data()));
+}
+
+void ReplyWriter::simple_string(std::string_view text) {
+  out_.push_back('+');
+  out_.append(text);
+  out_.append(kCrlf);
+}
+
+void ReplyWriter::error(std::string_view message) {
+  // A newline inside an error would end the line early and desynchronise the
+  // client; Redis maps \r and \n to spaces (addReplyErrorLength), so do we.
+  std::size_t start = out_.size();
+  out_.push_back('-');
+  out_.append(message);
+  for (std::size_t i = start + 1; i < out_.size(); ++i) {
+    if (out_[i] == '\r' || out_[i] == '\n') out_[i] = ' ';
+  }
+  out_.append(kCrlf);
+}
+
+void ReplyWriter::integer(std::int64_t value) { append_line(':', value); }
+
+void ReplyWriter::bulk_string(std::string_view bytes) {
+  append_line('$', static_cast<std::int64_t>(bytes.size()));
+  out_.append(bytes);
+  out_.append(kCrlf);
+}
+
+void ReplyWriter::null() { out_.append(resp3() ? "_\r\n" : "$-1\r\n"); }
+
+void ReplyWriter::null_array() { out_.append(resp3() ? "_\r\n" : "*-1\r\n"); }
+
+void ReplyWriter::array_header(std::size_t count) {
+  append_line('*', static_cast<std::int64_t>(count));
+}
+
+void ReplyWriter::map_header(std::size_t pairs) {
+  if (resp3()) {
+    append_line('%', static_cast<std::int64_t>(pairs));
+  } else {
+    append_line('*', static_cast<std::int64_t>(pairs * 2));
+  }
+}
+
+void ReplyWriter::set_header(std::size_t count) {
+  append_line(resp3() ? '~' : '*', static_cast<std::int64_t>(count));
+}
+
+void ReplyWriter::push_header(std::size_t count) {
+  append_line(resp3() ? '>' : '*', static_cast<std::int64_t>(count));
+}
+
+void ReplyWriter::boolean(bool value) {
+  if (resp3()) {
+    out_.append(value ? "#t\r\n" : "#f\r\n");
+  } else {
+    integer(value ? 1 : 0);
+  }
+}
+
+void ReplyWriter::double_value(double value) {
+  // Redis 7.0 formats doubles with "%.17g" and spells infinities "inf"/"-inf";
+  // std::to_chars with general format and precision 17 gives the same digits.
+  std::array<char, 40> text{};
+  std::string_view formatted;
+  if (std::isinf(value)) {
+    formatted = value > 0 ? "inf" : "-inf";
+  } else if (std::isnan(value)) {
+    formatted = "nan";
+  } else {
+    auto [end, ec] = std::to_chars(text.data(), text.data() + text.size(), value,
+                                   std::chars_format::general, 17);
+    (void)ec;
+    formatted = std::string_view(text.data(), static_cast<std::size_t>(end - text.data()));
+  }
+  if (resp3()) {
+    out_.push_back(',');
+    out_.append(formatted);
+    out_.append(kCrlf);
+  } else {
+    bulk_string(formatted);
+  }
+}
+
+void ReplyWriter::verbatim_text(std::string_view text) {
+  if (!resp3()) {
+    bulk_string(text);
+    return;
+  }
+  // "=<len>\r\ntxt:<text>\r\n": the length counts the 4-byte "txt:" prefix.
+  append_line('=', static_cast<std::int64_t>(text.size() + 4));
+  out_.append("txt:");
+  out_.append(text);
+  out_.append(kCrlf);
+}
+
+}  // namespace mini_redis::protocol

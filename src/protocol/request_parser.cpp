@@ -1,0 +1,225 @@
+#include "protocol/request_parser.h"
+
+#include <algorithm>
+
+#include "common/integer_parsing.h"
+
+namespace mini_redis::protocol {
+
+namespace {
+
+// The whitespace that separates inline arguments (C's isspace).
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Splits one inline line into arguments with the quoting rules of redis-cli
+// and Redis's inline protocol (sds.c sdssplitargs):
+//   - arguments are separated by whitespace;
+//   - "double quotes" allow \n \r \t \b \a \\ \" and \xHH escapes;
+//   - 'single quotes' allow only \' ;
+//   - a closing quote must be followed by whitespace or the end of the line;
+//   - a NUL byte ends the line (Redis parses it as a C string).
+// Unescaped bytes are appended to `storage`; each argument is recorded as an
+// (offset, length) pair into it. Returns false on unbalanced quotes.
+bool split_inline_arguments(std::string_view line, std::string& storage,
+                            std::vector<std::pair<std::size_t, std::size_t>>& pieces) {
+  // Treat the line as the C string Redis sees: it stops at the first NUL.
+  line = line.substr(0, line.find('\0'));
+  std::size_t p = 0;
+  auto at = [&](std::size_t i) { return i < line.size() ? line[i] : '\0'; };
+
+  while (true) {
+    while (p < line.size() && is_space(line[p])) ++p;
+    if (p >= line.size()) return true;
+
+    std::size_t start = storage.size();
+    bool in_double_quotes = false;
+    bool in_single_quotes = false;
+    bool done = false;
+    while (!done) {
+      char c = at(p);
+      if (in_double_quotes) {
+        if (c == '\\' && at(p + 1) == 'x' && hex_value(at(p + 2)) >= 0 &&
+            hex_value(at(p + 3)) >= 0) {
+          storage.push_back(static_cast<char>(hex_value(at(p + 2)) * 16 + hex_value(at(p + 3))));
+          p += 3;
+        } else if (c == '\\' && at(p + 1) != '\0') {
+          ++p;
+          switch (at(p)) {
+            case 'n': storage.push_back('\n'); break;
+            case 'r': storage.push_back('\r'); break;
+            case 't': storage.push_back('\t'); break;
+            case 'b': storage.push_back('\b'); break;
+            case 'a': storage.push_back('\a'); break;
+            default: storage.push_back(at(p)); break;
+          }
+        } else if (c == '"') {
+          if (at(p + 1) != '\0' && !is_space(at(p + 1))) return false;
+          done = true;
+        } else if (c == '\0') {
+          return false;  // the line ended inside the quotes
+        } else {
+          storage.push_back(c);
+        }
+      } else if (in_single_quotes) {
+        if (c == '\\' && at(p + 1) == '\'') {
+          ++p;
+          storage.push_back('\'');
+        } else if (c == '\'') {
+          if (at(p + 1) != '\0' && !is_space(at(p + 1))) return false;
+          done = true;
+        } else if (c == '\0') {
+          return false;
+        } else {
+          storage.push_back(c);
+        }
+      } else {
+        switch (c) {
+          case ' ': case '\n': case '\r': case '\t': case '\0': done = true; break;
+          case '"': in_double_quotes = true; break;
+          case '\'': in_single_quotes = true; break;
+          default: storage.push_back(c); break;
+        }
+      }
+      if (p < line.size()) ++p;
+    }
+    pieces.emplace_back(start, storage.size() - start);
+  }
+}
+
+}  // namespace
+
+ParseStatus RequestParser::fail(std::string_view message) {
+  error_.assign("ERR ");
+  error_.append(message);
+  reset_request();
+  return ParseStatus::error;
+}
+
+void RequestParser::reset_request() {
+  in_multibulk_ = false;
+  arguments_expected_ = 0;
+  scan_position_ = 0;
+  spans_.clear();  // keeps its capacity: no allocation in the steady state
+  bulk_length_ = -1;
+}
+
+ParseStatus RequestParser::parse(std::string_view input) {
+  consumed_ = 0;
+  still_needed_ = 0;
+  if (in_multibulk_) return parse_multibulk(input);
+  if (input.empty()) return ParseStatus::incomplete;
+  // Redis decides by the first byte: '*' starts a RESP array, anything else
+  // is an inline command.
+  return input[0] == '*' ? parse_multibulk(input) : parse_inline(input);
+}
+
+ParseStatus RequestParser::parse_multibulk(std::string_view input) {
+  if (!in_multibulk_) {
+    // The header "*<count>\r\n". Like Redis, look for the '\r' and then only
+    // require one more byte to be present (the '\n' is not checked).
+    std::size_t cr = input.find('\r');
+    if (cr == std::string_view::npos) {
+      if (input.size() > limits_.max_inline_length) {
+        return fail("Protocol error: too big mbulk count string");
+      }
+      return ParseStatus::incomplete;
+    }
+    if (cr + 2 > input.size()) return ParseStatus::incomplete;
+
+    auto count = parse_int64_strict(input.substr(1, cr - 1));
+    if (!count || *count > limits_.max_multibulk_length) {
+      return fail("Protocol error: invalid multibulk length");
+    }
+    if (*count <= 0) {
+      // "*0" and "*-1" are empty requests: Redis skips them silently.
+      consumed_ = cr + 2;
+      return ParseStatus::empty;
+    }
+    in_multibulk_ = true;
+    arguments_expected_ = *count;
+    scan_position_ = cr + 2;
+    // Never trust a count the client sent for a big allocation: reserve at
+    // most 1024 slots now and let the vector grow as arguments really arrive.
+    spans_.reserve(static_cast<std::size_t>(std::min<std::int64_t>(*count, 1024)));
+  }
+
+  while (static_cast<std::int64_t>(spans_.size()) < arguments_expected_) {
+    if (bulk_length_ < 0) {
+      // The bulk header "$<length>\r\n".
+      std::size_t cr = input.find('\r', scan_position_);
+      if (cr == std::string_view::npos) {
+        if (input.size() - scan_position_ > limits_.max_inline_length) {
+          return fail("Protocol error: too big bulk count string");
+        }
+        return ParseStatus::incomplete;
+      }
+      if (cr + 2 > input.size()) return ParseStatus::incomplete;
+      if (input[scan_position_] != '$') {
+        std::string message = "Protocol error: expected '$', got ' '";
+        message[message.size() - 2] = input[scan_position_];
+        return fail(message);
+      }
+      auto length = parse_int64_strict(input.substr(scan_position_ + 1, cr - scan_position_ - 1));
+      if (!length || *length < 0 || *length > limits_.max_bulk_length) {
+        return fail("Protocol error: invalid bulk length");
+      }
+      bulk_length_ = *length;
+      scan_position_ = cr + 2;
+    }
+
+    // The bulk data and its trailing CRLF. Redis skips those two bytes without
+    // looking at them, and so do we.
+    std::size_t end = scan_position_ + static_cast<std::size_t>(bulk_length_) + 2;
+    if (input.size() < end) {
+      still_needed_ = end - input.size();
+      return ParseStatus::incomplete;
+    }
+    spans_.push_back({scan_position_, static_cast<std::size_t>(bulk_length_)});
+    scan_position_ = end;
+    bulk_length_ = -1;
+  }
+
+  args_.clear();
+  for (const Span& span : spans_) args_.push_back(input.substr(span.offset, span.length));
+  consumed_ = scan_position_;
+  reset_request();
+  return ParseStatus::command;
+}
+
+ParseStatus RequestParser::parse_inline(std::string_view input) {
+  std::size_t newline = input.find('\n');
+  if (newline == std::string_view::npos) {
+    if (input.size() > limits_.max_inline_length) {
+      return fail("Protocol error: too big inline request");
+    }
+    return ParseStatus::incomplete;
+  }
+  // Accept both "\r\n" and a bare "\n", as Redis does for people typing.
+  std::size_t line_end = (newline > 0 && input[newline - 1] == '\r') ? newline - 1 : newline;
+
+  inline_storage_.clear();
+  std::vector<std::pair<std::size_t, std::size_t>> pieces;
+  if (!split_inline_arguments(input.substr(0, line_end), inline_storage_, pieces)) {
+    return fail("Protocol error: unbalanced quotes in request");
+  }
+  consumed_ = newline + 1;
+  if (pieces.empty()) return ParseStatus::empty;
+
+  // Views are made only now: inline_storage_ no longer grows.
+  args_.clear();
+  for (auto [offset, length] : pieces) {
+    args_.emplace_back(std::string_view(inline_storage_).substr(offset, length));
+  }
+  return ParseStatus::command;
+}
+
+}  // namespace mini_redis::protocol

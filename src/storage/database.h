@@ -1,0 +1,110 @@
+// Database: one of Redis's numbered databases (SELECT 0..15).
+//
+// It owns the keys (a HashTable of Entry blocks) and knows which of them have
+// an expire time. Every lookup applies *passive expiry*: a key whose time has
+// come is deleted right there and reported as absent, so no command can ever
+// see an expired value (Redis db.c, expireIfNeeded). Keys that are never
+// looked up again are reclaimed by the ActiveExpiryCycle, which samples the
+// `expiring_` list below.
+//
+// Commands never touch HashTable or Entry internals; they go through these
+// verbs, which keep the table, the TTL list and the statistics in step.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "storage/clock.h"
+#include "storage/entry.h"
+#include "storage/hash_table.h"
+
+namespace mini_redis::storage {
+
+// Counters INFO stats reports; shared by all databases of a Keyspace.
+struct KeyspaceStats {
+  std::uint64_t keyspace_hits = 0;
+  std::uint64_t keyspace_misses = 0;
+  std::uint64_t expired_keys = 0;
+  std::uint64_t expired_time_cap_reached_count = 0;
+  double expired_stale_percent = 0;  // estimate from the last active cycle
+};
+
+class Database {
+ public:
+  Database(const Clock& clock, KeyspaceStats& stats) : clock_(&clock), stats_(&stats) {}
+
+  // ---- lookups (each applies passive expiry) --------------------------------
+  // For commands that read (GET, STRLEN...): counts a keyspace hit or miss
+  // and updates the entry's access time.
+  Entry* lookup_for_read(std::string_view key);
+  // For commands that are about to modify the key (SET, INCR, DEL...).
+  Entry* lookup_for_write(std::string_view key);
+  // For introspection (OBJECT IDLETIME, TTL...): neither counts nor touches.
+  Entry* lookup_quietly(std::string_view key);
+
+  // ---- writes ----------------------------------------------------------------
+  // Stores `value` under `key`, replacing any old value. The old TTL is cleared
+  // unless `keep_ttl` (SET ... KEEPTTL, INCR and friends keep it).
+  Entry& set(std::string_view key, std::string_view value, Encoding encoding, bool keep_ttl = false);
+  Entry& set(std::string_view key, std::string_view value, bool keep_ttl = false) {
+    return set(key, value, encoding_for_value(value), keep_ttl);
+  }
+  // Appends to the value (creating the key if absent); the entry becomes "raw".
+  Entry& append(std::string_view key, std::string_view tail);
+  // Overwrites bytes at `offset`, padding with zero bytes (SETRANGE).
+  Entry& set_range(std::string_view key, std::size_t offset, std::string_view bytes);
+  // Deletes the key; true if a live key was removed.
+  bool erase(std::string_view key);
+  // Removes and returns the entry with its value and TTL (RENAME, MOVE).
+  EntryPtr detach(std::string_view key);
+  // Adds an entry detached elsewhere, keeping its TTL. The key must be absent.
+  void attach(EntryPtr entry);
+  void clear();
+
+  // ---- expire times (absolute Unix milliseconds) -----------------------------
+  void set_expire_at(Entry& entry, std::int64_t at_ms);
+  void remove_expire(Entry& entry);
+  [[nodiscard]] bool is_expired(const Entry& entry) const;
+
+  // ---- whole-database views ---------------------------------------------------
+  [[nodiscard]] std::size_t size() const { return table_.size(); }
+  [[nodiscard]] std::size_t expiring_count() const { return expiring_.size(); }
+  // A random live key (RANDOMKEY), or null when the database is empty.
+  Entry* random_entry();
+  // One SCAN step; visits live entries only, deleting expired ones met on the way.
+  std::uint64_t scan(std::uint64_t cursor, const std::function<void(Entry&)>& visit);
+  // Every live entry (KEYS); expired ones are skipped but not deleted, as in Redis.
+  void for_each_live(const std::function<void(Entry&)>& visit);
+
+  // ---- active expiry support ----------------------------------------------------
+  // Samples up to `count` keys that have a TTL, deletes the expired ones and
+  // returns {sampled, expired}.
+  struct SampleResult {
+    std::size_t sampled = 0;
+    std::size_t expired = 0;
+  };
+  SampleResult expire_sample(std::size_t count);
+  // Lets the hash table move a few buckets of an ongoing rehash (server cron).
+  void rehash_step() { table_.rehash_step(100); }
+
+  [[nodiscard]] std::size_t overhead_bytes() const;
+
+ private:
+  void delete_expired(Entry& entry);
+  void track_expiring(Entry& entry);
+  void untrack_expiring(Entry& entry);
+  void replace_entry(Entry*& entry, EntryPtr bigger);
+  void touch(Entry& entry) const;
+
+  const Clock* clock_;
+  KeyspaceStats* stats_;
+  HashTable table_;
+  // Every entry with a TTL, so the active cycle can sample them in O(1) without
+  // scanning all keys. Each entry remembers its slot for O(1) removal.
+  std::vector<Entry*> expiring_;
+  std::uint64_t random_state_ = 0x9E3779B97F4A7C15ULL;
+};
+
+}  // namespace mini_redis::storage

@@ -1,0 +1,90 @@
+// Entry: one key and its value, stored in a single allocation.
+//
+// Memory per key is what decides how many keys fit in a machine, so an entry
+// is one heap block laid out as
+//
+//     [ header | key bytes | value bytes (+ spare capacity) ]
+//
+// instead of a node, a std::string key and a std::string value (three blocks,
+// each with its own header). Redis does the same in spirit with its "embstr"
+// objects. The header also carries the hash-chain link (`next`), the expire
+// time and the last access time, so the hash table needs no node of its own.
+//
+// Only strings exist for now; `type()` is there so that TYPE, WRONGTYPE checks
+// and OBJECT ENCODING have one place to grow when lists and hashes arrive.
+//
+// An entry's key never changes. Its value may grow past the block's capacity
+// (APPEND, SETRANGE): then the Database moves it into a bigger block, which is
+// why commands hold an Entry* only until they next modify the database.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace mini_redis::storage {
+
+enum class ValueType : std::uint8_t { string };
+
+// What OBJECT ENCODING reports for a string. Redis decides when the value is
+// stored: "int" for a canonical 64-bit integer (SET k 42, INCR), "embstr" for
+// other values up to 44 bytes, "raw" for longer ones and for any value that
+// was modified in place (APPEND, SETRANGE always leave "raw").
+enum class Encoding : std::uint8_t { integer, embstr, raw };
+
+// The encoding Redis picks for a value stored by SET and friends.
+Encoding encoding_for_value(std::string_view value);
+
+inline constexpr std::int64_t kNoExpire = -1;
+inline constexpr std::uint32_t kNotExpiring = UINT32_MAX;
+
+class Entry {
+ public:
+  Entry(const Entry&) = delete;
+  Entry& operator=(const Entry&) = delete;
+
+  [[nodiscard]] std::string_view key() const { return {bytes(), key_size_}; }
+  [[nodiscard]] std::string_view value() const { return {bytes() + key_size_, value_size_}; }
+  [[nodiscard]] ValueType type() const { return type_; }
+  [[nodiscard]] Encoding encoding() const { return encoding_; }
+
+  [[nodiscard]] bool has_expire() const { return expire_at_ms_ != kNoExpire; }
+  // Absolute Unix time in milliseconds, or kNoExpire.
+  [[nodiscard]] std::int64_t expire_at_ms() const { return expire_at_ms_; }
+  // Unix seconds of the last read or write (for OBJECT IDLETIME).
+  [[nodiscard]] std::uint32_t access_time_s() const { return access_time_s_; }
+
+ private:
+  friend class Database;
+  friend class HashTable;
+  friend struct EntryDeleter;
+
+  Entry(std::string_view key, std::uint32_t value_capacity)
+      : key_size_(static_cast<std::uint32_t>(key.size())), value_capacity_(value_capacity) {}
+
+  char* bytes() { return reinterpret_cast<char*>(this + 1); }
+  [[nodiscard]] const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
+  char* value_bytes() { return bytes() + key_size_; }
+
+  Entry* next_ = nullptr;  // the next entry in the same hash bucket
+  std::int64_t expire_at_ms_ = kNoExpire;
+  std::uint32_t key_size_;
+  std::uint32_t value_size_ = 0;
+  std::uint32_t value_capacity_;
+  std::uint32_t expiring_slot_ = kNotExpiring;  // index in Database's list of keys with a TTL
+  std::uint32_t access_time_s_ = 0;
+  ValueType type_ = ValueType::string;
+  Encoding encoding_ = Encoding::embstr;
+};
+
+// Frees an entry made by make_entry (the block was sized by hand).
+struct EntryDeleter {
+  void operator()(Entry* entry) const;
+};
+using EntryPtr = std::unique_ptr<Entry, EntryDeleter>;
+
+// A new entry holding `key` and `value`, with room for the value to grow to
+// `value_capacity` bytes (at least value.size()).
+EntryPtr make_entry(std::string_view key, std::string_view value, std::size_t value_capacity = 0);
+
+}  // namespace mini_redis::storage

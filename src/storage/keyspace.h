@@ -1,0 +1,36 @@
+// Keyspace: all the numbered databases of one server, plus their shared
+// statistics and clock. It is a plain value: a test builds one with a
+// ManualClock; the server builds one with the SystemClock.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "storage/clock.h"
+#include "storage/database.h"
+
+namespace mini_redis::storage {
+
+class Keyspace {
+ public:
+  explicit Keyspace(const Clock& clock, int database_count = 16);
+
+  [[nodiscard]] int database_count() const { return static_cast<int>(databases_.size()); }
+  Database& db(int index) { return *databases_[static_cast<std::size_t>(index)]; }
+  [[nodiscard]] const Clock& clock() const { return *clock_; }
+  KeyspaceStats& stats() { return stats_; }
+
+  // SWAPDB: clients that selected `a` now see what was in `b`, and vice versa.
+  void swap(int a, int b);
+  // FLUSHALL.
+  void clear();
+  [[nodiscard]] std::size_t total_keys() const;
+
+ private:
+  const Clock* clock_;
+  KeyspaceStats stats_;
+  std::vector<std::unique_ptr<Database>> databases_;
+};
+
+}  // namespace mini_redis::storage

@@ -1,0 +1,22 @@
+// Memory accounting: what INFO memory and MEMORY USAGE report.
+//
+// Redis reports what its allocator really holds (used_memory) and what the
+// kernel says the process occupies (used_memory_rss). With jemalloc (our
+// default, as Redis's) we ask the allocator itself; without it (sanitizer
+// builds) we fall back to glibc's mallinfo2.
+#pragma once
+
+#include <cstddef>
+
+namespace mini_redis::storage {
+
+// Bytes the allocator has handed out and not got back.
+std::size_t allocated_bytes();
+// Resident set size of the process, from /proc/self/statm.
+std::size_t resident_set_bytes();
+// The real size the allocator uses for a request of `size` bytes.
+std::size_t allocation_size(std::size_t size);
+// "jemalloc-5.3.0" or "libc", as INFO's mem_allocator field.
+const char* allocator_name();
+
+}  // namespace mini_redis::storage

@@ -1,0 +1,140 @@
+"""Start and stop servers for the Python test suites.
+
+Each test suite starts its own server (mini-redis, or Debian's redis-server for
+the differential tests) on a free loopback port it picked itself, waits until
+the server answers PING, and stops it by PID at the end. Nothing here talks to
+any address but 127.0.0.1.
+"""
+import os
+import socket
+import subprocess
+import time
+
+MINI_REDIS = os.environ.get("MINI_REDIS_SERVER", "build/release/mini-redis-server")
+REDIS_SERVER = os.environ.get("REDIS_SERVER", "/usr/bin/redis-server")
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A server process on 127.0.0.1:<port>; use as a context manager."""
+
+    def __init__(self, argv, port):
+        self.argv = argv
+        self.port = port
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            self.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early: {self.argv}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(64).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                time.sleep(0.02)
+        self.stop()
+        raise RuntimeError(f"server did not answer PING on port {self.port}")
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def mini_redis(*extra_args, port=None):
+    port = port or free_port()
+    return Server([MINI_REDIS, "--port", str(port), "--bind", "127.0.0.1", *extra_args], port)
+
+
+def real_redis(*extra_args, port=None):
+    """Debian's redis-server with nothing written to disk."""
+    port = port or free_port()
+    return Server([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1",
+                   "--save", "", "--appendonly", "no", "--daemonize", "no",
+                   "--dir", "/tmp", *extra_args], port)
+
+
+class RawClient:
+    """A socket that sends raw bytes and reads exactly one RESP reply."""
+
+    def __init__(self, port, timeout=5):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buffer = b""
+
+    def close(self):
+        self.sock.close()
+
+    def send(self, data: bytes):
+        self.sock.sendall(data)
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("connection closed")
+        self.buffer += chunk
+
+    def _line(self):
+        while b"\r\n" not in self.buffer:
+            self._fill()
+        line, self.buffer = self.buffer.split(b"\r\n", 1)
+        return line + b"\r\n"
+
+    def read_reply(self) -> bytes:
+        """The bytes of one complete RESP2/RESP3 reply, framing included."""
+        line = self._line()
+        kind, rest = line[:1], line[1:-2]
+        if kind in (b"$", b"=", b"!"):
+            n = int(rest)
+            if n < 0:
+                return line
+            while len(self.buffer) < n + 2:
+                self._fill()
+            data, self.buffer = self.buffer[:n + 2], self.buffer[n + 2:]
+            return line + data
+        if kind in (b"*", b"~", b">", b"%", b"|"):
+            n = int(rest)
+            if kind in (b"%", b"|"):
+                n *= 2
+            return line + b"".join(self.read_reply() for _ in range(max(n, 0)))
+        return line
+
+    def command(self, *args) -> bytes:
+        """Sends one command as a RESP array and returns its raw reply."""
+        parts = [b"*%d\r\n" % len(args)]
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
+        self.send(b"".join(parts))
+        return self.read_reply()
+
+    def closed_by_peer(self, timeout=2) -> bool:
+        """True once the server has closed the connection (after any pending bytes)."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return True
+                self.buffer += chunk
+        except socket.timeout:
+            return False
+        except ConnectionResetError:
+            return True
