@@ -40,6 +40,7 @@ CommandTable::CommandTable() {
   register_key_commands(*this);
   register_expire_commands(*this);
   register_server_commands(*this);
+  register_config_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {
