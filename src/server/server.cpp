@@ -1,1 +1,218 @@
-// STUB: being written.
+#include "server/server.h"
+
+#include <unistd.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <csignal>
+#include <filesystem>
+#include <random>
+
+#include "commands/errors.h"
+
+namespace mini_redis::server {
+
+namespace {
+
+constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
+
+std::string random_run_id() {
+  std::random_device device;
+  std::uniform_int_distribution<int> digit(0, 15);
+  std::string id(40, '0');
+  for (char& c : id) c = "0123456789abcdef"[digit(device)];
+  return id;
+}
+
+template <typename Endpoint>
+std::string address_text(const Endpoint& endpoint) {
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+// open, (reuse address,) bind, listen: the first failure stops the sequence
+// and is left in `error`.
+template <typename Acceptor, typename Endpoint>
+void open_listener(Acceptor& acceptor, const Endpoint& endpoint, bool reuse_address,
+                   asio::error_code& error) {
+  acceptor.open(endpoint.protocol(), error);
+  if (!error && reuse_address) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(511, error);  // Redis's default tcp-backlog
+}
+
+std::string executable_path() {
+  std::error_code error;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string() : path.string();
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options, Logger& logger)
+    : config_(std::move(options.config)), logger_(logger), keyspace_(clock_, config_.databases) {
+  stats_.run_id = random_run_id();
+  stats_.executable = executable_path();
+  stats_.config_file = options.config_file;
+  stats_.process_id = getpid();
+  stats_.tcp_port = config_.port;
+  stats_.start_time_ms = clock_.now_ms();
+}
+
+Server::~Server() = default;
+
+bool Server::listen() {
+  asio::error_code error;
+  if (config_.port != 0) {
+    auto address = asio::ip::make_address(config_.bind, error);
+    if (error) {
+      logger_.warning("Invalid bind address '" + config_.bind + "'");
+      return false;
+    }
+    asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(config_.port));
+    auto& acceptor = tcp_acceptor_.emplace(io_);
+    open_listener(acceptor, endpoint, /*reuse_address=*/true, error);
+    if (!error) {
+      logger_.notice("Ready to accept connections tcp on " + address_text(endpoint));
+    } else {
+      logger_.warning("Warning: Could not create server TCP listening socket " + config_.bind + ":" +
+                      std::to_string(config_.port) + ": " + error.message());
+      logger_.warning("Failed listening on port " + std::to_string(config_.port) + " (tcp), aborting.");
+      return false;
+    }
+  }
+  if (!config_.unixsocket.empty()) {
+    std::filesystem::remove(config_.unixsocket, error);  // a stale socket file from a crash
+    auto& acceptor = unix_acceptor_.emplace(io_);
+    asio::local::stream_protocol::endpoint endpoint(config_.unixsocket);
+    open_listener(acceptor, endpoint, /*reuse_address=*/false, error);
+    if (!error) {
+      logger_.notice("Ready to accept connections unix on " + config_.unixsocket);
+    } else {
+      logger_.warning("Failed opening Unix socket " + config_.unixsocket + ": " + error.message());
+      return false;
+    }
+  }
+  if (!tcp_acceptor_ && !unix_acceptor_) {
+    logger_.warning("Configured to not listen anywhere, exiting.");
+    return false;
+  }
+  return true;
+}
+
+int Server::run() {
+  // A client that vanishes mid-write must not kill us with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+  signals_.async_wait([this](const asio::error_code& error, int signal_number) {
+    if (error) return;
+    shutdown_now(signal_number == SIGINT ? "Received SIGINT scheduling shutdown..."
+                                         : "Received SIGTERM scheduling shutdown...");
+  });
+  if (tcp_acceptor_) asio::co_spawn(io_, accept_tcp(), asio::detached);
+  if (unix_acceptor_) asio::co_spawn(io_, accept_unix(), asio::detached);
+  asio::co_spawn(io_, cron(), asio::detached);
+  logger_.notice("Server initialized");
+  io_.run();
+  if (!config_.unixsocket.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(config_.unixsocket, ignored);
+  }
+  logger_.warning("mini-redis is now ready to exit, bye bye...");
+  return 0;
+}
+
+asio::awaitable<void> Server::accept_tcp() {
+  while (!shutting_down_) {
+    auto [error, socket] = co_await tcp_acceptor_->async_accept(kNoThrow);
+    if (error) {
+      if (shutting_down_) co_return;
+      logger_.warning("Accepting client connection: " + error.message());
+      continue;
+    }
+    // Replies are small and latency matters: send them without Nagle's delay, as Redis does.
+    asio::error_code ignored;
+    socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+    auto peer = socket.remote_endpoint(ignored);
+    auto local = socket.local_endpoint(ignored);
+    add_client(Socket(std::move(socket)), address_text(peer), address_text(local));
+  }
+}
+
+asio::awaitable<void> Server::accept_unix() {
+  while (!shutting_down_) {
+    auto [error, socket] = co_await unix_acceptor_->async_accept(kNoThrow);
+    if (error) {
+      if (shutting_down_) co_return;
+      continue;
+    }
+    add_client(Socket(std::move(socket)), config_.unixsocket + ":0", config_.unixsocket + ":0");
+  }
+}
+
+void Server::add_client(Socket socket, std::string peer, std::string local) {
+  if (clients_.size() >= static_cast<std::size_t>(config_.maxclients)) {
+    // Redis answers on the raw socket and closes it without making a client.
+    ++stats_.rejected_connections;
+    std::string reply = "-" + std::string(commands::errors::kMaxClients) + "\r\n";
+    asio::error_code ignored;
+    asio::write(socket, asio::buffer(reply), ignored);
+    return;
+  }
+  ++stats_.total_connections_received;
+  commands::ClientState state;
+  state.id = next_client_id_++;
+  state.peer_address = std::move(peer);
+  state.local_address = std::move(local);
+  state.socket_fd = socket.native_handle();
+  state.created_ms = now_ms();
+  auto connection = std::make_shared<Connection>(*this, std::move(socket), std::move(state));
+  connection->registry_position = clients_.insert(clients_.end(), connection.get());
+  asio::co_spawn(io_, connection->serve(), asio::detached);
+}
+
+void Server::remove_client(Connection& connection) {
+  clients_.erase(connection.registry_position);
+}
+
+void Server::for_each_client(const std::function<void(const commands::ClientState&)>& visit) const {
+  for (Connection* connection : clients_) visit(connection->refreshed_state());
+}
+
+asio::awaitable<void> Server::cron() {
+  while (!shutting_down_) {
+    cron_timer_.expires_after(std::chrono::milliseconds(1000 / std::max(1, config_.hz)));
+    auto [error] = co_await cron_timer_.async_wait(kNoThrow);
+    if (error || shutting_down_) co_return;
+
+    expiry_.run(keyspace_, config_.hz);
+    for (int i = 0; i < keyspace_.database_count(); ++i) keyspace_.db(i).rehash_step();
+
+    const std::int64_t now = now_ms();
+    // check_limits may close a client; its coroutine removes it from the list
+    // later, so iterating here stays safe.
+    for (Connection* connection : clients_) connection->check_limits(now);
+  }
+}
+
+void Server::request_shutdown() {
+  // Finish the current command first; then close everything from the loop.
+  asio::post(io_, [this] { shutdown_now("User requested shutdown..."); });
+}
+
+void Server::shutdown_now(std::string_view reason) {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  logger_.warning(reason);
+  asio::error_code ignored;
+  if (tcp_acceptor_) tcp_acceptor_->close(ignored);
+  if (unix_acceptor_) unix_acceptor_->close(ignored);
+  cron_timer_.cancel();
+  signals_.cancel(ignored);
+  for (Connection* connection : clients_) connection->close();
+  // The connection coroutines see their sockets closed, end, and then the
+  // loop has no more work and io_.run() returns.
+}
+
+}  // namespace mini_redis::server

@@ -1,0 +1,79 @@
+# mini-redis: the two commands a newcomer needs on a fresh Debian 12 machine (as root):
+#
+#   make run    installs any missing Debian packages, builds a release binary,
+#               starts the server on 127.0.0.1:6379 (PORT=6380 to change it)
+#   make test   installs any missing Debian packages, builds, runs every test
+#
+# Everything else is for developers: test-asan, fuzz, bench, format, lint.
+
+PORT ?= 6379
+JOBS ?= 2
+FUZZ_SECONDS ?= 60
+
+# What building needs, and what the tests need on top (the reference Redis,
+# its clients, redis-py, pytest, clang for the fuzzer).
+BUILD_PACKAGES := g++ make cmake ninja-build libasio-dev libabsl-dev libjemalloc-dev
+TEST_PACKAGES  := $(BUILD_PACKAGES) libgtest-dev libbenchmark-dev python3 python3-pytest \
+                  python3-redis redis-server redis-tools clang-16 libclang-rt-16-dev
+DEV_PACKAGES   := clang-format clang-tidy
+
+# Installs only what dpkg says is missing, so a second run costs nothing.
+define install_missing
+	@missing=$$(for p in $(1); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+.PHONY: run test build test-asan fuzz bench format lint deps-build deps-test deps-dev clean
+
+deps-build:
+	$(call install_missing,$(BUILD_PACKAGES))
+
+deps-test:
+	$(call install_missing,$(TEST_PACKAGES))
+
+deps-dev:
+	$(call install_missing,$(DEV_PACKAGES))
+
+build: deps-build
+	cmake --preset release -DMINI_REDIS_TESTS=OFF >/dev/null
+	cmake --build --preset release -j $(JOBS) --target mini-redis-server
+
+run: build
+	./build/release/mini-redis-server --port $(PORT) --bind 127.0.0.1
+
+test: deps-test
+	cmake --preset release -DMINI_REDIS_TESTS=ON >/dev/null
+	cmake --build --preset release -j $(JOBS)
+	ctest --test-dir build/release --output-on-failure -j $(JOBS)
+
+# Unit and end-to-end tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps-test
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan --output-on-failure -j $(JOBS) -E '^(diff|clients)$$'
+
+# The request parser under libFuzzer for FUZZ_SECONDS.
+fuzz: deps-test
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh
+
+bench: deps-test
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+	/usr/bin/python3 bench/compare
+
+format: deps-dev
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+lint: deps-dev
+	cmake --preset debug >/dev/null
+	git ls-files 'src/*.cpp' | xargs clang-tidy -p build/debug --quiet
+
+clean:
+	rm -rf build

@@ -1,0 +1,92 @@
+// Server: the event loop, the listeners, the clients and the cron.
+//
+// One thread runs one asio::io_context, exactly like Redis's single-threaded
+// event loop (and like Python's asyncio loop). On it live:
+//   - an accept coroutine per listener (TCP, and a Unix socket if configured),
+//     which spawns a Connection coroutine per client;
+//   - the cron coroutine, woken `hz` times a second, which runs the active
+//     expiry cycle, moves ongoing hash-table rehashes along, and closes
+//     clients that are idle past `timeout` or over their output soft limit;
+//   - a signal handler turning SIGINT / SIGTERM into a clean shutdown.
+//
+// The Server is also the commands' ServerServices: it lists clients for
+// CLIENT LIST and performs SHUTDOWN.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/local/stream_protocol.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "commands/command_table.h"
+#include "commands/config.h"
+#include "commands/context.h"
+#include "commands/server_stats.h"
+#include "server/connection.h"
+#include "server/logger.h"
+#include "server/server_options.h"
+#include "storage/active_expiry.h"
+#include "storage/clock.h"
+#include "storage/keyspace.h"
+
+namespace mini_redis::server {
+
+class Server final : public commands::ServerServices {
+ public:
+  Server(ServerOptions options, Logger& logger);
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Opens the listeners; false (after logging why) if one cannot be opened.
+  bool listen();
+  // Runs the event loop until SHUTDOWN or a signal; returns the exit code.
+  int run();
+
+  // ---- commands::ServerServices ----
+  void for_each_client(const std::function<void(const commands::ClientState&)>& visit) const override;
+  [[nodiscard]] std::size_t connected_clients() const override { return clients_.size(); }
+  void request_shutdown() override;
+
+  // ---- for connections ----
+  storage::Keyspace& keyspace() { return keyspace_; }
+  commands::Config& config() { return config_; }
+  commands::ServerStats& stats() { return stats_; }
+  const commands::CommandTable& commands() const { return commands_; }
+  Logger& logger() { return logger_; }
+  [[nodiscard]] std::int64_t now_ms() const { return clock_.now_ms(); }
+  void remove_client(Connection& connection);
+
+ private:
+  asio::awaitable<void> accept_tcp();
+  asio::awaitable<void> accept_unix();
+  asio::awaitable<void> cron();
+  void add_client(Socket socket, std::string peer, std::string local);
+  void shutdown_now(std::string_view reason);
+
+  commands::Config config_;
+  Logger& logger_;
+  storage::SystemClock clock_;
+  storage::Keyspace keyspace_;
+  storage::ActiveExpiryCycle expiry_;
+  commands::CommandTable commands_;
+  commands::ServerStats stats_;
+
+  asio::io_context io_{1};  // concurrency hint 1: one thread, no locking inside Asio
+  std::optional<asio::ip::tcp::acceptor> tcp_acceptor_;
+  std::optional<asio::local::stream_protocol::acceptor> unix_acceptor_;
+  asio::signal_set signals_{io_, SIGINT, SIGTERM};
+  asio::steady_timer cron_timer_{io_};
+
+  std::list<Connection*> clients_;
+  std::int64_t next_client_id_ = 1;
+  bool shutting_down_ = false;
+};
+
+}  // namespace mini_redis::server
