@@ -7,6 +7,14 @@
 //   \x       the byte x itself (escapes *, ?, [, \)
 //
 // Matching is on bytes, case-sensitive unless `nocase` (CONFIG GET is nocase).
+// Redis's odd corners are kept: "[z-a]" is the range a..z, an unterminated
+// "[abc" acts as "[abc]", a '[' or '\' that ends the pattern is taken as
+// literally as Redis takes it. Work is polynomial even for "a*a*a*...b".
+//
+// One corner callers must know: no pattern, not even "*", matches the empty
+// string. Redis's KEYS and SCAN skip matching when the pattern is exactly
+// "*", so `KEYS *` lists the key "" but `KEYS **` does not; use
+// glob_matches_everything() to do the same.
 #pragma once
 
 #include <string_view>
@@ -14,5 +22,11 @@
 namespace mini_redis {
 
 bool glob_match(std::string_view pattern, std::string_view text, bool nocase = false);
+
+// True for the pattern "*", which KEYS and SCAN MATCH treat as "every key"
+// without calling the matcher (Redis keysCommand's `allkeys`).
+inline bool glob_matches_everything(std::string_view pattern) {
+  return pattern == "*";
+}
 
 }  // namespace mini_redis

@@ -28,7 +28,9 @@ struct KeyspaceStats {
   std::uint64_t keyspace_misses = 0;
   std::uint64_t expired_keys = 0;
   std::uint64_t expired_time_cap_reached_count = 0;
-  double expired_stale_percent = 0;  // estimate from the last active cycle
+  // INFO's expired_stale_perc, in percent (0..100): a running average of the
+  // share of sampled keys that were expired, 5% weight to each new cycle.
+  double expired_stale_percent = 0;
 };
 
 class Database {
@@ -51,7 +53,9 @@ class Database {
   Entry& set(std::string_view key, std::string_view value, bool keep_ttl = false) {
     return set(key, value, encoding_for_value(value), keep_ttl);
   }
-  // Appends to the value (creating the key if absent); the entry becomes "raw".
+  // Appends to the value; the entry becomes "raw". An absent key is created
+  // with `tail` and the encoding SET would give it ("int" for "123"), as Redis
+  // 7.0's APPEND does.
   Entry& append(std::string_view key, std::string_view tail);
   // Overwrites bytes at `offset`, padding with zero bytes (SETRANGE).
   Entry& set_range(std::string_view key, std::size_t offset, std::string_view bytes);
@@ -92,6 +96,8 @@ class Database {
   [[nodiscard]] std::size_t overhead_bytes() const;
 
  private:
+  // The live entry for `key` (passive expiry applied), touching nothing else.
+  Entry* find_live(std::string_view key);
   void delete_expired(Entry& entry);
   void track_expiring(Entry& entry);
   void untrack_expiring(Entry& entry);

@@ -51,8 +51,10 @@ class HashTable {
 
   // Calls `visit` for the entries of the bucket(s) at `cursor` and returns the
   // next cursor; 0 means the scan is complete. Guarantees as Redis's dictScan.
+  // `visit` must not insert or remove keys (collect them, then act).
   std::uint64_t scan(std::uint64_t cursor, const std::function<void(Entry&)>& visit);
 
+  // Every entry, in bucket order. Same rule for `visit` as scan().
   void for_each(const std::function<void(Entry&)>& visit);
 
   // Moves up to `steps` buckets of an ongoing rehash; returns true if more remain.
@@ -68,6 +70,13 @@ class HashTable {
     std::size_t used = 0;
     [[nodiscard]] std::uint64_t mask() const { return buckets.size() - 1; }
   };
+  // Where an entry hangs: the pointer that points at it (a bucket slot or the
+  // previous entry's next_) and the table that owns it.
+  struct Link {
+    Entry** slot = nullptr;
+    Table* table = nullptr;
+  };
+  Link find_link(std::string_view key, std::uint64_t key_hash);
   static std::uint64_t hash(std::string_view key);
   void grow_if_needed();
   void shrink_if_needed();

@@ -1,1 +1,32 @@
-// STUB: being written.
+// Keyspace: the numbered databases of one server. See keyspace.h.
+#include "storage/keyspace.h"
+
+#include <utility>
+
+namespace mini_redis::storage {
+
+Keyspace::Keyspace(const Clock& clock, int database_count) : clock_(&clock) {
+  databases_.reserve(static_cast<std::size_t>(database_count));
+  for (int i = 0; i < database_count; ++i) {
+    databases_.push_back(std::make_unique<Database>(clock, stats_));
+  }
+}
+
+void Keyspace::swap(int a, int b) {
+  // Clients remember a database by number, so swapping the two Database
+  // objects is all SWAPDB needs: the next command of a client on `a` finds
+  // what was in `b`.
+  std::swap(databases_[static_cast<std::size_t>(a)], databases_[static_cast<std::size_t>(b)]);
+}
+
+void Keyspace::clear() {
+  for (auto& database : databases_) database->clear();
+}
+
+std::size_t Keyspace::total_keys() const {
+  std::size_t total = 0;
+  for (const auto& database : databases_) total += database->size();
+  return total;
+}
+
+}  // namespace mini_redis::storage

@@ -15,6 +15,9 @@ namespace mini_redis::storage {
 class Keyspace {
  public:
   explicit Keyspace(const Clock& clock, int database_count = 16);
+  // The databases point at stats_, so a Keyspace stays where it was built.
+  Keyspace(const Keyspace&) = delete;
+  Keyspace& operator=(const Keyspace&) = delete;
 
   [[nodiscard]] int database_count() const { return static_cast<int>(databases_.size()); }
   Database& db(int index) { return *databases_[static_cast<std::size_t>(index)]; }
