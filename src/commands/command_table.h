@@ -36,11 +36,21 @@ inline constexpr std::uint32_t kStale = 1U << 7;       // "stale"
 inline constexpr std::uint32_t kFast = 1U << 8;        // "fast"
 inline constexpr std::uint32_t kNoAuth = 1U << 9;      // "no_auth"
 inline constexpr std::uint32_t kAllowBusy = 1U << 10;  // "allow_busy"
-inline constexpr std::uint32_t kSentinel = 1U << 11;   // "sentinel"
+inline constexpr std::uint32_t kSentinel = 1U << 11;   // "sentinel" (COMMAND INFO hides it, as Redis does)
+inline constexpr std::uint32_t kBlocking = 1U << 12;         // "blocking"
+inline constexpr std::uint32_t kSkipMonitor = 1U << 13;      // "skip_monitor"
+inline constexpr std::uint32_t kSkipSlowlog = 1U << 14;      // "skip_slowlog"
+inline constexpr std::uint32_t kNoMandatoryKeys = 1U << 15;  // "no_mandatory_keys"
+inline constexpr std::uint32_t kNoAsyncLoading = 1U << 16;   // "no_async_loading"
+inline constexpr std::uint32_t kNoMulti = 1U << 17;          // "no_multi"
+inline constexpr std::uint32_t kMovableKeys = 1U << 18;      // "movablekeys"
 }  // namespace flags
 
 struct CommandSpec {
-  std::string name;  // lower case, e.g. "get", or "setname" for CLIENT SETNAME
+  // Every member has a default ({} or a value), so a row written with
+  // designated initializers may leave out what it does not need without
+  // tripping -Wmissing-field-initializers.
+  std::string name{};  // lower case, e.g. "get", or "setname" for CLIENT SETNAME
   int arity = 0;
   std::uint32_t flags = 0;
   int first_key = 0;  // 1-based position of the first key, 0 if none
@@ -48,14 +58,21 @@ struct CommandSpec {
   int key_step = 0;
   Handler handler = nullptr;
   // For COMMAND DOCS and redis-cli's hints.
-  std::string_view group;    // "string", "generic", "connection", "server", "keyspace"
-  std::string_view summary;
-  std::string_view since;    // Redis version that introduced it, e.g. "1.0.0"
-  std::string_view complexity;
-  std::string_view acl_categories;  // space-separated, e.g. "@read @string @fast"
-  std::vector<CommandSpec> subcommands;
+  std::string_view group{};    // "string", "generic", "connection", "server", "keyspace"
+  std::string_view summary{};
+  std::string_view since{};    // Redis version that introduced it, e.g. "1.0.0"
+  std::string_view complexity{};
+  std::string_view acl_categories{};  // space-separated, e.g. "@read @string @fast"
+  std::vector<CommandSpec> subcommands{};
   // Filled in by the table: "get", or "client|setname" for a subcommand.
-  std::string full_name;
+  std::string full_name{};
+  // COMMAND INFO's "tips", space-separated: "nondeterministic_output".
+  std::string_view tips{};
+  // COMMAND INFO's key specifications, given by their flags: "RO access" for
+  // GET. One spec covers first_key..last_key (step key_step); several specs,
+  // separated by '|', cover one key each from first_key on, e.g. RENAME's
+  // "RW access delete|OW update". Empty: none (or a command without keys).
+  std::string_view key_specs{};
 
   [[nodiscard]] const CommandSpec* find_subcommand(std::string_view name) const;
 };

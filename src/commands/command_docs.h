@@ -1,0 +1,44 @@
+// COMMAND and its subcommands: the server describing its own command table.
+//
+// Clients learn what a server can do by asking it. redis-cli calls COMMAND
+// DOCS when it starts (for its argument hints), cluster clients call COMMAND
+// INFO to find where the keys are in a command, and redis-py's test suite
+// looks at COMMAND COUNT. Every reply here is rendered from the CommandSpec
+// rows that the command families register, so the table stays the single
+// source of truth: add a row, and COMMAND knows about it.
+//
+// What is not here: argument descriptions ("arguments" in COMMAND DOCS) and
+// the "history" of a command. Redis keeps those in its JSON command files;
+// our rows do not carry them, and COMMAND DOCS leaves those fields out,
+// which clients accept.
+//
+// This file also offers reply_help(), the "CMD <subcommand> ... Subcommands
+// are:" text that every container command (OBJECT, MEMORY, COMMAND...)
+// answers to HELP.
+#pragma once
+
+#include <initializer_list>
+#include <string_view>
+
+#include "commands/command_table.h"
+#include "commands/context.h"
+
+namespace mini_redis::commands {
+
+// The COMMAND row with its subcommands (COUNT, INFO, DOCS, LIST, GETKEYS,
+// GETKEYSANDFLAGS, HELP), for register_server_commands().
+CommandSpec make_command_command();
+
+// COMMAND INFO's ten-element description of one command (or subcommand).
+void reply_command_info(protocol::ReplyWriter& reply, const CommandSpec& spec);
+
+// Finds "get" or, for a subcommand, "object|encoding" (case-insensitive).
+const CommandSpec* find_by_full_name(const CommandTable& table, std::string_view full_name);
+
+// Replies to CMD HELP as Redis does (addReplyHelp): a first line naming the
+// command, the given lines, then "HELP / Prints this help.", all as status
+// strings. `command` is upper case, e.g. "OBJECT".
+void reply_help(protocol::ReplyWriter& reply, std::string_view command,
+                std::initializer_list<std::string_view> lines);
+
+}  // namespace mini_redis::commands
