@@ -1,8 +1,518 @@
-// STUB: being written.
+// The configuration parameter table, and the CONFIG command built on it.
+//
+// Every parameter is one row below: its name, whether it may change while the
+// server runs, and two small functions that read it from text and write it
+// back as text. CONFIG SET, CONFIG GET, the config file and the command-line
+// flags all go through these rows, so "hz 1000" is read the same way wherever
+// it comes from, and fails with the same words.
+//
+// The rules for reading a value are Redis 7.0's (config.c), quirks included,
+// because clients and scripts see them: integers are strict ("010" is not
+// one), memory sizes take units (1k = 1000, 1kb = 1024, up to gb), yes/no and
+// enumerations are case-insensitive, and multi-word values (save,
+// client-output-buffer-limit) are split on single spaces, so a doubled space
+// makes an empty word.
+#include "commands/config.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <limits>
+#include <span>
+
 #include "commands/command_table.h"
+#include "commands/config_values.h"
+#include "commands/errors.h"
+#include "common/glob.h"
+#include "common/integer_parsing.h"
 
 namespace mini_redis::commands {
 
-void register_config_commands(CommandTable& /*table*/) {}
+namespace {
+
+using config_values::parse_like_strtoll;
+using config_values::parse_memory;
+using config_values::split_on_spaces;
+
+constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+constexpr std::int64_t kLongLongMax = std::numeric_limits<std::int64_t>::max();
+
+template <typename Integer>
+std::string to_text(Integer value) {
+  std::array<char, 24> buffer{};
+  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return std::string(buffer.data(), result.ptr);
+}
+
+// A numeric parameter: its range, and whether it takes memory units.
+struct NumberRule {
+  std::int64_t min;
+  std::int64_t max;
+  bool memory_units = false;
+};
+
+std::expected<std::int64_t, std::string> read_number(std::string_view text, NumberRule rule) {
+  std::int64_t value = 0;
+  if (rule.memory_units) {
+    auto bytes = parse_memory(text);
+    if (!bytes) return std::unexpected("argument must be a memory value");
+    // Redis keeps these in a long long, so 2^64-1 becomes -1 and fails the range.
+    value = static_cast<std::int64_t>(*bytes);
+  } else {
+    auto number = parse_int64_strict(text);
+    if (!number) return std::unexpected("argument couldn't be parsed into an integer");
+    value = *number;
+  }
+  if (value < rule.min || value > rule.max) {
+    return std::unexpected("argument must be between " + to_text(rule.min) + " and " +
+                           to_text(rule.max) + " inclusive");
+  }
+  return value;
+}
+
+using SetResult = std::optional<std::string>;  // the error, or nothing when it worked
+
+template <typename Field>
+SetResult store_number(std::string_view text, NumberRule rule, Field& field) {
+  auto value = read_number(text, rule);
+  if (!value) return value.error();
+  field = static_cast<Field>(*value);
+  return std::nullopt;
+}
+
+// Paths and addresses are kept as given.
+SetResult store_text(std::string_view text, std::string& field) {
+  field = text;
+  return std::nullopt;
+}
+
+// Enumerations keep Redis's spelling (lower case) whatever case was sent.
+SetResult store_choice(std::string_view text, std::span<const std::string_view> choices,
+                       std::string& field) {
+  for (std::string_view choice : choices) {
+    if (equals_ignore_case(text, choice)) {
+      field = choice;
+      return std::nullopt;
+    }
+  }
+  std::string error = "argument(s) must be one of the following: ";
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) error += ", ";
+    error += choices[i];
+  }
+  return error;
+}
+
+constexpr std::array<std::string_view, 2> kYesNo{"yes", "no"};
+constexpr std::array<std::string_view, 4> kLogLevels{"debug", "verbose", "notice", "warning"};
+constexpr std::array<std::string_view, 8> kEvictionPolicies{
+    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+    "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction"};
+
+SetResult store_yes_no(std::string_view text, std::string& field) {
+  if (store_choice(text, kYesNo, field)) return "argument must be 'yes' or 'no'";
+  return std::nullopt;
+}
+
+// ---- the parameters that are more than one number -----------------------------
+
+// save "<seconds> <changes> ...": seconds at least 1, changes at least 0.
+// Redis keeps `changes` in an int, so a huge count wraps (CONFIG GET shows -1
+// for 99999999999999999999); we store what Redis would then show.
+SetResult set_save(Config& config, std::string_view value, bool at_startup) {
+  const std::vector<std::string_view> words = split_on_spaces(value);
+  if (words.size() % 2 != 0) return "Invalid save parameters";
+  std::string rules;
+  for (std::size_t i = 0; i < words.size(); i += 2) {
+    auto seconds = parse_like_strtoll(words[i]);
+    auto changes = parse_like_strtoll(words[i + 1]);
+    if (!seconds || !changes || *seconds < 1 || *changes < 0) return "Invalid save parameters";
+    if (!rules.empty()) rules += ' ';
+    rules += to_text(*seconds) + ' ' + to_text(static_cast<std::int32_t>(*changes));
+  }
+  // In redis.conf the first "save" line replaces the defaults and later ones
+  // add rules; at run time (CONFIG SET) a value replaces them all. An empty
+  // value clears them in both cases.
+  if (at_startup && config.save_set_at_startup && !config.save.empty() && !rules.empty()) {
+    config.save += ' ' + rules;
+  } else {
+    config.save = rules;
+  }
+  if (at_startup) config.save_set_at_startup = true;
+  return std::nullopt;
+}
+
+// client-output-buffer-limit "<class> <hard> <soft> <soft-seconds> ...": each
+// group sets one class (normal, replica or its old name slave, pubsub) and
+// leaves the others as they were. Every group is checked before any is kept.
+SetResult set_output_buffer_limits(Config& config, std::string_view value, bool /*at_startup*/) {
+  const std::vector<std::string_view> words = split_on_spaces(value);
+  if (words.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
+  OutputBufferLimit normal = config.output_limit_normal;
+  OutputBufferLimit replica = config.output_limit_replica;
+  OutputBufferLimit pubsub = config.output_limit_pubsub;
+  for (std::size_t i = 0; i < words.size(); i += 4) {
+    OutputBufferLimit* target = nullptr;
+    if (equals_ignore_case(words[i], "normal")) target = &normal;
+    if (equals_ignore_case(words[i], "replica") || equals_ignore_case(words[i], "slave"))
+      target = &replica;
+    if (equals_ignore_case(words[i], "pubsub")) target = &pubsub;
+    if (target == nullptr) return "Invalid client class specified in buffer limit configuration.";
+    auto hard = parse_memory(words[i + 1]);
+    auto soft = parse_memory(words[i + 2]);
+    auto seconds = parse_like_strtoll(words[i + 3]);
+    // Redis stores the seconds in an int before it checks the sign.
+    const std::int32_t soft_seconds = seconds ? static_cast<std::int32_t>(*seconds) : -1;
+    if (!hard || !soft || soft_seconds < 0) {
+      return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    }
+    *target = OutputBufferLimit{*hard, *soft, soft_seconds};
+  }
+  config.output_limit_normal = normal;
+  config.output_limit_replica = replica;
+  config.output_limit_pubsub = pubsub;
+  return std::nullopt;
+}
+
+std::string get_output_buffer_limits(const Config& config) {
+  // Redis 7.0 still prints the replica class under its old name, "slave".
+  std::string text;
+  auto append = [&text](std::string_view name, const OutputBufferLimit& limit) {
+    if (!text.empty()) text += ' ';
+    text.append(name);
+    text += ' ' + to_text(limit.hard_bytes) + ' ' + to_text(limit.soft_bytes) + ' ' +
+            to_text(limit.soft_seconds);
+  };
+  append("normal", config.output_limit_normal);
+  append("slave", config.output_limit_replica);
+  append("pubsub", config.output_limit_pubsub);
+  return text;
+}
+
+// maxclients: Redis refuses a number of clients the process could not hold
+// open files for, keeping a reserve of 32 descriptors for its own use.
+SetResult set_maxclients(Config& config, std::string_view value, bool at_startup) {
+  auto clients = read_number(value, {1, std::numeric_limits<std::uint32_t>::max()});
+  if (!clients) return clients.error();
+  constexpr std::int64_t kReservedFds = 32;
+  rlimit limit{};
+  if (!at_startup && getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_max != RLIM_INFINITY &&
+      *clients + kReservedFds > static_cast<std::int64_t>(limit.rlim_max)) {
+    return "The operating system is not able to handle the specified number of clients, try with " +
+           to_text(static_cast<std::int64_t>(limit.rlim_max) - kReservedFds);
+  }
+  config.maxclients = static_cast<int>(std::min(*clients, kIntMax));
+  return std::nullopt;
+}
+
+// CONFIG GET dir shows an absolute path: Redis changes into the directory and
+// reports getcwd(). We keep no files, so we only resolve the name.
+std::string get_dir(const Config& config) {
+  std::error_code error;
+  std::filesystem::path path = std::filesystem::absolute(config.dir, error).lexically_normal();
+  if (error) return config.dir;
+  std::string text = path.string();
+  if (text.size() > 1 && text.back() == '/') text.pop_back();
+  return text;
+}
+
+// ---- the table ----------------------------------------------------------------
+
+enum class Changeable {
+  at_runtime,
+  at_startup_only,  // CONFIG SET: "can't set immutable config"
+  protected_path,   // CONFIG SET: "can't set protected config" (enable-protected-configs no)
+};
+
+using Setter = SetResult (*)(Config&, std::string_view value, bool at_startup);
+using Getter = std::string (*)(const Config&);
+
+struct Parameter {
+  std::string_view name;
+  Changeable changeable;
+  Setter set;
+  Getter get;
+};
+
+// Redis 7.0 lets CONFIG SET change port and bind (it re-binds its sockets). The
+// listening sockets belong to server/, out of this layer's reach, so here
+// they are start-up only and answer as Redis does for its immutable ones.
+const std::array<Parameter, 18> kParameters{{
+    {"bind", Changeable::at_startup_only,
+     [](Config& c, std::string_view v, bool) { return store_text(v, c.bind); },
+     [](const Config& c) { return c.bind; }},
+    {"port", Changeable::at_startup_only,
+     [](Config& c, std::string_view v, bool) {
+       return store_number(v, {0, 65535}, c.port);
+     },
+     [](const Config& c) { return to_text(c.port); }},
+    {"unixsocket", Changeable::at_startup_only,
+     [](Config& c, std::string_view v, bool) { return store_text(v, c.unixsocket); },
+     [](const Config& c) { return c.unixsocket; }},
+    {"timeout", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) {
+       return store_number(v, {0, kIntMax}, c.timeout_seconds);
+     },
+     [](const Config& c) { return to_text(c.timeout_seconds); }},
+    {"tcp-keepalive", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) {
+       return store_number(v, {0, kIntMax}, c.tcp_keepalive);
+     },
+     [](const Config& c) { return to_text(c.tcp_keepalive); }},
+    {"maxclients", Changeable::at_runtime, set_maxclients,
+     [](const Config& c) { return to_text(c.maxclients); }},
+    {"databases", Changeable::at_startup_only,
+     [](Config& c, std::string_view v, bool) {
+       return store_number(v, {1, kIntMax}, c.databases);
+     },
+     [](const Config& c) { return to_text(c.databases); }},
+    {"hz", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) -> SetResult {
+       // Any int is accepted, then held to 1..500 (CONFIG_MIN_HZ, CONFIG_MAX_HZ).
+       if (auto error = store_number(v, {0, kIntMax}, c.hz)) return error;
+       c.hz = std::clamp(c.hz, 1, 500);
+       return std::nullopt;
+     },
+     [](const Config& c) { return to_text(c.hz); }},
+    {"loglevel", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) { return store_choice(v, kLogLevels, c.loglevel); },
+     [](const Config& c) { return c.loglevel; }},
+    {"logfile", Changeable::at_startup_only,
+     [](Config& c, std::string_view v, bool) { return store_text(v, c.logfile); },
+     [](const Config& c) { return c.logfile; }},
+    {"dir", Changeable::protected_path,
+     [](Config& c, std::string_view v, bool) { return store_text(v, c.dir); }, get_dir},
+    {"proto-max-bulk-len", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) {
+       return store_number(v, {1024 * 1024, kLongLongMax, true}, c.protocol_limits.max_bulk_length);
+     },
+     [](const Config& c) { return to_text(c.protocol_limits.max_bulk_length); }},
+    {"client-query-buffer-limit", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) {
+       return store_number(v, {1024 * 1024, kLongLongMax, true}, c.client_query_buffer_limit);
+     },
+     [](const Config& c) { return to_text(c.client_query_buffer_limit); }},
+    {"client-output-buffer-limit", Changeable::at_runtime, set_output_buffer_limits,
+     get_output_buffer_limits},
+    {"maxmemory", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) -> SetResult {
+       auto bytes = parse_memory(v);
+       if (!bytes) return "argument must be a memory value";
+       c.maxmemory = *bytes;
+       return std::nullopt;
+     },
+     [](const Config& c) { return to_text(c.maxmemory); }},
+    {"maxmemory-policy", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) {
+       return store_choice(v, kEvictionPolicies, c.maxmemory_policy);
+     },
+     [](const Config& c) { return c.maxmemory_policy; }},
+    {"save", Changeable::at_runtime, set_save, [](const Config& c) { return c.save; }},
+    {"appendonly", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) { return store_yes_no(v, c.appendonly); },
+     [](const Config& c) { return c.appendonly; }},
+}};
+
+const Parameter* find_parameter(std::string_view name) {
+  for (const Parameter& parameter : kParameters) {
+    if (equals_ignore_case(parameter.name, name)) return &parameter;
+  }
+  return nullptr;
+}
+
+// Redis tells a glob from a plain name by these three bytes alone.
+bool is_glob(std::string_view pattern) {
+  return pattern.find_first_of("[*?") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::optional<std::string> set_config_value(Config& config, std::string_view name,
+                                            std::string_view value, bool at_startup) {
+  const Parameter* parameter = find_parameter(name);
+  if (parameter == nullptr) return "Bad directive or wrong number of arguments";
+  if (!at_startup && parameter->changeable == Changeable::at_startup_only)
+    return "can't set immutable config";
+  if (!at_startup && parameter->changeable == Changeable::protected_path)
+    return "can't set protected config";
+  return parameter->set(config, value, at_startup);
+}
+
+std::vector<std::pair<std::string, std::string>> get_config_values(const Config& config,
+                                                                   std::string_view pattern) {
+  std::vector<std::pair<std::string, std::string>> found;
+  for (const Parameter& parameter : kParameters) {
+    // A plain name is looked up exactly (case-insensitive); only a pattern
+    // with *, ? or [ is matched as a glob, as Redis's configGetCommand does.
+    const bool match = is_glob(pattern) ? glob_match(pattern, parameter.name, /*nocase=*/true)
+                                        : equals_ignore_case(pattern, parameter.name);
+    if (match) found.emplace_back(parameter.name, parameter.get(config));
+  }
+  return found;
+}
+
+// ---- CONFIG -------------------------------------------------------------------
+
+namespace {
+
+// CONFIG GET pattern [pattern ...]: every matching parameter once, as a map.
+// Redis lists them in its hash table's order, which changes from run to run;
+// we use the table's order. A plain name comes back spelled as it was asked
+// for ("CONFIG GET HZ" answers "HZ"), as in Redis.
+void config_get_command(Context& ctx, Arguments args) {
+  std::vector<std::pair<std::string, std::string>> found;
+  std::vector<std::string> canonical_names;
+  for (std::string_view pattern : args.subspan(2)) {
+    for (auto& [name, value] : get_config_values(ctx.config, pattern)) {
+      if (std::find(canonical_names.begin(), canonical_names.end(), name) != canonical_names.end())
+        continue;
+      canonical_names.push_back(name);
+      found.emplace_back(is_glob(pattern) ? name : std::string(pattern), std::move(value));
+    }
+  }
+  ctx.reply.map_header(found.size());
+  for (const auto& [name, value] : found) {
+    ctx.reply.bulk_string(name);
+    ctx.reply.bulk_string(value);
+  }
+}
+
+std::string config_set_error(std::string_view name, std::string_view reason) {
+  std::string text = "ERR CONFIG SET failed (possibly related to argument '";
+  text.append(name);
+  text.append("') - ");
+  text.append(reason);
+  return text;
+}
+
+// CONFIG SET name value [name value ...]: all or nothing (Redis 7). First
+// every name is checked (known, changeable, not given twice), then the values
+// are applied to a copy, which replaces the live settings only if every value
+// was accepted.
+void config_set_command(Context& ctx, Arguments args) {
+  if (args.size() % 2 != 0) {
+    ctx.reply.error(errors::kSyntax);
+    return;
+  }
+  const Arguments pairs = args.subspan(2);
+  std::vector<const Parameter*> chosen;
+  for (std::size_t i = 0; i < pairs.size(); i += 2) {
+    const std::string_view name = pairs[i];
+    const Parameter* parameter = find_parameter(name);
+    if (parameter == nullptr) {
+      std::string text = "ERR Unknown option or number of arguments for CONFIG SET - '";
+      text.append(name);
+      text.append("'");
+      ctx.reply.error(text);
+      return;
+    }
+    std::string_view refusal;
+    if (parameter->changeable == Changeable::at_startup_only)
+      refusal = "can't set immutable config";
+    if (parameter->changeable == Changeable::protected_path) refusal = "can't set protected config";
+    if (std::find(chosen.begin(), chosen.end(), parameter) != chosen.end())
+      refusal = "duplicate parameter";
+    if (!refusal.empty()) {
+      ctx.reply.error(config_set_error(name, refusal));  // these name the argument as sent
+      return;
+    }
+    chosen.push_back(parameter);
+  }
+
+  Config staged = ctx.config;
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    if (auto error = chosen[i]->set(staged, pairs[2 * i + 1], /*at_startup=*/false)) {
+      ctx.reply.error(config_set_error(chosen[i]->name, *error));  // and these by its own name
+      return;
+    }
+  }
+  ctx.config = std::move(staged);
+  ctx.reply.ok();
+}
+
+// CONFIG RESETSTAT: zeroes INFO's counters, the keyspace ones included.
+void config_resetstat_command(Context& ctx, Arguments /*args*/) {
+  ctx.stats.reset_counters();
+  ctx.keyspace.stats() = storage::KeyspaceStats{};
+  ctx.reply.ok();
+}
+
+// Redis's CONFIG HELP text, without REWRITE, which mini-redis does not have.
+void config_help_command(Context& ctx, Arguments /*args*/) {
+  static constexpr std::array<std::string_view, 9> kLines{
+      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET <pattern>",
+      "    Return parameters matching the glob-like <pattern> and their values.",
+      "SET <directive> <value>",
+      "    Set the configuration <directive> to <value>.",
+      "RESETSTAT",
+      "    Reset statistics reported by the INFO command.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.array_header(kLines.size());
+  for (std::string_view line : kLines) ctx.reply.simple_string(line);
+}
+
+}  // namespace
+
+void register_config_commands(CommandTable& table) {
+  constexpr std::uint32_t kAdminFlags =
+      flags::kAdmin | flags::kNoscript | flags::kLoading | flags::kStale;
+  table.add({
+      .name = "config",
+      .arity = -2,
+      .group = "server",
+      .summary = "A container for server configuration commands",
+      .since = "2.0.0",
+      .complexity = "Depends on subcommand.",
+      .acl_categories = "@slow",
+      .subcommands =
+          {
+              {.name = "get",
+               .arity = -3,
+               .flags = kAdminFlags,
+               .handler = config_get_command,
+               .group = "server",
+               .summary = "Get the values of configuration parameters",
+               .since = "2.0.0",
+               .complexity = "O(N) when N is the number of configuration parameters provided",
+               .acl_categories = "@admin @slow @dangerous"},
+              {.name = "set",
+               .arity = -4,
+               .flags = kAdminFlags,
+               .handler = config_set_command,
+               .group = "server",
+               .summary = "Set configuration parameters to the given values",
+               .since = "2.0.0",
+               .complexity = "O(N) when N is the number of configuration parameters provided",
+               .acl_categories = "@admin @slow @dangerous",
+               .tips = "request_policy:all_nodes response_policy:all_succeeded"},
+              {.name = "resetstat",
+               .arity = 2,
+               .flags = kAdminFlags,
+               .handler = config_resetstat_command,
+               .group = "server",
+               .summary = "Reset the stats returned by INFO",
+               .since = "2.0.0",
+               .complexity = "O(1)",
+               .acl_categories = "@admin @slow @dangerous"},
+              {.name = "help",
+               .arity = 2,
+               .flags = flags::kLoading | flags::kStale,
+               .handler = config_help_command,
+               .group = "server",
+               .summary = "Show helpful text about the different subcommands",
+               .since = "5.0.0",
+               .complexity = "O(1)",
+               .acl_categories = "@slow"},
+          },
+  });
+}
 
 }  // namespace mini_redis::commands

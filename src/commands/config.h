@@ -54,11 +54,20 @@ struct Config {
   // ---- persistence (reported only: mini-redis keeps no files) ----
   std::string save = "3600 1 300 100 60 10000";
   std::string appendonly = "no";
+  // redis.conf may hold several "save" lines: the first one read at start-up
+  // replaces the defaults, the later ones add to it. This remembers "first".
+  bool save_set_at_startup = false;
 };
 
 // Sets `name` (case-insensitive) from its text form, as CONFIG SET and the
-// config file do. Returns Redis's error text (without "ERR ") on failure.
-// `at_startup` allows the parameters that cannot change at run time (port...).
+// config file do. Returns Redis's error text (without "ERR ") on failure: the
+// reason alone, e.g. "argument couldn't be parsed into an integer", which is
+// what Redis prints under a bad config-file line (CONFIG SET wraps it in
+// "CONFIG SET failed (possibly related to argument 'hz') - ..."). An unknown
+// name gives "Bad directive or wrong number of arguments", the config file's
+// text. `at_startup` allows the parameters that cannot change at run time
+// (port...); multi-word values (save, bind, client-output-buffer-limit) are
+// the words joined by single spaces.
 std::optional<std::string> set_config_value(Config& config, std::string_view name,
                                             std::string_view value, bool at_startup);
 

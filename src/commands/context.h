@@ -42,6 +42,8 @@ struct ClientState {
   // points into the command table, which outlives every client.
   std::string_view last_command = "NULL";
   ReplyMode reply_mode = ReplyMode::on;
+  // True while the command after a CLIENT REPLY SKIP runs: its reply is dropped.
+  bool skipping_reply = false;
   bool close_after_reply = false;  // set by QUIT; the server closes once flushed
   protocol::ProtocolVersion protocol = protocol::ProtocolVersion::resp2;
   // Filled in by the server when listing: buffer sizes CLIENT LIST shows.

@@ -40,21 +40,27 @@ const CommandSpec* resolve(Context& ctx, Arguments args) {
 void dispatch(Context& ctx, Arguments args) {
   std::string& out = ctx.reply.buffer();
   const std::size_t reply_start = out.size();
-  const ReplyMode mode_before = ctx.client.reply_mode;
 
   if (const CommandSpec* spec = resolve(ctx, args)) {
     ctx.client.last_command = spec->full_name;
-    ++ctx.stats.total_commands_processed;
     spec->handler(ctx, args);
+    // Counted after it ran, as Redis does: CONFIG RESETSTAT counts itself.
+    ++ctx.stats.total_commands_processed;
   }
 
   if (reply_start < out.size() && out[reply_start] == '-') ++ctx.stats.total_error_replies;
 
   // CLIENT REPLY OFF silences every reply until CLIENT REPLY ON (whose own
-  // +OK does get through); SKIP silences only the next command's reply.
-  const bool skip_this = mode_before == ReplyMode::skip_next && ctx.client.reply_mode == ReplyMode::skip_next;
-  if (ctx.client.reply_mode == ReplyMode::off || skip_this) out.resize(reply_start);
-  if (skip_this) ctx.client.reply_mode = ReplyMode::on;
+  // +OK gets through); SKIP silences only the next command's reply. Like
+  // Redis's CLIENT_REPLY_SKIP_NEXT / CLIENT_REPLY_SKIP flags, a SKIP arms the
+  // skip for the command after it, and the skip lasts one command.
+  ClientState& client = ctx.client;
+  if (client.reply_mode == ReplyMode::off || client.skipping_reply) out.resize(reply_start);
+  client.skipping_reply = false;
+  if (client.reply_mode == ReplyMode::skip_next) {
+    client.reply_mode = ReplyMode::on;
+    client.skipping_reply = true;
+  }
 }
 
 }  // namespace mini_redis::commands
