@@ -248,15 +248,22 @@ void Database::for_each_live(const std::function<void(Entry&)>& visit) {
 
 Database::SampleResult Database::expire_sample(std::size_t count) {
   SampleResult result;
-  // Like Redis, sample with replacement and never more than there are keys
-  // with a TTL; a deleted key's slot is refilled by swap-remove.
+  // Walk the keys with a TTL with a cursor that persists across calls, as
+  // Redis 7 walks its expires dictionary (db->expires_cursor): picking slots
+  // at random would find the last few expired keys among many live ones only
+  // by luck, while a cursor reaches every key within size/count samples.
+  // A deleted key's slot is refilled by swap-remove, so the cursor then looks
+  // at the same slot again.
   std::size_t samples = std::min(count, expiring_.size());
   for (std::size_t i = 0; i < samples && !expiring_.empty(); ++i) {
-    Entry* entry = expiring_[next_random(random_state_) % expiring_.size()];
+    if (expire_cursor_ >= expiring_.size()) expire_cursor_ = 0;
+    Entry* entry = expiring_[expire_cursor_];
     ++result.sampled;
     if (is_expired(*entry)) {
       delete_expired(*entry);
       ++result.expired;
+    } else {
+      ++expire_cursor_;
     }
   }
   return result;

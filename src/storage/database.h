@@ -83,8 +83,8 @@ class Database {
   void for_each_live(const std::function<void(Entry&)>& visit);
 
   // ---- active expiry support ----------------------------------------------------
-  // Samples up to `count` keys that have a TTL, deletes the expired ones and
-  // returns {sampled, expired}.
+  // Looks at the next `count` keys that have a TTL (a cursor walks them all
+  // in turn across calls), deletes the expired ones, returns {sampled, expired}.
   struct SampleResult {
     std::size_t sampled = 0;
     std::size_t expired = 0;
@@ -111,6 +111,7 @@ class Database {
   // scanning all keys. Each entry remembers its slot for O(1) removal.
   std::vector<Entry*> expiring_;
   std::uint64_t random_state_ = 0x9E3779B97F4A7C15ULL;
+  std::size_t expire_cursor_ = 0;  // where expire_sample continues
 };
 
 }  // namespace mini_redis::storage

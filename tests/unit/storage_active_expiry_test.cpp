@@ -49,6 +49,21 @@ TEST_F(ActiveExpiryTest, KeysWithoutATtlAreNeverSampled) {
   EXPECT_EQ(keyspace.db(0).size(), 1000u);
 }
 
+TEST_F(ActiveExpiryTest, TheLastFewExpiredKeysAmongManyLiveOnesAreFoundWithinOnePass) {
+  // 1000 keys with a long TTL and 3 short ones scattered among them: each
+  // sample finds too few stale keys to repeat, yet the cursor must still reach
+  // all three within 1000/20 cycles.
+  add_keys(0, 300, "long-a:", 600'000);
+  add_keys(0, 1, "short-a:", 100);
+  add_keys(0, 400, "long-b:", 600'000);
+  add_keys(0, 2, "short-b:", 100);
+  add_keys(0, 300, "long-c:", 600'000);
+  clock.advance(101);
+  for (int i = 0; i < 1003 / 20 + 1 && keyspace.db(0).size() > 1000; ++i) cycle.run(keyspace, 10, no_time);
+  EXPECT_EQ(keyspace.db(0).size(), 1000u);
+  EXPECT_EQ(keyspace.stats().expired_keys, 3u);
+}
+
 TEST_F(ActiveExpiryTest, LiveKeysWithATtlAreSampledOnceAndKept) {
   add_keys(0, 1000, "fresh:", 60'000);
   ExpiryCycleResult result = cycle.run(keyspace, 10, no_time);
