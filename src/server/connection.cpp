@@ -3,6 +3,7 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <algorithm>
 #include <cstring>
 
 #include "commands/dispatcher.h"
@@ -14,8 +15,9 @@ namespace {
 
 // How much we ask the kernel for per read. Redis reads 16 KiB (PROTO_IOBUF_LEN).
 constexpr std::size_t kReadChunk = 16 * 1024;
-// Replies are written once this much has piled up, even mid-pipeline; this is
-// what bounds the memory a slow reader can make us hold.
+// Replies are written once this much has piled up, even mid-pipeline (unless
+// an output limit allows more, see flush_threshold); this is what bounds the
+// memory a slow reader can make us hold.
 constexpr std::size_t kFlushThreshold = 64 * 1024;
 // Buffers that grew for one big request or reply are given back afterwards.
 constexpr std::size_t kKeepBufferCapacity = 1024 * 1024;
@@ -91,7 +93,7 @@ asio::awaitable<bool> Connection::process_input() {
         co_return false;
       }
       if (!within_output_limits(server_.now_ms())) co_return false;
-      if (output_.size() >= kFlushThreshold) keep_going = co_await flush();
+      if (output_.size() >= flush_threshold()) keep_going = co_await flush();
     }
     start += parser_.consumed();
   }
@@ -130,6 +132,17 @@ asio::awaitable<bool> Connection::flush() {
 
 const commands::OutputBufferLimit& Connection::output_limit() const {
   return server_.config().output_limit_normal;
+}
+
+std::size_t Connection::flush_threshold() const {
+  // Redis runs every command it has read before writing, and closes a client
+  // whose replies pass its output limit. With a limit configured we let the
+  // replies grow up to it, so that it fires as it would in Redis; without one
+  // (the default for normal clients) we write every 64 KiB, which is what
+  // keeps a client that never reads from growing our memory.
+  const auto& limit = output_limit();
+  return std::max({kFlushThreshold, static_cast<std::size_t>(limit.hard_bytes),
+                   static_cast<std::size_t>(limit.soft_bytes)});
 }
 
 bool Connection::within_output_limits(std::int64_t now_ms) {

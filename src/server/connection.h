@@ -13,11 +13,12 @@
 // runs to completion without locks: commands are atomic for free.
 //
 // Back-pressure: a client that pipelines but never reads its replies must not
-// grow our memory. Replies are written (awaited) whenever 64 KiB have piled up,
-// so such a client stalls in that write and we stop reading from it: its own
-// TCP window pushes back on it. The client-output-buffer-limit applies on top,
-// as in Redis: over the hard limit the client is closed at once, over the soft
-// limit for longer than its seconds it is closed by the server cron.
+// grow our memory. Replies are written (awaited) whenever 64 KiB have piled up
+// (or, when client-output-buffer-limit sets one, the limit), so such a client
+// stalls in that write and we stop reading from it: its own TCP window pushes
+// back on it. The limit applies as in Redis: over the hard limit the client is
+// closed at once; over the soft limit for longer than its seconds, it is
+// closed after a command or by the server cron while its write is stuck.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -65,6 +66,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Output-buffer limits after a command; false if the client must go.
   bool within_output_limits(std::int64_t now_ms);
   [[nodiscard]] const commands::OutputBufferLimit& output_limit() const;
+  // How many reply bytes may pile up before we stop and write them.
+  [[nodiscard]] std::size_t flush_threshold() const;
 
   Server& server_;
   Socket socket_;
