@@ -40,11 +40,29 @@ class Server:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
                     s.sendall(b"PING\r\n")
                     if s.recv(64).startswith(b"+PONG"):
+                        self._check_it_is_ours(s)
                         return self
             except OSError:
                 time.sleep(0.02)
         self.stop()
         raise RuntimeError(f"server did not answer PING on port {self.port}")
+
+    def _check_it_is_ours(self, sock):
+        """Another test's server may have won a race for the same free port:
+        make sure the one answering is the process we started."""
+        sock.sendall(b"INFO server\r\n")
+        data = b""
+        deadline = time.monotonic() + 5
+        while b"process_id:" not in data or not data.endswith(b"\r\n"):
+            if time.monotonic() > deadline:
+                break
+            data += sock.recv(65536)
+        for line in data.split(b"\r\n"):
+            if line.startswith(b"process_id:"):
+                if int(line.split(b":")[1]) != self.process.pid:
+                    self.stop()
+                    raise RuntimeError(f"port {self.port} is answered by another server")
+                return
 
     def __exit__(self, *exc):
         self.stop()
@@ -138,3 +156,13 @@ class RawClient:
             return False
         except ConnectionResetError:
             return True
+
+
+# Set E2E_AGAINST=redis to run the e2e and client suites against Debian's
+# redis-server instead: that checks that a test expects what Redis really does.
+AGAINST_REDIS = os.environ.get("E2E_AGAINST") == "redis"
+
+
+def server_under_test(*extra_args, port=None):
+    """mini-redis, or redis-server when E2E_AGAINST=redis; not started yet."""
+    return (real_redis if AGAINST_REDIS else mini_redis)(*extra_args, port=port)

@@ -1,0 +1,622 @@
+"""The differential harness: read case files, run a case on two servers, compare.
+
+A case is a short script of Redis commands (see README.md for the file format).
+The harness runs it on a fresh connection to each server, reads every reply as
+raw RESP bytes, and compares the two byte strings. Nothing is compared against a
+hand-written expectation: Debian's redis-server *is* the expectation.
+
+Where a reply legitimately differs between two correct servers (a client id, a
+memory figure, the order of KEYS), a named normaliser rewrites both replies the
+same way before they are compared. Every normaliser states its reason below; a
+difference that no normaliser explains is a failure.
+"""
+import re
+import socket
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CASES_DIR = Path(__file__).parent / "cases"
+
+# How long to wait for one reply. A correct server answers in microseconds; a
+# server that says nothing is reported as "<no reply>" and the case stops there.
+REPLY_TIMEOUT = 2.0
+
+
+# ---------------------------------------------------------------------------
+# Quoting: the same rules as redis-cli (Redis's sdssplitargs), so a line of a
+# case file can be pasted into redis-cli and back.
+# ---------------------------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "a": "\a"}
+
+
+def split_args(line: str) -> list[bytes]:
+    """Splits a redis-cli style line into arguments.
+
+    "double quotes" understand \\n \\r \\t \\b \\a \\xHH and \\<any>;
+    'single quotes' understand only \\'. A closing quote must be followed by a
+    space or the end of the line, as in redis-cli.
+    """
+    args, i, n = [], 0, len(line)
+    while True:
+        while i < n and line[i].isspace():
+            i += 1
+        if i >= n:
+            return args
+        current, in_double, in_single, done = [], False, False, False
+        while not done:
+            if in_double:
+                if i >= n:
+                    raise ValueError(f"unbalanced double quote in: {line}")
+                c = line[i]
+                if c == "\\" and i + 3 < n + 0 and line[i + 1] == "x" and \
+                        re.fullmatch(r"[0-9a-fA-F]{2}", line[i + 2:i + 4]):
+                    current.append(chr(int(line[i + 2:i + 4], 16)))
+                    i += 3
+                elif c == "\\" and i + 1 < n:
+                    i += 1
+                    current.append(_ESCAPES.get(line[i], line[i]))
+                elif c == '"':
+                    if i + 1 < n and not line[i + 1].isspace():
+                        raise ValueError(f"closing quote must be followed by a space: {line}")
+                    done = True
+                else:
+                    current.append(c)
+            elif in_single:
+                if i >= n:
+                    raise ValueError(f"unbalanced single quote in: {line}")
+                c = line[i]
+                if c == "\\" and i + 1 < n and line[i + 1] == "'":
+                    i += 1
+                    current.append("'")
+                elif c == "'":
+                    if i + 1 < n and not line[i + 1].isspace():
+                        raise ValueError(f"closing quote must be followed by a space: {line}")
+                    done = True
+                else:
+                    current.append(c)
+            else:
+                if i >= n:
+                    done = True
+                    continue
+                c = line[i]
+                if c.isspace():
+                    done = True
+                elif c == '"':
+                    in_double = True
+                elif c == "'":
+                    in_single = True
+                else:
+                    current.append(c)
+            i += 1
+        args.append("".join(current).encode("latin-1"))
+
+
+def unescape_raw(text: str) -> bytes:
+    """The bytes of an @raw/@send line: literal text with \\r \\n \\t \\xHH \\\\."""
+    out, i = bytearray(), 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            if nxt == "x":
+                out.append(int(text[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out += {"r": b"\r", "n": b"\n", "t": b"\t", "\\": b"\\"}.get(nxt, b"\\" + nxt.encode())
+            i += 2
+            continue
+        out += c.encode("latin-1")
+        i += 1
+    return bytes(out)
+
+
+# ---------------------------------------------------------------------------
+# RESP parsing, only as much as the normalisers need.
+# ---------------------------------------------------------------------------
+
+def parse_resp(data: bytes, pos: int = 0):
+    """(value, next_pos). Aggregates become (kind, [items]); bulk strings bytes;
+    simple lines (kind, text)."""
+    end = data.index(b"\r\n", pos)
+    kind, rest = data[pos:pos + 1], data[pos + 1:end]
+    pos = end + 2
+    if kind in (b"$", b"=", b"!"):
+        n = int(rest)
+        if n < 0:
+            return (kind, None), pos
+        return (kind, data[pos:pos + n]), pos + n + 2
+    if kind in (b"*", b"~", b">", b"%", b"|"):
+        n = int(rest)
+        if n < 0:
+            return (kind, None), pos
+        count = n * 2 if kind in (b"%", b"|") else n
+        items = []
+        for _ in range(count):
+            item, pos = parse_resp(data, pos)
+            items.append(item)
+        return (kind, items), pos
+    return (kind, rest), pos
+
+
+def encode_resp(value) -> bytes:
+    kind, body = value
+    if body is None:
+        return kind + b"-1\r\n"
+    if kind in (b"$", b"=", b"!"):
+        return kind + b"%d\r\n" % len(body) + body + b"\r\n"
+    if kind in (b"*", b"~", b">", b"%", b"|"):
+        count = len(body) // 2 if kind in (b"%", b"|") else len(body)
+        return kind + b"%d\r\n" % count + b"".join(encode_resp(v) for v in body)
+    return kind + body + b"\r\n"
+
+
+def _is_reply(reply):
+    """Replies that are markers (closed, timeout) are not RESP: leave them alone."""
+    return reply.startswith((b"*", b"$", b":", b"+", b"%", b"~", b"|", b">", b",", b"#",
+                             b"(", b"=", b"!", b"_"))
+
+
+# ---------------------------------------------------------------------------
+# Normalisers. Each maps the raw reply bytes of one server to bytes that two
+# correct servers agree on. Errors pass through untouched: an error text must
+# match byte for byte even where the success reply is normalised.
+# ---------------------------------------------------------------------------
+
+# CLIENT LIST / CLIENT INFO fields whose values differ between two correct
+# servers: identities given out by the process (id, fd, ports in addr/laddr),
+# wall-clock ages, and memory or buffer sizes that depend on how each server
+# lays out its buffers. Every other field (name, db, flags, resp, cmd, ...)
+# must match exactly.
+CLIENT_VOLATILE_FIELDS = {"id", "addr", "laddr", "fd", "age", "idle", "qbuf", "qbuf-free",
+                          "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem", "tot-mem"}
+
+
+def _mask_client_line(line: str) -> str:
+    fields = []
+    for part in line.split(" "):
+        key, sep, _value = part.partition("=")
+        fields.append(f"{key}=*" if sep and key in CLIENT_VOLATILE_FIELDS else part)
+    return " ".join(fields)
+
+
+def norm_client_list(reply: bytes) -> bytes:
+    """CLIENT LIST / CLIENT INFO: mask volatile fields; for CLIENT LIST keep only
+    the line of the connection that asked (cmd=client|list), because connections
+    of earlier cases may still be closing on one server and not the other."""
+    value, _ = parse_resp(reply)
+    kind, body = value
+    if kind not in (b"$", b"=", b"+") or body is None:
+        return reply
+    text = body.decode("latin-1")
+    # A RESP3 verbatim string starts with its format, "txt:"; keep it apart.
+    prefix = ""
+    if kind == b"=" and text[3:4] == ":":
+        prefix, text = text[:4], text[4:]
+    lines = [l for l in text.split("\n") if l]
+    if len(lines) > 1 or "cmd=client|list" in text:
+        lines = [l for l in lines if "cmd=client|list" in l]
+    masked = prefix + "".join(_mask_client_line(l) + "\n" for l in lines)
+    if kind == b"+":
+        return b"+" + masked.encode("latin-1")
+    return encode_resp((kind, masked.encode("latin-1")))
+
+
+def norm_integer(reply: bytes) -> bytes:
+    """Any integer reply becomes ':<int>' (client ids differ between servers)."""
+    return re.sub(rb"^:-?\d+\r\n$", b":<int>\r\n", reply)
+
+
+def norm_hello(reply: bytes) -> bytes:
+    """HELLO's map/array: the value after "id" is a client id; mask it."""
+    value, _ = parse_resp(reply)
+    kind, body = value
+    if kind not in (b"*", b"%") or body is None:
+        return reply
+    items = list(body)
+    for i in range(0, len(items) - 1, 2):
+        if items[i] == (b"$", b"id"):
+            items[i + 1] = (b":", b"<id>")
+    return encode_resp((kind, items))
+
+
+def norm_time(reply: bytes) -> bytes:
+    """TIME: two bulk strings of digits. Only the shape can be compared."""
+    return re.sub(rb"\$\d+\r\n\d+\r\n", b"$<n>\r\n<digits>\r\n", reply)
+
+
+def norm_shape(reply: bytes) -> bytes:
+    """Keep only the reply's type (INFO text, MEMORY USAGE, OBJECT IDLETIME:
+    their values depend on the implementation, not on Redis's semantics)."""
+    if reply.startswith(b"-"):
+        return reply
+    return reply[:1] + b"<value>"
+
+
+def norm_sorted(reply: bytes) -> bytes:
+    """An array whose order Redis does not define (KEYS walks its hash table):
+    sort the elements."""
+    value, _ = parse_resp(reply)
+    kind, body = value
+    if kind not in (b"*", b"~") or body is None:
+        return reply
+    return encode_resp((kind, sorted(body, key=encode_resp)))
+
+
+def norm_sorted_pairs(reply: bytes) -> bytes:
+    """A flat name/value array or a map whose pair order Redis does not define
+    (CONFIG GET with several parameters walks a dict): sort the pairs."""
+    value, _ = parse_resp(reply)
+    kind, body = value
+    if kind not in (b"*", b"%") or body is None:
+        return reply
+    pairs = sorted(zip(body[0::2], body[1::2]), key=lambda p: encode_resp(p[0]))
+    return encode_resp((kind, [x for p in pairs for x in p]))
+
+
+def norm_without_subcommands(reply: bytes) -> bytes:
+    """COMMAND INFO of a container command (CLIENT, CONFIG, OBJECT): its 10th
+    field lists every subcommand Redis has, in dict order. mini-redis has only
+    some of them, so the list is dropped here and each implemented subcommand
+    is compared on its own (COMMAND INFO client|setname)."""
+    value, _ = parse_resp(reply)
+    kind, body = value
+    if kind != b"*" or body is None:
+        return reply
+    entries = []
+    for entry in body:
+        if entry[0] == b"*" and entry[1] is not None and len(entry[1]) >= 10:
+            entry = (b"*", entry[1][:9] + [(b"+", b"<subcommands>")] + entry[1][10:])
+        entries.append(entry)
+    return encode_resp((kind, entries))
+
+
+NORMALISERS = {
+    "without-subcommands": norm_without_subcommands,
+    "client-list": norm_client_list,
+    "integer": norm_integer,
+    "hello": norm_hello,
+    "time": norm_time,
+    "shape": norm_shape,
+    "sorted": norm_sorted,
+    "sorted-pairs": norm_sorted_pairs,
+}
+
+# Commands whose replies are normalised wherever they appear, by (name, sub).
+AUTO_NORMALISERS = {
+    ("hello", None): "hello",
+    ("client", "id"): "integer",
+    ("client", "list"): "client-list",
+    ("client", "info"): "client-list",
+    ("time", None): "time",
+    ("info", None): "shape",
+    ("memory", "usage"): "shape",
+    ("object", "idletime"): "shape",
+}
+
+
+def auto_normaliser(args):
+    if not args:
+        return None
+    name = args[0].decode("latin-1").lower()
+    sub = args[1].decode("latin-1").lower() if len(args) > 1 else None
+    return AUTO_NORMALISERS.get((name, sub)) or AUTO_NORMALISERS.get((name, None))
+
+
+# ---------------------------------------------------------------------------
+# Case files.
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Step:
+    kind: str           # command, noreply, raw, send, read, closed, sleep, scan, let
+    line: str           # the line as written, for messages
+    lineno: int
+    args: list = field(default_factory=list)
+    data: bytes = b""
+    normaliser: str | None = None
+    approx: int | None = None
+    var: str | None = None
+
+
+@dataclass
+class Case:
+    file: str
+    name: str
+    lineno: int
+    why: list = field(default_factory=list)
+    proto: int = 2
+    steps: list = field(default_factory=list)
+
+    @property
+    def id(self):
+        return f"{self.file}:{self.name}"
+
+
+def _parse_step(text: str, lineno: int) -> Step:
+    step = Step(kind="command", line=text, lineno=lineno)
+    rest = text
+    # Prefixes that modify how the reply of the command that follows is compared.
+    while rest.startswith("@"):
+        word, _, tail = rest.partition(" ")
+        if word == "@sorted":
+            step.normaliser, rest = "sorted", tail
+        elif word == "@pairs":
+            step.normaliser, rest = "sorted-pairs", tail
+        elif word == "@nosubs":
+            step.normaliser, rest = "without-subcommands", tail
+        elif word == "@shape":
+            step.normaliser, rest = "shape", tail
+        elif word == "@approx":
+            tolerance, _, rest = tail.partition(" ")
+            step.approx = int(tolerance)
+        elif word == "@noreply":
+            step.kind, rest = "noreply", tail
+        elif word in ("@raw", "@send"):
+            step.kind, step.data = word[1:], unescape_raw(tail)
+            return step
+        elif word == "@inline":
+            step.kind, step.data = "raw", unescape_raw(tail) + b"\r\n"
+            return step
+        elif word == "@send-repeat":
+            count, _, text = tail.partition(" ")
+            step.kind, step.data = "send", unescape_raw(text) * int(count)
+            return step
+        elif word == "@hangup":
+            step.kind = "hangup"
+            return step
+        elif word == "@read":
+            step.kind = "read"
+            return step
+        elif word == "@closed":
+            step.kind = "closed"
+            return step
+        elif word == "@sleep":
+            step.kind, step.approx = "sleep", int(tail)
+            return step
+        elif word == "@scan":
+            step.kind, rest = "scan", tail
+        elif word == "@let":
+            var, _, tail = tail.partition("=")
+            step.kind, step.var, rest = "let", var.strip(), tail.strip()
+        else:
+            raise ValueError(f"line {lineno}: unknown directive {word}")
+    step.args = split_args(rest)
+    if step.normaliser is None and step.kind in ("command", "let"):
+        step.normaliser = auto_normaliser(step.args)
+    return step
+
+
+def load_cases(directory: Path = CASES_DIR) -> list[Case]:
+    cases, seen = [], set()
+    for path in sorted(directory.glob("*.txt")):
+        current = None
+        for lineno, raw_line in enumerate(path.read_text().splitlines(), 1):
+            line = raw_line.strip()
+            if not line:
+                current = None
+                continue
+            if current is None:
+                if line.startswith("#"):
+                    continue  # a file-level comment between cases
+                current = Case(file=path.stem, name=line, lineno=lineno)
+                if current.id in seen:
+                    raise ValueError(f"{path}:{lineno}: duplicate case name {line}")
+                seen.add(current.id)
+                cases.append(current)
+                continue
+            if line.startswith("#"):
+                current.why.append(line.lstrip("# "))
+            elif line.startswith("@proto "):
+                current.proto = int(line.split()[1])
+            else:
+                current.steps.append(_parse_step(line, lineno))
+    return cases
+
+
+# ---------------------------------------------------------------------------
+# Running a case.
+# ---------------------------------------------------------------------------
+
+CLOSED = b"<connection closed>"
+NO_REPLY = b"<no reply>"
+
+
+class Side:
+    """One server's connection during one case."""
+
+    def __init__(self, raw_client_class, port):
+        self.client = raw_client_class(port, timeout=REPLY_TIMEOUT)
+        self.vars = {}
+        self.dead = False
+
+    def send(self, data):
+        if self.dead:
+            return
+        try:
+            self.client.send(data)
+        except OSError:
+            self.dead = True
+
+    def read(self) -> bytes:
+        if self.dead:
+            return CLOSED
+        try:
+            return self.client.read_reply()
+        except ConnectionError:
+            self.dead = True
+            return CLOSED
+        except socket.timeout:
+            self.dead = True
+            return NO_REPLY
+        except OSError:
+            self.dead = True
+            return CLOSED
+
+    def command(self, args) -> bytes:
+        self.send(encode_command(self.substitute(args)))
+        return self.read()
+
+    def substitute(self, args):
+        return [self.vars.get(a, a) if a.startswith(b"$") else a for a in args]
+
+
+def encode_command(args) -> bytes:
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def scan_all(side: Side, args) -> bytes:
+    """Runs SCAN from cursor 0 until it returns 0 and reports the sorted set of
+    keys gathered. Cursor values are the server's own business; the keys a full
+    iteration returns are the contract."""
+    cursor, keys = b"0", set()
+    for _ in range(10000):
+        reply = side.command([b"SCAN", cursor, *args])
+        if not reply.startswith(b"*2\r\n"):
+            return reply
+        (_, (cursor_value, key_list)), _ = parse_resp(reply)
+        keys.update(k[1] for k in key_list[1])
+        cursor = cursor_value[1]
+        if cursor == b"0":
+            return b"scan keys: " + b",".join(sorted(keys))
+    return b"scan did not finish"
+
+
+def compare_approx(a: bytes, b: bytes, tolerance: int) -> bool:
+    ma, mb = re.fullmatch(rb":(-?\d+)\r\n", a), re.fullmatch(rb":(-?\d+)\r\n", b)
+    if ma and mb:
+        return abs(int(ma.group(1)) - int(mb.group(1))) <= tolerance
+    return a == b
+
+
+def run_case(case: Case, reference_port: int, candidate_port: int, raw_client_class):
+    """Runs `case` on both servers; returns a list of mismatch descriptions."""
+    sides = {"redis": Side(raw_client_class, reference_port),
+             "mini-redis": Side(raw_client_class, candidate_port)}
+    mismatches = []
+    config_backup = {}
+    try:
+        config_names = _config_parameters_set(case)
+        for label, side in sides.items():
+            side.command([b"FLUSHALL"])
+            config_backup[label] = [(n, _config_get(side, n)) for n in config_names]
+            if case.proto == 3:
+                side.command([b"HELLO", b"3"])
+        for step in case.steps:
+            replies = {label: _run_step(side, step) for label, side in sides.items()}
+            ref, cand = replies["redis"], replies["mini-redis"]
+            if ref is None:
+                continue
+            if ref == NO_REPLY:
+                mismatches.append(f"line {step.lineno}: {step.line}\n"
+                                  "    redis itself sent no reply: the case is wrong")
+                break
+            if step.normaliser and _is_reply(ref) and _is_reply(cand):
+                fn = NORMALISERS[step.normaliser]
+                try:
+                    ref = fn(ref)
+                    cand = fn(cand)
+                except (ValueError, IndexError):
+                    pass  # a malformed reply is compared as it is
+            same = compare_approx(ref, cand, step.approx) if step.approx is not None else ref == cand
+            if not same:
+                first = next((i for i, (x, y) in enumerate(zip(ref, cand)) if x != y),
+                             min(len(ref), len(cand)))
+                mismatches.append(
+                    f"line {step.lineno}: {step.line}\n"
+                    f"    redis:      {ref!r}\n"
+                    f"    mini-redis: {cand!r}\n"
+                    f"    (first difference at byte {first})")
+            if any(s.dead and r == NO_REPLY for s, r in ((sides['redis'], ref),
+                                                         (sides['mini-redis'], cand))):
+                mismatches.append("    (case stopped: a server did not answer)")
+                break
+        # Anything still pending on either side is an extra, unexpected reply.
+        for label, side in sides.items():
+            if not side.dead:
+                tail = side.command([b"PING", b"diff-end-of-case"])
+                if tail not in (b"$16\r\ndiff-end-of-case\r\n",):
+                    mismatches.append(f"after the case, {label} sent {tail!r} "
+                                      f"instead of the reply to the closing PING")
+    finally:
+        for label, side in sides.items():
+            side.client.close()
+        if any(v for v in config_backup.values()):
+            _restore_config(config_backup, reference_port, candidate_port, raw_client_class)
+    return mismatches
+
+
+def _run_step(side: Side, step: Step):
+    """The raw reply of one step, or None for steps that produce no reply."""
+    if step.kind == "command":
+        return side.command(step.args)
+    if step.kind == "noreply":
+        side.send(encode_command(side.substitute(step.args)))
+        return None
+    if step.kind == "raw":
+        side.send(step.data)
+        return side.read()
+    if step.kind == "send":
+        side.send(step.data)
+        return None
+    if step.kind == "read":
+        return side.read()
+    if step.kind == "closed":
+        if side.dead:
+            return b"<closed: yes>"
+        closed = side.client.closed_by_peer(timeout=1.0)
+        side.dead = side.dead or closed
+        return b"<closed: yes>" if closed else b"<closed: no>"
+    if step.kind == "hangup":
+        # We close the connection ourselves; the closing PING is skipped.
+        side.dead = True
+        return None
+    if step.kind == "sleep":
+        # Sleeps run once per side; both sides see at least this much time pass.
+        time.sleep(step.approx / 1000)
+        return None
+    if step.kind == "scan":
+        return scan_all(side, step.args)
+    if step.kind == "let":
+        reply = side.command(step.args)
+        m = re.fullmatch(rb"[:$+](?:\d+\r\n)?(.*)\r\n", reply, re.S)
+        side.vars[b"$" + step.var.encode()] = m.group(1) if m else reply
+        return reply
+    raise ValueError(step.kind)
+
+
+def _config_parameters_set(case: Case):
+    """Parameters that the case changes with CONFIG SET, restored after it."""
+    names = []
+    for step in case.steps:
+        a = [x.lower() for x in step.args]
+        if len(a) >= 4 and a[0] == b"config" and a[1] == b"set":
+            for name in a[2::2]:
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def _config_get(side: Side, name: bytes):
+    reply = side.command([b"CONFIG", b"GET", name])
+    try:
+        (_, body), _ = parse_resp(reply)
+        return body[1][1] if len(body) == 2 else None
+    except (ValueError, IndexError, TypeError):
+        return None
+
+
+def _restore_config(backup, reference_port, candidate_port, raw_client_class):
+    for label, port in (("redis", reference_port), ("mini-redis", candidate_port)):
+        try:
+            side = Side(raw_client_class, port)
+        except OSError:
+            continue
+        for name, value in backup.get(label, []):
+            if value is not None:
+                side.command([b"CONFIG", b"SET", name, value])
+        side.client.close()

@@ -1,0 +1,20 @@
+"""One test per case in cases/*.txt: same script, both servers, same bytes."""
+import pytest
+
+import servers
+from harness import load_cases, run_case
+
+CASES = load_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_same_replies_as_redis(case, reference_server, candidate_server):
+    mismatches = run_case(case, reference_server.port, candidate_server.port, servers.RawClient)
+    if mismatches:
+        why = "".join(f"\n  # {w}" for w in case.why)
+        pytest.fail(f"case {case.id} (cases/{case.file}.txt line {case.lineno}){why}\n"
+                    + "\n".join(mismatches), pytrace=False)
+
+
+def test_there_are_enough_cases():
+    assert len(CASES) >= 300
