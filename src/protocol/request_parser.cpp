@@ -7,6 +7,22 @@
 
 namespace mini_redis::protocol {
 
+namespace {
+
+// Where the header line starting at `from` ends ('\r'), or npos. Header lines
+// are a few bytes ("$3", "*2"): a plain loop over them is cheaper than a call
+// to memchr, which takes over for anything longer.
+std::size_t find_line_end(std::string_view input, std::size_t from) {
+  constexpr std::size_t kShortLine = 24;
+  const std::size_t stop = std::min(input.size(), from + kShortLine);
+  for (std::size_t i = from; i < stop; ++i) {
+    if (input[i] == '\r') return i;
+  }
+  return stop == input.size() ? std::string_view::npos : input.find('\r', stop);
+}
+
+}  // namespace
+
 ParseStatus RequestParser::fail(std::string_view message) {
   error_.assign("ERR ");
   error_.append(message);
@@ -36,7 +52,7 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input) {
   if (!in_multibulk_) {
     // The header "*<count>\r\n". Like Redis, look for the '\r' and then only
     // require one more byte to be present (the '\n' is not checked).
-    std::size_t cr = input.find('\r');
+    std::size_t cr = find_line_end(input, 0);
     if (cr == std::string_view::npos) {
       if (input.size() > limits_.max_inline_length) {
         return fail("Protocol error: too big mbulk count string");
@@ -65,7 +81,7 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input) {
   while (static_cast<std::int64_t>(spans_.size()) < arguments_expected_) {
     if (bulk_length_ < 0) {
       // The bulk header "$<length>\r\n".
-      std::size_t cr = input.find('\r', scan_position_);
+      std::size_t cr = find_line_end(input, scan_position_);
       if (cr == std::string_view::npos) {
         if (input.size() - scan_position_ > limits_.max_inline_length) {
           return fail("Protocol error: too big bulk count string");
@@ -86,8 +102,14 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input) {
       scan_position_ = cr + 2;
     }
 
+    // workshop: begin step 1, RequestParser::parse_multibulk
     // The bulk data and its trailing CRLF. Redis skips those two bytes without
-    // looking at them, and so do we.
+    // looking at them, and so do we. The header is read: the data starts at
+    // scan_position_ and is bulk_length_ bytes long. If the input ends before
+    // the CRLF, record in still_needed_ how many bytes are missing and answer
+    // `incomplete`; the caller reads more and calls again. Otherwise remember
+    // where the argument lies (a Span in spans_), move scan_position_ past the
+    // CRLF and set bulk_length_ back to -1: the next header is still unread.
     std::size_t end = scan_position_ + static_cast<std::size_t>(bulk_length_) + 2;
     if (input.size() < end) {
       still_needed_ = end - input.size();
@@ -96,6 +118,7 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input) {
     spans_.push_back({scan_position_, static_cast<std::size_t>(bulk_length_)});
     scan_position_ = end;
     bulk_length_ = -1;
+    // workshop: end
   }
 
   args_.clear();

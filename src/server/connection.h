@@ -64,7 +64,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Writes every pending reply; false if the socket failed.
   asio::awaitable<bool> flush();
   // Output-buffer limits after a command; false if the client must go.
-  bool within_output_limits(std::int64_t now_ms);
+  bool within_output_limits();
   [[nodiscard]] const commands::OutputBufferLimit& output_limit() const;
   // How many reply bytes may pile up before we stop and write them.
   [[nodiscard]] std::size_t flush_threshold() const;
