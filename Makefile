@@ -57,7 +57,7 @@ test: deps-test
 test-asan: deps-test
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan --output-on-failure -j $(JOBS) -E '^(diff|clients)$$'
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan --output-on-failure -j $(JOBS) -E '^(diff|clients|bench_compare_quick)$$'
 
 # The request parser under libFuzzer for FUZZ_SECONDS.
 fuzz: deps-test
@@ -77,3 +77,54 @@ lint: deps-dev
 
 clean:
 	rm -rf build
+
+# ---- workshop -------------------------------------------------------------------
+# The hands-on workshop (workshop/README.md): a copy of the server whose step
+# cores are TODOs, in workshop/src/, generated from src/ by workshop/generate.py.
+#
+#   make workshop-run                build the learner's server, run it (PORT=...)
+#   make workshop-test STEP=2        build, then run step 2's tests (1-6, or all)
+#   make workshop-diff FILE=storage/database.cpp   the learner's file vs the solution
+#   make workshop-solve STEP=2       fill step 2 in from the solution
+#   make workshop-generate           regenerate workshop/src/ after changing src/
+#   make workshop-check              what CI checks (workshop/check.sh)
+STEP ?= all
+WORKSHOP_BUILD := build/workshop
+WORKSHOP_PACKAGES := $(BUILD_PACKAGES) libgtest-dev python3 python3-pytest redis-tools
+
+.PHONY: workshop-deps workshop-build workshop-run workshop-test workshop-diff workshop-solve \
+        workshop-generate workshop-check
+
+workshop-deps:
+	$(call install_missing,$(WORKSHOP_PACKAGES))
+
+workshop-build: workshop-deps
+	@cmake -S workshop -B $(WORKSHOP_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DWORKSHOP_SOURCES=skeleton -DWORKSHOP_SKELETON_DIR=$(CURDIR)/workshop/src >/dev/null
+	cmake --build $(WORKSHOP_BUILD) -j $(JOBS)
+
+workshop-run: workshop-build
+	./$(WORKSHOP_BUILD)/server/mini-redis-server --port $(PORT) --bind 127.0.0.1
+
+workshop-test: workshop-build
+	@case "$(STEP)" in \
+	  1|2|3|4) ./$(WORKSHOP_BUILD)/step$(STEP)_test ;; \
+	  5|6) MINI_REDIS_SERVER=$(CURDIR)/$(WORKSHOP_BUILD)/server/mini-redis-server \
+	       /usr/bin/python3 -m pytest -v -p no:cacheprovider workshop/tests/step$(STEP)_*_test.py ;; \
+	  all) ctest --test-dir $(WORKSHOP_BUILD) --output-on-failure ;; \
+	  *) echo "STEP must be 1 to 6, or all"; exit 2 ;; \
+	esac
+
+workshop-diff:
+	@test -n "$(FILE)" || { echo "usage: make workshop-diff FILE=storage/database.cpp"; exit 2; }
+	@/usr/bin/python3 workshop/generate.py --diff $(FILE)
+
+workshop-solve:
+	@case "$(STEP)" in 1|2|3|4|5) ;; *) echo "usage: make workshop-solve STEP=1 (to 5)"; exit 2 ;; esac
+	@/usr/bin/python3 workshop/generate.py --solve $(STEP)
+
+workshop-generate:
+	@/usr/bin/python3 workshop/generate.py
+
+workshop-check: workshop-deps
+	bash workshop/check.sh
