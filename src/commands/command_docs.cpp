@@ -84,6 +84,7 @@ std::vector<std::string_view> acl_categories_of(const CommandSpec& spec) {
 // first key; -1 means "the last argument"), every `key_step` arguments.
 struct KeySpec {
   std::string_view flags;  // "RO access"
+  std::string_view notes;  // why a flag is there, or empty
   int begin_index = 0;
   int last_key = 0;
   int key_step = 1;
@@ -93,19 +94,30 @@ std::vector<KeySpec> key_specs_of(const CommandSpec& spec) {
   std::vector<KeySpec> specs;
   if (spec.first_key <= 0) return specs;
   const std::vector<std::string_view> flag_groups = split(spec.key_specs, '|');
+  // Notes are kept with their empty parts, so that they stay aligned with
+  // the flag groups ("|notes of the second spec").
+  std::vector<std::string_view> notes;
+  for (std::string_view rest = spec.key_spec_notes; !rest.empty();) {
+    const std::size_t bar = std::min(rest.find('|'), rest.size());
+    notes.push_back(rest.substr(0, bar));
+    rest.remove_prefix(std::min(bar + 1, rest.size()));
+  }
+  const auto notes_of = [&notes](std::size_t i) {
+    return i < notes.size() ? notes[i] : std::string_view();
+  };
   if (flag_groups.size() <= 1) {
     // One spec covering the legacy first/last/step range.
     const int last = spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key;
-    specs.push_back({flag_groups.empty() ? std::string_view() : flag_groups[0], spec.first_key,
-                     last, spec.key_step});
+    specs.push_back({flag_groups.empty() ? std::string_view() : flag_groups[0], notes_of(0),
+                     spec.first_key, last, spec.key_step});
     return specs;
   }
   // Several specs (RENAME: the source is read and deleted, the destination
   // overwritten): one key each, in argument order.
   const int step = spec.key_step > 0 ? spec.key_step : 1;
   int index = spec.first_key;
-  for (std::string_view group : flag_groups) {
-    specs.push_back({group, index, 0, 1});
+  for (std::size_t i = 0; i < flag_groups.size(); ++i) {
+    specs.push_back({flag_groups[i], notes_of(i), index, 0, 1});
     index += step;
   }
   return specs;
@@ -132,7 +144,12 @@ std::vector<std::pair<std::size_t, std::string_view>> key_positions(const Comman
 // ---- COMMAND INFO ------------------------------------------------------------------
 
 void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
-  reply.map_header(3);
+  // Redis puts "notes" first, and only when the spec has some.
+  reply.map_header(key_spec.notes.empty() ? 3 : 4);
+  if (!key_spec.notes.empty()) {
+    reply.bulk_string("notes");
+    reply.bulk_string(key_spec.notes);
+  }
   reply.bulk_string("flags");
   const std::vector<std::string_view> flag_words = split(key_spec.flags, ' ');
   reply.set_header(flag_words.size());
@@ -166,21 +183,54 @@ void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
 void reply_docs(ReplyWriter& reply, const CommandSpec& spec) {
   // Redis leaves out a field it has nothing for, so a client must cope
   // with any subset; we do the same for the fields our rows leave empty.
+  // The order is Redis 7.0's (addReplyCommandDocs), fixed, not hash-based.
   const std::array<std::pair<std::string_view, std::string_view>, 4> fields{{
       {"summary", spec.summary},
       {"since", spec.since},
       {"group", spec.group},
       {"complexity", spec.complexity},
   }};
+  const bool deprecated = !spec.deprecated_since.empty();
   std::size_t count = 0;
   for (const auto& field : fields) count += field.second.empty() ? 0 : 1;
-  if (!spec.subcommands.empty()) ++count;
+  count += deprecated ? 2 : 0;  // "doc_flags" and "deprecated_since"
+  count += spec.replaced_by.empty() ? 0 : 1;
+  count += spec.history.empty() ? 0 : 1;
+  count += spec.arguments.empty() ? 0 : 1;
+  count += spec.subcommands.empty() ? 0 : 1;
 
   reply.map_header(count);
   for (const auto& [name, value] : fields) {
     if (value.empty()) continue;
     reply.bulk_string(name);
     reply.bulk_string(value);
+  }
+  if (deprecated) {
+    // The only doc flag our commands can have ("syscmd" marks internal
+    // commands such as REPLCONF, which we do not have).
+    reply.bulk_string("doc_flags");
+    reply.set_header(1);
+    reply.simple_string("deprecated");
+    reply.bulk_string("deprecated_since");
+    reply.bulk_string(spec.deprecated_since);
+  }
+  if (!spec.replaced_by.empty()) {
+    reply.bulk_string("replaced_by");
+    reply.bulk_string(spec.replaced_by);
+  }
+  if (!spec.history.empty()) {
+    // A set of [version, change] pairs (RESP3 "~"), as Redis 7.0 sends it.
+    reply.bulk_string("history");
+    reply.set_header(spec.history.size());
+    for (const HistoryEntry& entry : spec.history) {
+      reply.array_header(2);
+      reply.bulk_string(entry.version);
+      reply.bulk_string(entry.change);
+    }
+  }
+  if (!spec.arguments.empty()) {
+    reply.bulk_string("arguments");
+    reply_arguments(reply, spec.arguments);
   }
   if (!spec.subcommands.empty()) {
     reply.bulk_string("subcommands");
@@ -447,16 +497,27 @@ CommandSpec make_command_command() {
   };
   spec.subcommands.push_back(command_subcommand("count", 2, command_count, "2.8.13",
                                                 "Get total number of Redis commands", "O(1)"));
-  spec.subcommands.push_back(command_subcommand(
+  CommandSpec info = command_subcommand(
       "info", -2, command_info, "2.8.13",
       "Get array of specific Redis command details, or all when no argument is given.",
-      "O(N) where N is the number of commands to look up", "nondeterministic_output_order"));
-  spec.subcommands.push_back(command_subcommand(
+      "O(N) where N is the number of commands to look up", "nondeterministic_output_order");
+  info.arguments = {arg::string("command-name").optional().multiple()};
+  info.history = {{"7.0.0", "Allowed to be called with no argument to get info on all commands."}};
+  spec.subcommands.push_back(std::move(info));
+  CommandSpec docs = command_subcommand(
       "docs", -2, command_docs, "7.0.0", "Get array of specific Redis command documentation",
-      "O(N) where N is the number of commands to look up", "nondeterministic_output_order"));
-  spec.subcommands.push_back(command_subcommand(
+      "O(N) where N is the number of commands to look up", "nondeterministic_output_order");
+  docs.arguments = {arg::string("command-name").optional().multiple()};
+  spec.subcommands.push_back(std::move(docs));
+  CommandSpec list = command_subcommand(
       "list", -2, command_list, "7.0.0", "Get an array of Redis command names",
-      "O(N) where N is the total number of Redis commands", "nondeterministic_output_order"));
+      "O(N) where N is the total number of Redis commands", "nondeterministic_output_order");
+  list.arguments = {arg::oneof("filterby", {arg::string("module-name").token("MODULE"),
+                                            arg::string("category").token("ACLCAT"),
+                                            arg::pattern("pattern").token("PATTERN")})
+                        .token("FILTERBY")
+                        .optional()};
+  spec.subcommands.push_back(std::move(list));
   spec.subcommands.push_back(command_subcommand(
       "getkeys", -4, command_getkeys, "2.8.13", "Extract keys given a full Redis command",
       "O(N) where N is the number of arguments to the command"));

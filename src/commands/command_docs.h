@@ -7,10 +7,9 @@
 // rows that the command families register, so the table stays the single
 // source of truth: add a row, and COMMAND knows about it.
 //
-// What is not here: argument descriptions ("arguments" in COMMAND DOCS) and
-// the "history" of a command. Redis keeps those in its JSON command files;
-// our rows do not carry them, and COMMAND DOCS leaves those fields out,
-// which clients accept.
+// COMMAND DOCS also describes each command's arguments (what redis-cli's
+// hints are made of) and its history; the rows declare those with the
+// builders of command_arguments.h.
 //
 // This file also offers reply_help(), the "CMD <subcommand> ... Subcommands
 // are:" text that every container command (OBJECT, MEMORY, COMMAND...)

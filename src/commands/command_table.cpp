@@ -54,7 +54,8 @@ const CommandSpec* CommandTable::find(std::string_view name) const {
   if (name.size() > kLongestCommandName) return nullptr;
   std::array<char, kLongestCommandName> lowered{};
   for (std::size_t i = 0; i < name.size(); ++i) lowered[i] = to_lower_ascii(name[i]);
-  auto it = by_name_.find(std::string_view(lowered.data(), name.size()));
+  // Debian's Abseil has its own string_view type; it views the same bytes.
+  auto it = by_name_.find(absl::string_view(lowered.data(), name.size()));
   return it == by_name_.end() ? nullptr : it->second;
 }
 

@@ -242,7 +242,7 @@ struct Parameter {
 // Redis 7.0 lets CONFIG SET change port and bind (it re-binds its sockets). The
 // listening sockets belong to server/, out of this layer's reach, so here
 // they are start-up only and answer as Redis does for its immutable ones.
-const std::array<Parameter, 18> kParameters{{
+const std::array<Parameter, 20> kParameters{{
     {"bind", Changeable::at_startup_only,
      [](Config& c, std::string_view v, bool) { return store_text(v, c.bind); },
      [](const Config& c) { return c.bind; }},
@@ -312,6 +312,16 @@ const std::array<Parameter, 18> kParameters{{
        return store_choice(v, kEvictionPolicies, c.maxmemory_policy);
      },
      [](const Config& c) { return c.maxmemory_policy; }},
+    {"lfu-log-factor", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) {
+       return store_number(v, {0, kIntMax}, c.lfu_log_factor);
+     },
+     [](const Config& c) { return to_text(c.lfu_log_factor); }},
+    {"lfu-decay-time", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) {
+       return store_number(v, {0, kIntMax}, c.lfu_decay_time);
+     },
+     [](const Config& c) { return to_text(c.lfu_decay_time); }},
     {"save", Changeable::at_runtime, set_save, [](const Config& c) { return c.save; }},
     {"appendonly", Changeable::at_runtime,
      [](Config& c, std::string_view v, bool) { return store_yes_no(v, c.appendonly); },
@@ -341,6 +351,14 @@ std::optional<std::string> set_config_value(Config& config, std::string_view nam
   if (!at_startup && parameter->changeable == Changeable::protected_path)
     return "can't set protected config";
   return parameter->set(config, value, at_startup);
+}
+
+void apply_access_tracking(const Config& config, storage::Keyspace& keyspace) {
+  // Redis tracks LFU under exactly the two *-lfu policies (MAXMEMORY_FLAG_LFU).
+  const bool lfu = config.maxmemory_policy.ends_with("-lfu");
+  keyspace.set_access_tracking(lfu ? storage::AccessTracking::lfu : storage::AccessTracking::lru,
+                               {.log_factor = config.lfu_log_factor,
+                                .decay_minutes = config.lfu_decay_time});
 }
 
 std::vector<std::pair<std::string, std::string>> get_config_values(const Config& config,
@@ -432,6 +450,7 @@ void config_set_command(Context& ctx, Arguments args) {
     }
   }
   ctx.config = std::move(staged);
+  apply_access_tracking(ctx.config, ctx.keyspace);
   ctx.reply.ok();
 }
 
@@ -482,7 +501,10 @@ void register_config_commands(CommandTable& table) {
                .summary = "Get the values of configuration parameters",
                .since = "2.0.0",
                .complexity = "O(N) when N is the number of configuration parameters provided",
-               .acl_categories = "@admin @slow @dangerous"},
+               .acl_categories = "@admin @slow @dangerous",
+               .arguments = {arg::block("parameter", {arg::string("parameter")}).multiple()},
+               .history = {
+                   {"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}}},
               {.name = "set",
                .arity = -4,
                .flags = kAdminFlags,
@@ -492,7 +514,11 @@ void register_config_commands(CommandTable& table) {
                .since = "2.0.0",
                .complexity = "O(N) when N is the number of configuration parameters provided",
                .acl_categories = "@admin @slow @dangerous",
-               .tips = "request_policy:all_nodes response_policy:all_succeeded"},
+               .tips = "request_policy:all_nodes response_policy:all_succeeded",
+               .arguments = {
+                   arg::block("parameter_value", {arg::string("parameter"), arg::string("value")}).multiple()},
+               .history = {
+                   {"7.0.0", "Added the ability to set multiple parameters in one call."}}},
               {.name = "resetstat",
                .arity = 2,
                .flags = kAdminFlags,

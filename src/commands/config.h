@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "protocol/request_parser.h"
+#include "storage/keyspace.h"
 
 namespace mini_redis::commands {
 
@@ -51,6 +52,10 @@ struct Config {
   // ---- memory (reported; no eviction yet) ----
   std::uint64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
+  // The LFU counter's growth and decay (used under the *-lfu policies, by
+  // OBJECT FREQ for now; see storage/access_tracking.h).
+  int lfu_log_factor = 10;
+  int lfu_decay_time = 1;  // minutes
   // ---- persistence (reported only: mini-redis keeps no files) ----
   std::string save = "3600 1 300 100 60 10000";
   std::string appendonly = "no";
@@ -70,6 +75,11 @@ struct Config {
 // the words joined by single spaces.
 std::optional<std::string> set_config_value(Config& config, std::string_view name,
                                             std::string_view value, bool at_startup);
+
+// Tells the keyspace how to track accesses: LFU under allkeys-lfu and
+// volatile-lfu (with lfu-log-factor and lfu-decay-time), LRU otherwise. Called
+// at start-up and after every successful CONFIG SET.
+void apply_access_tracking(const Config& config, storage::Keyspace& keyspace);
 
 // Every parameter whose name matches the glob `pattern` (case-insensitive),
 // as (name, value) pairs in table order: CONFIG GET.

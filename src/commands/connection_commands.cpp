@@ -54,11 +54,16 @@ void ping_command(Context& ctx, Arguments args) {
     ctx.reply.error(errors::wrong_arity("ping"));
     return;
   }
+  // workshop: begin step 3, ping_command
+  // args[0] is "PING" itself. With a message (PING hello, two arguments) the
+  // reply is that message as a bulk string; alone, the simple string PONG.
+  // ctx.reply is the ReplyWriter of step 1.
   if (args.size() == 2) {
     ctx.reply.bulk_string(args[1]);
   } else {
     ctx.reply.simple_string("PONG");
   }
+  // workshop: end
 }
 
 void echo_command(Context& ctx, Arguments args) {
@@ -380,7 +385,8 @@ void register_connection_commands(CommandTable& table) {
              .since = "1.0.0",
              .complexity = "O(1)",
              .acl_categories = "@fast @connection",
-             .tips = "request_policy:all_shards response_policy:all_succeeded"});
+             .tips = "request_policy:all_shards response_policy:all_succeeded",
+             .arguments = {arg::string("message").optional()}});
   table.add({.name = "echo",
              .arity = 2,
              .flags = kAnytime | flags::kFast,
@@ -389,7 +395,8 @@ void register_connection_commands(CommandTable& table) {
              .summary = "Echo the given string",
              .since = "1.0.0",
              .complexity = "O(1)",
-             .acl_categories = "@fast @connection"});
+             .acl_categories = "@fast @connection",
+             .arguments = {arg::string("message")}});
   table.add({.name = "quit",
              .arity = -1,
              .flags = kHandshake,
@@ -407,7 +414,8 @@ void register_connection_commands(CommandTable& table) {
              .summary = "Change the selected database for the current connection",
              .since = "1.0.0",
              .complexity = "O(1)",
-             .acl_categories = "@fast @connection"});
+             .acl_categories = "@fast @connection",
+             .arguments = {arg::integer("index")}});
   table.add({.name = "hello",
              .arity = -1,
              .flags = kHandshake,
@@ -416,7 +424,14 @@ void register_connection_commands(CommandTable& table) {
              .summary = "Handshake with Redis",
              .since = "6.0.0",
              .complexity = "O(1)",
-             .acl_categories = "@fast @connection"});
+             .acl_categories = "@fast @connection",
+             .arguments = {
+                 arg::block("arguments",
+                     {arg::integer("protover"),
+                      arg::block("username_password", {arg::string("username"), arg::string("password")}).token("AUTH").optional(),
+                      arg::string("clientname").token("SETNAME").optional()}).optional()},
+             .history = {
+                 {"6.2.0", "`protover` made optional; when called without arguments the command reports the current connection's context."}}});
   table.add({.name = "reset",
              .arity = 1,
              .flags = kHandshake,
@@ -427,6 +442,10 @@ void register_connection_commands(CommandTable& table) {
              .complexity = "O(1)",
              .acl_categories = "@fast @connection"});
 
+  auto with_arguments = [](CommandSpec spec, std::vector<ArgumentSpec> arguments) {
+    spec.arguments = std::move(arguments);
+    return spec;
+  };
   auto client_subcommand = [](std::string_view name, int arity, std::uint32_t command_flags,
                               Handler handler, std::string_view summary, std::string_view since) {
     return CommandSpec{.name = std::string(name),
@@ -445,6 +464,21 @@ void register_connection_commands(CommandTable& table) {
   list.complexity = "O(N) where N is the number of client connections";
   list.acl_categories = "@admin @slow @dangerous @connection";
   list.tips = "nondeterministic_output";
+  list.arguments = {
+      arg::oneof("normal_master_replica_pubsub",
+                 {arg::pure_token("normal", "NORMAL"), arg::pure_token("master", "MASTER"),
+                  arg::pure_token("replica", "REPLICA"), arg::pure_token("pubsub", "PUBSUB")})
+          .token("TYPE")
+          .since("5.0.0")
+          .optional(),
+      arg::block("id", {arg::integer("client-id").multiple()}).token("ID").since("6.2.0").optional()};
+  list.history = {
+      {"2.8.12", "Added unique client `id` field."},
+      {"5.0.0", "Added optional `TYPE` filter."},
+      {"6.0.0", "Added `user` field."},
+      {"6.2.0", "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."},
+      {"7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."},
+      {"7.0.3", "Added `ssub` field."}};
   CommandSpec info =
       client_subcommand("info", 2, kClientFlags, client_info_command,
                         "Returns information about the current client connection.", "6.2.0");
@@ -461,16 +495,21 @@ void register_connection_commands(CommandTable& table) {
        .subcommands = {
            client_subcommand("id", 2, kClientFlags, client_id_command,
                              "Returns the client ID for the current connection", "5.0.0"),
-           client_subcommand("setname", 3, kClientFlags, client_setname_command,
-                             "Set the current connection name", "2.6.9"),
+           with_arguments(client_subcommand("setname", 3, kClientFlags, client_setname_command,
+                                            "Set the current connection name", "2.6.9"),
+                          {arg::string("connection-name")}),
            client_subcommand("getname", 2, kClientFlags, client_getname_command,
                              "Get the current connection name", "2.6.9"),
            client_subcommand("setinfo", 4, kClientFlags, client_setinfo_command,
                              "Sets information specific to the client or connection.", "7.2.0"),
            std::move(info),
            std::move(list),
-           client_subcommand("reply", 3, kClientFlags, client_reply_command,
-                             "Instruct the server whether to reply to commands", "3.2.0"),
+           with_arguments(client_subcommand("reply", 3, kClientFlags, client_reply_command,
+                                            "Instruct the server whether to reply to commands",
+                                            "3.2.0"),
+                          {arg::oneof("on_off_skip", {arg::pure_token("on", "ON"),
+                                                      arg::pure_token("off", "OFF"),
+                                                      arg::pure_token("skip", "SKIP")})}),
            client_subcommand("help", 2, kAnytime, client_help_command,
                              "Show helpful text about the different subcommands", "5.0.0"),
        }});

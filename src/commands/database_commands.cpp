@@ -83,7 +83,14 @@ void register_database_commands(CommandTable& table) {
              .complexity = "O(N) where N is the number of keys in the selected database",
              .acl_categories = "@keyspace @write @slow @dangerous",
              .tips = "request_policy:all_shards response_policy:all_succeeded",
-             .key_specs = ""});
+             .key_specs = "",
+             .arguments = {
+                 arg::oneof("async",
+                     {arg::pure_token("async", "ASYNC").since("4.0.0"),
+                      arg::pure_token("sync", "SYNC").since("6.2.0")}).optional()},
+             .history = {
+                 {"4.0.0", "Added the `ASYNC` flushing mode modifier."},
+                 {"6.2.0", "Added the `SYNC` flushing mode modifier."}}});
   table.add({.name = "flushall",
              .arity = -1,
              .flags = flags::kWrite,
@@ -94,7 +101,14 @@ void register_database_commands(CommandTable& table) {
              .complexity = "O(N) where N is the total number of keys in all databases",
              .acl_categories = "@keyspace @write @slow @dangerous",
              .tips = "request_policy:all_shards response_policy:all_succeeded",
-             .key_specs = ""});
+             .key_specs = "",
+             .arguments = {
+                 arg::oneof("async",
+                     {arg::pure_token("async", "ASYNC").since("4.0.0"),
+                      arg::pure_token("sync", "SYNC").since("6.2.0")}).optional()},
+             .history = {
+                 {"4.0.0", "Added the `ASYNC` flushing mode modifier."},
+                 {"6.2.0", "Added the `SYNC` flushing mode modifier."}}});
   table.add({.name = "swapdb",
              .arity = 3,
              .flags = flags::kWrite | flags::kFast,
@@ -105,7 +119,8 @@ void register_database_commands(CommandTable& table) {
              .complexity = "O(N) where N is the count of clients watching or blocking on keys from both databases.",
              .acl_categories = "@keyspace @write @fast @dangerous",
              .tips = "",
-             .key_specs = ""});
+             .key_specs = "",
+             .arguments = {arg::integer("index1"), arg::integer("index2")}});
 }
 
 }  // namespace mini_redis::commands

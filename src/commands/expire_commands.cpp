@@ -122,14 +122,18 @@ void expire_generic(Context& ctx, Arguments args, std::int64_t base_ms, TimeUnit
     ctx.reply.integer(0);
     return;
   }
+  // workshop: begin step 3, expire_generic
+  // *when is the absolute Unix millisecond the key dies at; the key exists.
   // A time at or before now: the key is already dead, so delete it instead
   // of storing it (Redis, checkAlreadyExpired). The reply is still 1.
+  // Else store the time with db.set_expire_at(*entry, *when), and reply 1.
   if (*when <= ctx.now_ms()) {
     db.erase(key);
   } else {
     db.set_expire_at(*entry, *when);
   }
   ctx.reply.integer(1);
+  // workshop: end
 }
 
 // EXPIRE key seconds [NX|XX|GT|LT]
@@ -166,6 +170,11 @@ void ttl_generic(Context& ctx, Arguments args, TimeUnit unit, TtlKind kind) {
     ctx.reply.integer(-2);
     return;
   }
+  // workshop: begin step 3, ttl_generic
+  // The key exists. No expire time (entry->has_expire()): reply -1. Else TTL
+  // is entry->expire_at_ms() minus ctx.now_ms() (for kind remaining; the
+  // absolute kind is EXPIRETIME), never below 0, replied in milliseconds or
+  // rounded to seconds with round_to_seconds() above, as `unit` says.
   if (!entry->has_expire()) {
     ctx.reply.integer(-1);
     return;
@@ -174,6 +183,7 @@ void ttl_generic(Context& ctx, Arguments args, TimeUnit unit, TtlKind kind) {
   if (kind == TtlKind::remaining) ms -= ctx.now_ms();
   if (ms < 0) ms = 0;  // not reclaimed yet within this millisecond
   ctx.reply.integer(unit == TimeUnit::milliseconds ? ms : round_to_seconds(ms));
+  // workshop: end
 }
 
 void ttl_command(Context& ctx, Arguments args) { ttl_generic(ctx, args, TimeUnit::seconds, TtlKind::remaining); }
@@ -202,7 +212,10 @@ void persist_command(Context& ctx, Arguments args) {
 
 // The rows below differ only in name, handler and docs: Redis gives all
 // setters and all getters the same shape.
-CommandSpec expire_setter(std::string name, Handler handler, std::string_view summary, std::string_view since) {
+// EXPIRE and its siblings take a key, a time (`when` describes it, e.g.
+// arg::integer("seconds")) and since 7.0 one of NX, XX, GT, LT.
+CommandSpec expire_setter(std::string name, Handler handler, std::string_view summary, std::string_view since,
+                          ArgumentSpec when) {
   return {.name = std::move(name),
           .arity = -3,
           .flags = flags::kWrite | flags::kFast,
@@ -216,7 +229,14 @@ CommandSpec expire_setter(std::string name, Handler handler, std::string_view su
           .complexity = "O(1)",
           .acl_categories = "@keyspace @write @fast",
           .tips = "",
-          .key_specs = "RW update"};
+          .key_specs = "RW update",
+          .arguments = {arg::key("key", 0), std::move(when),
+                        arg::oneof("condition",
+                                   {arg::pure_token("nx", "NX"), arg::pure_token("xx", "XX"),
+                                    arg::pure_token("gt", "GT"), arg::pure_token("lt", "LT")})
+                            .since("7.0.0")
+                            .optional()},
+          .history = {{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}}};
 }
 
 CommandSpec expire_getter(std::string name, Handler handler, std::string_view summary, std::string_view since,
@@ -234,27 +254,40 @@ CommandSpec expire_getter(std::string name, Handler handler, std::string_view su
           .complexity = "O(1)",
           .acl_categories = "@keyspace @read @fast",
           .tips = tips,
-          .key_specs = "RO access"};
+          .key_specs = "RO access",
+          .arguments = {arg::key("key", 0)}};
 }
 
 }  // namespace
 
 void register_expire_commands(CommandTable& table) {
-  table.add(expire_setter("expire", expire_command, "Set a key's time to live in seconds", "1.0.0"));
-  table.add(expire_setter("pexpire", pexpire_command, "Set a key's time to live in milliseconds", "2.6.0"));
-  table.add(expire_setter("expireat", expireat_command, "Set the expiration for a key as a UNIX timestamp", "1.2.0"));
+  table.add(expire_setter("expire", expire_command, "Set a key's time to live in seconds", "1.0.0",
+                          arg::integer("seconds")));
+  table.add(expire_setter("pexpire", pexpire_command, "Set a key's time to live in milliseconds", "2.6.0",
+                          arg::integer("milliseconds")));
+  table.add(expire_setter("expireat", expireat_command, "Set the expiration for a key as a UNIX timestamp", "1.2.0",
+                          arg::unix_time("unix-time-seconds")));
   table.add(expire_setter("pexpireat", pexpireat_command,
-                          "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0"));
-  table.add(expire_getter("ttl", ttl_command, "Get the time to live for a key in seconds", "1.0.0",
-                               "nondeterministic_output"));
-  table.add(expire_getter("pttl", pttl_command, "Get the time to live for a key in milliseconds", "2.6.0",
-                               "nondeterministic_output"));
+                          "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0",
+                          arg::unix_time("unix-time-milliseconds")));
+  // TTL and PTTL answer -2 for a missing key since 2.8 (-1 before).
+  CommandSpec ttl = expire_getter("ttl", ttl_command, "Get the time to live for a key in seconds", "1.0.0",
+                                  "nondeterministic_output");
+  ttl.history = {{"2.8.0", "Added the -2 reply."}};
+  table.add(std::move(ttl));
+  CommandSpec pttl = expire_getter("pttl", pttl_command, "Get the time to live for a key in milliseconds", "2.6.0",
+                                   "nondeterministic_output");
+  pttl.history = {{"2.8.0", "Added the -2 reply."}};
+  table.add(std::move(pttl));
   table.add(expire_getter("expiretime", expiretime_command, "Get the expiration Unix timestamp for a key", "7.0.0"));
   table.add(expire_getter("pexpiretime", pexpiretime_command,
                           "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0"));
 
-  CommandSpec persist = expire_setter("persist", persist_command, "Remove the expiration from a key", "2.2.0");
+  // PERSIST is a setter with no time and no options.
+  CommandSpec persist = expire_setter("persist", persist_command, "Remove the expiration from a key", "2.2.0", {});
   persist.arity = 2;
+  persist.arguments = {arg::key("key", 0)};
+  persist.history.clear();
   table.add(std::move(persist));
 }
 

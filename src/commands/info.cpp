@@ -304,7 +304,9 @@ CommandSpec make_info_command() {
       .complexity = "O(1)",
       .acl_categories = "@slow @dangerous",
       .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
-  };
+      .arguments = {arg::string("section").optional().multiple()},
+      .history = {
+          {"7.0.0", "Added support for taking multiple section arguments."}}};
 }
 
 }  // namespace mini_redis::commands

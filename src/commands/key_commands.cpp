@@ -231,7 +231,8 @@ void register_key_commands(CommandTable& table) {
                  "is O(1).",
              .acl_categories = "@keyspace @write @slow",
              .tips = "request_policy:multi_shard response_policy:agg_sum",
-             .key_specs = "RM delete"});
+             .key_specs = "RM delete",
+             .arguments = {arg::key("key", 0).multiple()}});
   table.add({.name = "unlink",
              .arity = -2,
              .flags = flags::kWrite | flags::kFast,
@@ -249,7 +250,8 @@ void register_key_commands(CommandTable& table) {
                  "objects where composed of.",
              .acl_categories = "@keyspace @write @fast",
              .tips = "request_policy:multi_shard response_policy:agg_sum",
-             .key_specs = "RM delete"});
+             .key_specs = "RM delete",
+             .arguments = {arg::key("key", 0).multiple()}});
   table.add({.name = "exists",
              .arity = -2,
              .flags = flags::kReadonly | flags::kFast,
@@ -263,7 +265,10 @@ void register_key_commands(CommandTable& table) {
              .complexity = "O(N) where N is the number of keys to check.",
              .acl_categories = "@keyspace @read @fast",
              .tips = "request_policy:multi_shard response_policy:agg_sum",
-             .key_specs = "RO"});
+             .key_specs = "RO",
+             .arguments = {arg::key("key", 0).multiple()},
+             .history = {
+                 {"3.0.3", "Accepts multiple `key` arguments."}}});
   table.add({.name = "touch",
              .arity = -2,
              .flags = flags::kReadonly | flags::kFast,
@@ -277,7 +282,8 @@ void register_key_commands(CommandTable& table) {
              .complexity = "O(N) where N is the number of keys that will be touched.",
              .acl_categories = "@keyspace @read @fast",
              .tips = "request_policy:multi_shard response_policy:agg_sum",
-             .key_specs = "RO"});
+             .key_specs = "RO",
+             .arguments = {arg::key("key", 0).multiple()}});
   table.add({.name = "type",
              .arity = 2,
              .flags = flags::kReadonly | flags::kFast,
@@ -291,7 +297,8 @@ void register_key_commands(CommandTable& table) {
              .complexity = "O(1)",
              .acl_categories = "@keyspace @read @fast",
              .tips = "",
-             .key_specs = "RO"});
+             .key_specs = "RO",
+             .arguments = {arg::key("key", 0)}});
   table.add({.name = "rename",
              .arity = 3,
              .flags = flags::kWrite,
@@ -305,7 +312,8 @@ void register_key_commands(CommandTable& table) {
              .complexity = "O(1)",
              .acl_categories = "@keyspace @write @slow",
              .tips = "",
-             .key_specs = "RW access delete|OW update"});
+             .key_specs = "RW access delete|OW update",
+             .arguments = {arg::key("key", 0), arg::key("newkey", 1)}});
   table.add({.name = "renamenx",
              .arity = 3,
              .flags = flags::kWrite | flags::kFast,
@@ -319,7 +327,10 @@ void register_key_commands(CommandTable& table) {
              .complexity = "O(1)",
              .acl_categories = "@keyspace @write @fast",
              .tips = "",
-             .key_specs = "RW access delete|OW insert"});
+             .key_specs = "RW access delete|OW insert",
+             .arguments = {arg::key("key", 0), arg::key("newkey", 1)},
+             .history = {
+                 {"3.2.0", "The command no longer returns an error when source and destination names are the same."}}});
   table.add({.name = "copy",
              .arity = -3,
              .flags = flags::kWrite | flags::kDenyOom,
@@ -334,7 +345,12 @@ void register_key_commands(CommandTable& table) {
                            "string values.",
              .acl_categories = "@keyspace @write @slow",
              .tips = "",
-             .key_specs = "RO access|OW update"});
+             .key_specs = "RO access|OW update",
+             .arguments = {
+                 arg::key("source", 0),
+                 arg::key("destination", 1),
+                 arg::integer("destination-db").token("DB").optional(),
+                 arg::pure_token("replace", "REPLACE").optional()}});
   table.add({.name = "move",
              .arity = 3,
              .flags = flags::kWrite | flags::kFast,
@@ -348,7 +364,8 @@ void register_key_commands(CommandTable& table) {
              .complexity = "O(1)",
              .acl_categories = "@keyspace @write @fast",
              .tips = "",
-             .key_specs = "RW access update"});
+             .key_specs = "RW access update",
+             .arguments = {arg::key("key", 0), arg::integer("db")}});
 
   register_keyspace_scan_commands(table);
   register_database_commands(table);

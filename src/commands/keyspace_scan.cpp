@@ -172,7 +172,8 @@ void register_keyspace_scan_commands(CommandTable& table) {
                            "key names in the database and the given pattern have limited length.",
              .acl_categories = "@keyspace @read @slow @dangerous",
              .tips = "request_policy:all_shards nondeterministic_output_order",
-             .key_specs = ""});
+             .key_specs = "",
+             .arguments = {arg::pattern("pattern")}});
   table.add({.name = "scan",
              .arity = -2,
              .flags = flags::kReadonly,
@@ -184,7 +185,14 @@ void register_keyspace_scan_commands(CommandTable& table) {
                            "for the cursor to return back to 0. N is the number of elements inside the collection.",
              .acl_categories = "@keyspace @read @slow",
              .tips = "nondeterministic_output request_policy:special",
-             .key_specs = ""});
+             .key_specs = "",
+             .arguments = {
+                 arg::integer("cursor"),
+                 arg::pattern("pattern").token("MATCH").optional(),
+                 arg::integer("count").token("COUNT").optional(),
+                 arg::string("type").token("TYPE").since("6.0.0").optional()},
+             .history = {
+                 {"6.0.0", "Added the `TYPE` subcommand."}}});
   table.add({.name = "randomkey",
              .arity = 1,
              .flags = flags::kReadonly,

@@ -118,22 +118,39 @@ void object_refcount(Context& ctx, Arguments args) {
   }
 }
 
+// An entry's access field holds either the last access time (LRU) or an
+// access counter (LFU), never both (see storage/access_tracking.h), so each
+// of IDLETIME and FREQ works under one kind of maxmemory-policy only, and
+// answers Redis's error under the other (after the key was found).
+bool tracks_lfu(Context& ctx) {
+  return ctx.db().access_tracking() == storage::AccessTracking::lfu;
+}
+
 void object_idletime(Context& ctx, Arguments args) {
   if (const storage::Entry* entry = object_lookup(ctx, args[2])) {
+    if (tracks_lfu(ctx)) {
+      ctx.reply.error(
+          "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+          "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+      return;
+    }
     const std::int64_t idle_s =
         ctx.now_ms() / 1000 - static_cast<std::int64_t>(entry->access_time_s());
     ctx.reply.integer(idle_s > 0 ? idle_s : 0);
   }
 }
 
-// Access frequencies are kept only under an LFU eviction policy, and we do
-// not keep them at all yet; Redis's answer for "not tracked" is this error.
+// The logarithmic access counter, decayed to now: 5 for a key just created.
 void object_freq(Context& ctx, Arguments args) {
-  if (object_lookup(ctx, args[2]) != nullptr) {
-    ctx.reply.error(
-        "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
-        "that when "
-        "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+  if (const storage::Entry* entry = object_lookup(ctx, args[2])) {
+    if (!tracks_lfu(ctx)) {
+      ctx.reply.error(
+          "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please "
+          "note that when switching between policies at runtime LRU and LFU data will take some "
+          "time to adjust.");
+      return;
+    }
+    ctx.reply.integer(ctx.db().access_frequency(*entry));
   }
 }
 
@@ -220,6 +237,7 @@ CommandSpec object_key_subcommand(std::string_view name, Handler handler, std::s
       .acl_categories = "@keyspace @read @slow",
       .tips = "nondeterministic_output",
       .key_specs = "RO",
+      .arguments = {arg::key("key", 0)},
   };
 }
 
@@ -285,7 +303,7 @@ CommandSpec make_memory_command() {
       .complexity = "O(N) where N is the number of samples.",
       .acl_categories = "@read @slow",
       .key_specs = "RO",
-  });
+      .arguments = {arg::key("key", 0), arg::integer("count").token("SAMPLES").optional()}});
   spec.subcommands.push_back(CommandSpec{
       .name = "help",
       .arity = 2,
@@ -342,7 +360,13 @@ void register_server_commands(CommandTable& table) {
                     "saving data, "
                     "otherwise O(1)",
       .acl_categories = "@admin @slow @dangerous",
-  });
+      .arguments = {
+          arg::oneof("nosave_save", {arg::pure_token("nosave", "NOSAVE"), arg::pure_token("save", "SAVE")}).optional(),
+          arg::pure_token("now", "NOW").since("7.0.0").optional(),
+          arg::pure_token("force", "FORCE").since("7.0.0").optional(),
+          arg::pure_token("abort", "ABORT").since("7.0.0").optional()},
+      .history = {
+          {"7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."}}});
   table.add(make_object_command());
   table.add(make_memory_command());
 }

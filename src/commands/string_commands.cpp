@@ -146,6 +146,10 @@ std::optional<std::int64_t> expire_at_or_reply(Context& ctx, const SetOptions& o
 // Replies the value of `key`, or null ($-1 in RESP2, _ in RESP3) when absent.
 // Returns whether the key existed.
 bool reply_value(Context& ctx, std::string_view key) {
+  // workshop: begin step 3, reply_value
+  // GET: ctx.db() is the client's database; lookup_for_read(key) is step 2's.
+  // No entry: reply null() and return false. Else reply the entry's value()
+  // as a bulk string and return true.
   const storage::Entry* entry = ctx.db().lookup_for_read(key);
   if (entry == nullptr) {
     ctx.reply.null();
@@ -153,6 +157,7 @@ bool reply_value(Context& ctx, std::string_view key) {
   }
   ctx.reply.bulk_string(entry->value());
   return true;
+  // workshop: end
 }
 
 void get_command(Context& ctx, Arguments args) { reply_value(ctx, args[1]); }
@@ -194,10 +199,16 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
     }
   }
 
+  // workshop: begin step 3, set_generic
+  // SET's write: db.set(key, value, keep_ttl) stores the value (keep_ttl is
+  // true only for SET ... KEEPTTL) and returns the Entry. When an option gave
+  // a time (options.sets_expire_time()), db.set_expire_at(entry, expire_at).
+  // The reply (+OK, or :1 for SETNX) is written below.
   storage::Entry& entry = db.set(key, value, /*keep_ttl=*/options.ttl == TtlOption::keepttl);
   // A time already in the past (SET k v EXAT 1) is stored as it is: the key
   // then expires on its next lookup, as in Redis 7.0.
   if (options.sets_expire_time()) db.set_expire_at(entry, expire_at);
+  // workshop: end
 
   if (options.get) return;
   if (replies.integer_replies) {
@@ -323,61 +334,100 @@ void register_string_commands(CommandTable& table) {
   table.add({.name = "get", .arity = 2, .flags = kReadonly | kFast, .first_key = 1, .last_key = 1,
              .key_step = 1, .handler = get_command, .group = "string",
              .summary = "Get the value of a key", .since = "1.0.0", .complexity = "O(1)",
-             .acl_categories = "@read @string @fast", .key_specs = "RO access"});
+             .acl_categories = "@read @string @fast", .key_specs = "RO access",
+             .arguments = {arg::key("key", 0)}});
   table.add({.name = "set", .arity = -3, .flags = kWrite | kDenyOom, .first_key = 1, .last_key = 1,
              .key_step = 1, .handler = set_command, .group = "string",
              .summary = "Set the string value of a key", .since = "1.0.0", .complexity = "O(1)",
              .acl_categories = "@write @string @slow",
-             .key_specs = "RW access update variable_flags"});
+             .key_specs = "RW access update variable_flags",
+             .key_spec_notes = "RW and ACCESS due to the optional `GET` argument",
+             .arguments = {
+                 arg::key("key", 0),
+                 arg::string("value"),
+                 arg::oneof("condition", {arg::pure_token("nx", "NX"), arg::pure_token("xx", "XX")}).since("2.6.12").optional(),
+                 arg::pure_token("get", "GET").since("6.2.0").optional(),
+                 arg::oneof("expiration",
+                     {arg::integer("seconds").token("EX").since("2.6.12"),
+                      arg::integer("milliseconds").token("PX").since("2.6.12"),
+                      arg::unix_time("unix-time-seconds").token("EXAT").since("6.2.0"),
+                      arg::unix_time("unix-time-milliseconds").token("PXAT").since("6.2.0"),
+                      arg::pure_token("keepttl", "KEEPTTL").since("6.0.0")}).optional()},
+             .history = {
+                 {"2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."},
+                 {"6.0.0", "Added the `KEEPTTL` option."},
+                 {"6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."},
+                 {"7.0.0", "Allowed the `NX` and `GET` options to be used together."}}});
   table.add({.name = "setnx", .arity = 3, .flags = kWrite | kDenyOom | kFast, .first_key = 1,
              .last_key = 1, .key_step = 1, .handler = setnx_command, .group = "string",
              .summary = "Set the value of a key, only if the key does not exist", .since = "1.0.0",
              .complexity = "O(1)", .acl_categories = "@write @string @fast",
-             .key_specs = "OW insert"});
+             .key_specs = "OW insert",
+             .arguments = {arg::key("key", 0), arg::string("value")}});
   table.add({.name = "setex", .arity = 4, .flags = kWrite | kDenyOom, .first_key = 1, .last_key = 1,
              .key_step = 1, .handler = setex_command, .group = "string",
              .summary = "Set the value and expiration of a key", .since = "2.0.0",
              .complexity = "O(1)", .acl_categories = "@write @string @slow",
-             .key_specs = "OW update"});
+             .key_specs = "OW update",
+             .arguments = {arg::key("key", 0), arg::integer("seconds"), arg::string("value")}});
   table.add({.name = "psetex", .arity = 4, .flags = kWrite | kDenyOom, .first_key = 1,
              .last_key = 1, .key_step = 1, .handler = psetex_command, .group = "string",
              .summary = "Set the value and expiration in milliseconds of a key", .since = "2.6.0",
              .complexity = "O(1)", .acl_categories = "@write @string @slow",
-             .key_specs = "OW update"});
+             .key_specs = "OW update",
+             .arguments = {arg::key("key", 0), arg::integer("milliseconds"), arg::string("value")}});
   table.add({.name = "getset", .arity = 3, .flags = kWrite | kDenyOom | kFast, .first_key = 1,
              .last_key = 1, .key_step = 1, .handler = getset_command, .group = "string",
              .summary = "Set the string value of a key and return its old value", .since = "1.0.0",
              .complexity = "O(1)", .acl_categories = "@write @string @fast",
-             .key_specs = "RW access update"});
+             .key_specs = "RW access update",
+             .arguments = {arg::key("key", 0), arg::string("value")},
+             .deprecated_since = "6.2.0",
+             .replaced_by = "`SET` with the `!GET` argument"});
   table.add({.name = "getdel", .arity = 2, .flags = kWrite | kFast, .first_key = 1, .last_key = 1,
              .key_step = 1, .handler = getdel_command, .group = "string",
              .summary = "Get the value of a key and delete the key", .since = "6.2.0",
              .complexity = "O(1)", .acl_categories = "@write @string @fast",
-             .key_specs = "RW access delete"});
+             .key_specs = "RW access delete",
+             .arguments = {arg::key("key", 0)}});
   table.add({.name = "getex", .arity = -2, .flags = kWrite | kFast, .first_key = 1, .last_key = 1,
              .key_step = 1, .handler = getex_command, .group = "string",
              .summary = "Get the value of a key and optionally set its expiration", .since = "6.2.0",
              .complexity = "O(1)", .acl_categories = "@write @string @fast",
-             .key_specs = "RW access update"});
+             .key_specs = "RW access update",
+             .key_spec_notes = "RW and UPDATE because it changes the TTL",
+             .arguments = {
+                 arg::key("key", 0),
+                 arg::oneof("expiration",
+                     {arg::integer("seconds").token("EX"),
+                      arg::integer("milliseconds").token("PX"),
+                      arg::unix_time("unix-time-seconds").token("EXAT"),
+                      arg::unix_time("unix-time-milliseconds").token("PXAT"),
+                      arg::pure_token("persist", "PERSIST")}).optional()}});
   table.add({.name = "mget", .arity = -2, .flags = kReadonly | kFast, .first_key = 1,
              .last_key = -1, .key_step = 1, .handler = mget_command, .group = "string",
              .summary = "Get the values of all the given keys", .since = "1.0.0",
              .complexity = "O(N) where N is the number of keys to retrieve.",
              .acl_categories = "@read @string @fast", .tips = "request_policy:multi_shard",
-             .key_specs = "RO access"});
+             .key_specs = "RO access",
+             .arguments = {arg::key("key", 0).multiple()}});
   table.add({.name = "mset", .arity = -3, .flags = kWrite | kDenyOom, .first_key = 1,
              .last_key = -1, .key_step = 2, .handler = mset_command, .group = "string",
              .summary = "Set multiple keys to multiple values", .since = "1.0.1",
              .complexity = "O(N) where N is the number of keys to set.",
              .acl_categories = "@write @string @slow",
              .tips = "request_policy:multi_shard response_policy:all_succeeded",
-             .key_specs = "OW update"});
+             .key_specs = "OW update",
+             .arguments = {
+                 arg::block("key_value", {arg::key("key", 0), arg::string("value")}).multiple()}});
   table.add({.name = "msetnx", .arity = -3, .flags = kWrite | kDenyOom, .first_key = 1,
              .last_key = -1, .key_step = 2, .handler = msetnx_command, .group = "string",
              .summary = "Set multiple keys to multiple values, only if none of the keys exist",
              .since = "1.0.1", .complexity = "O(N) where N is the number of keys to set.",
              .acl_categories = "@write @string @slow",
-             .tips = "request_policy:multi_shard response_policy:agg_min", .key_specs = "OW insert"});
+             .tips = "request_policy:multi_shard response_policy:agg_min", .key_specs = "OW insert",
+             .arguments = {
+                 arg::block("key_value", {arg::key("key", 0), arg::string("value")}).multiple()}});
 
   register_string_number_commands(table);
   register_string_range_commands(table);

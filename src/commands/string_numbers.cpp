@@ -39,6 +39,11 @@ constexpr std::int64_t kMinInt64 = std::numeric_limits<std::int64_t>::min();
 void increment_by(Context& ctx, std::string_view key, std::int64_t delta) {
   storage::Database& db = ctx.db();
   std::int64_t current = 0;
+  // workshop: begin step 3, increment_by
+  // Read the counter: a missing key counts as 0 (current stays 0). An
+  // existing one (db.lookup_for_write(key)) must spell an integer:
+  // parse_int64_strict(entry->value()) gives it, or nothing for "abc", and
+  // then the reply is the error errors::kNotInteger and nothing is stored.
   if (const storage::Entry* entry = db.lookup_for_write(key)) {
     std::optional<std::int64_t> stored = parse_int64_strict(entry->value());
     if (!stored) {
@@ -47,6 +52,7 @@ void increment_by(Context& ctx, std::string_view key, std::int64_t delta) {
     }
     current = *stored;
   }
+  // workshop: end
 
   // Signed overflow is undefined behaviour in C++, so check before adding:
   // only two numbers of the same sign can overflow.
@@ -115,12 +121,18 @@ void incrbyfloat_command(Context& ctx, Arguments args) {
 }
 
 // The rows of the five commands differ only in name, arity, handler and docs.
+// `amount` describes the second argument (INCRBY's "increment"); INCR and
+// DECR have none.
 CommandSpec counter_row(std::string name, int arity, Handler handler, std::string_view summary,
-                        std::string_view since) {
-  return {.name = std::move(name), .arity = arity, .flags = flags::kWrite | flags::kDenyOom | flags::kFast,
-          .first_key = 1, .last_key = 1, .key_step = 1, .handler = handler, .group = "string",
-          .summary = summary, .since = since, .complexity = "O(1)",
-          .acl_categories = "@write @string @fast", .key_specs = "RW access update"};
+                        std::string_view since, std::optional<ArgumentSpec> amount = {}) {
+  CommandSpec row{.name = std::move(name), .arity = arity,
+                  .flags = flags::kWrite | flags::kDenyOom | flags::kFast,
+                  .first_key = 1, .last_key = 1, .key_step = 1, .handler = handler,
+                  .group = "string", .summary = summary, .since = since, .complexity = "O(1)",
+                  .acl_categories = "@write @string @fast", .key_specs = "RW access update",
+                  .arguments = {arg::key("key", 0)}};
+  if (amount) row.arguments.push_back(std::move(*amount));
+  return row;
 }
 
 }  // namespace
@@ -129,11 +141,14 @@ void register_string_number_commands(CommandTable& table) {
   table.add(counter_row("incr", 2, incr_command, "Increment the integer value of a key by one", "1.0.0"));
   table.add(counter_row("decr", 2, decr_command, "Decrement the integer value of a key by one", "1.0.0"));
   table.add(counter_row("incrby", 3, incrby_command,
-                        "Increment the integer value of a key by the given amount", "1.0.0"));
+                        "Increment the integer value of a key by the given amount", "1.0.0",
+                        arg::integer("increment")));
   table.add(counter_row("decrby", 3, decrby_command,
-                        "Decrement the integer value of a key by the given number", "1.0.0"));
+                        "Decrement the integer value of a key by the given number", "1.0.0",
+                        arg::integer("decrement")));
   table.add(counter_row("incrbyfloat", 3, incrbyfloat_command,
-                        "Increment the float value of a key by the given amount", "2.6.0"));
+                        "Increment the float value of a key by the given amount", "2.6.0",
+                        arg::double_("increment")));
 }
 
 }  // namespace mini_redis::commands

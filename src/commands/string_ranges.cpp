@@ -131,22 +131,28 @@ void register_string_range_commands(CommandTable& table) {
                  "small and the already present value is of any size, since the dynamic string "
                  "library used by Redis will double the free space available on every "
                  "reallocation.",
-             .acl_categories = "@write @string @fast", .key_specs = "RW insert"});
+             .acl_categories = "@write @string @fast", .key_specs = "RW insert",
+             .arguments = {arg::key("key", 0), arg::string("value")}});
   table.add({.name = "strlen", .arity = 2, .flags = kReadonly | kFast, .first_key = 1,
              .last_key = 1, .key_step = 1, .handler = strlen_command, .group = "string",
              .summary = "Get the length of the value stored in a key", .since = "2.2.0",
-             .complexity = "O(1)", .acl_categories = "@read @string @fast", .key_specs = "RO"});
+             .complexity = "O(1)", .acl_categories = "@read @string @fast", .key_specs = "RO",
+             .arguments = {arg::key("key", 0)}});
   table.add({.name = "getrange", .arity = 4, .flags = kReadonly, .first_key = 1, .last_key = 1,
              .key_step = 1, .handler = getrange_command, .group = "string",
              .summary = "Get a substring of the string stored at a key", .since = "2.4.0",
              .complexity = kGetrangeComplexity, .acl_categories = "@read @string @slow",
-             .key_specs = "RO access"});
+             .key_specs = "RO access",
+             .arguments = {arg::key("key", 0), arg::integer("start"), arg::integer("end")}});
   // SUBSTR is GETRANGE's name from Redis 1.0, kept for old clients.
   table.add({.name = "substr", .arity = 4, .flags = kReadonly, .first_key = 1, .last_key = 1,
              .key_step = 1, .handler = getrange_command, .group = "string",
              .summary = "Get a substring of the string stored at a key", .since = "1.0.0",
              .complexity = kGetrangeComplexity, .acl_categories = "@read @string @slow",
-             .key_specs = "RO access"});
+             .key_specs = "RO access",
+             .arguments = {arg::key("key", 0), arg::integer("start"), arg::integer("end")},
+             .deprecated_since = "2.0.0",
+             .replaced_by = "`GETRANGE`"});
   table.add({.name = "setrange", .arity = 4, .flags = kWrite | kDenyOom, .first_key = 1,
              .last_key = 1, .key_step = 1, .handler = setrange_command, .group = "string",
              .summary = "Overwrite part of a string at key starting at the specified offset",
@@ -155,7 +161,8 @@ void register_string_range_commands(CommandTable& table) {
                  "O(1), not counting the time taken to copy the new string in place. Usually, "
                  "this string is very small so the amortized complexity is O(1). Otherwise, "
                  "complexity is O(M) with M being the length of the value argument.",
-             .acl_categories = "@write @string @slow", .key_specs = "RW update"});
+             .acl_categories = "@write @string @slow", .key_specs = "RW update",
+             .arguments = {arg::key("key", 0), arg::integer("offset"), arg::string("value")}});
 }
 
 }  // namespace mini_redis::commands

@@ -22,9 +22,12 @@ void ReplyWriter::append_line(char type, std::int64_t number) {
 }
 
 void ReplyWriter::simple_string(std::string_view text) {
+  // workshop: begin step 1, ReplyWriter::simple_string
+  // "+<text>\r\n": append the type byte, the text and CRLF to out_.
   out_.push_back('+');
   out_.append(text);
   out_.append(kCrlf);
+  // workshop: end
 }
 
 void ReplyWriter::error(std::string_view message) {
@@ -39,15 +42,30 @@ void ReplyWriter::error(std::string_view message) {
   out_.append(kCrlf);
 }
 
-void ReplyWriter::integer(std::int64_t value) { append_line(':', value); }
+void ReplyWriter::integer(std::int64_t value) {
+  // workshop: begin step 1, ReplyWriter::integer
+  // ":<value>\r\n". append_line(type, number) above writes exactly that shape.
+  append_line(':', value);
+  // workshop: end
+}
 
 void ReplyWriter::bulk_string(std::string_view bytes) {
+  // workshop: begin step 1, ReplyWriter::bulk_string
+  // "$<length>\r\n<bytes>\r\n": the length first, so the bytes may hold
+  // anything, even "\r\n". The size is a size_t; append_line takes int64_t.
   append_line('$', static_cast<std::int64_t>(bytes.size()));
   out_.append(bytes);
   out_.append(kCrlf);
+  // workshop: end
 }
 
-void ReplyWriter::null() { out_.append(resp3() ? "_\r\n" : "$-1\r\n"); }
+void ReplyWriter::null() {
+  // workshop: begin step 1, ReplyWriter::null
+  // RESP2 spells "no value" as a bulk string of length -1: "$-1\r\n".
+  // RESP3 (resp3() is true after HELLO 3) has its own null: "_\r\n".
+  out_.append(resp3() ? "_\r\n" : "$-1\r\n");
+  // workshop: end
+}
 
 void ReplyWriter::null_array() { out_.append(resp3() ? "_\r\n" : "*-1\r\n"); }
 

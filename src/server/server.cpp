@@ -12,6 +12,7 @@
 #include <random>
 
 #include "commands/errors.h"
+#include "common/not_implemented.h"
 
 namespace mini_redis::server {
 
@@ -59,6 +60,7 @@ Server::Server(ServerOptions options, Logger& logger)
   stats_.process_id = getpid();
   stats_.tcp_port = config_.port;
   stats_.start_time_ms = clock_.now_ms();
+  commands::apply_access_tracking(config_, keyspace_);  // maxmemory-policy from the config file
 }
 
 Server::~Server() = default;
@@ -181,12 +183,21 @@ void Server::for_each_client(const std::function<void(const commands::ClientStat
 }
 
 asio::awaitable<void> Server::cron() {
+  bool active_expiry_written = true;  // workshop only: see the catch below
   while (!shutting_down_) {
     cron_timer_.expires_after(std::chrono::milliseconds(1000 / std::max(1, config_.hz)));
     auto [error] = co_await cron_timer_.async_wait(kNoThrow);
     if (error || shutting_down_) co_return;
 
-    expiry_.run(keyspace_, config_.hz);
+    try {
+      if (active_expiry_written) expiry_.run(keyspace_, config_.hz);
+    } catch (const NotImplemented& missing) {
+      // The workshop skeleton (common/not_implemented.h) without its step 4:
+      // say so once and go on without active expiry; the real server never
+      // throws here. Uncaught, the exception would silently end this cron.
+      logger_.warning(std::string(missing.what()) + " (active expiry is off until it is written)");
+      active_expiry_written = false;
+    }
     for (int i = 0; i < keyspace_.database_count(); ++i) keyspace_.db(i).rehash_step();
 
     const std::int64_t now = now_ms();

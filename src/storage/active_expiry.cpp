@@ -33,6 +33,11 @@ ExpiryCycleResult ActiveExpiryCycle::run(Keyspace& keyspace, int hz, const Stopw
     next_database_ = (next_database_ + 1) % database_count;
 
     while (db.expiring_count() > 0) {
+      // workshop: begin step 4, ActiveExpiryCycle::run
+      // One round: db.expire_sample(kKeysPerLoop) looks at up to 20 keys with a
+      // TTL and deletes the expired ones; add its counts to `result`. Then stop
+      // when the budget is spent (elapsed() >= budget: set time_limit_reached),
+      // or when at most kAcceptableStalePercent of the sample was expired.
       Database::SampleResult sample = db.expire_sample(kKeysPerLoop);
       result.sampled += sample.sampled;
       result.expired += sample.expired;
@@ -44,6 +49,7 @@ ExpiryCycleResult ActiveExpiryCycle::run(Keyspace& keyspace, int hz, const Stopw
       // Few expired keys in the sample means few in the database: stop here.
       // (Integer percent, as Redis computes it.)
       if (sample.expired * 100 / sample.sampled <= kAcceptableStalePercent) break;
+      // workshop: end
     }
   }
 

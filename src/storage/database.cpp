@@ -39,14 +39,22 @@ bool Database::is_expired(const Entry& entry) const {
 Entry* Database::find_live(std::string_view key) {
   Entry* entry = table_.find(key);
   if (entry != nullptr && is_expired(*entry)) {
+    // workshop: begin step 4, Database::find_live
     // Passive expiry (Redis expireIfNeeded): delete it now, report absent.
+    // delete_expired() removes it from the table and the TTL list and counts
+    // it in INFO's expired_keys; the caller must then see no key at all.
     delete_expired(*entry);
     return nullptr;
+    // workshop: end
   }
   return entry;
 }
 
 Entry* Database::lookup_for_read(std::string_view key) {
+  // workshop: begin step 2, Database::lookup_for_read
+  // find_live(key) gives the entry, or nullptr when the key is absent. Count
+  // the outcome for INFO (stats_->keyspace_misses or stats_->keyspace_hits),
+  // and touch() a found entry: it records the access time (OBJECT IDLETIME).
   Entry* entry = find_live(key);
   if (entry == nullptr) {
     ++stats_->keyspace_misses;
@@ -55,6 +63,7 @@ Entry* Database::lookup_for_read(std::string_view key) {
   ++stats_->keyspace_hits;
   touch(*entry);
   return entry;
+  // workshop: end
 }
 
 Entry* Database::lookup_for_write(std::string_view key) {
@@ -68,8 +77,31 @@ Entry* Database::lookup_quietly(std::string_view key) {
   return find_live(key);
 }
 
-void Database::touch(Entry& entry) const {
-  entry.access_time_s_ = static_cast<std::uint32_t>(clock_->now_ms() / 1000);
+// One access, recorded the way the tracking mode wants it (Redis's
+// updateLFU, or the LRU clock): the time in seconds, or the LFU counter
+// given its chance to grow.
+void Database::touch(Entry& entry) {
+  const std::int64_t now_ms = clock_->now_ms();
+  if (access_tracking_ == AccessTracking::lfu) {
+    // A uniform number in [0, 1) from the top 53 bits of the generator.
+    const double random = static_cast<double>(next_random(random_state_) >> 11) * 0x1.0p-53;
+    entry.access_ = lfu::after_access(entry.access_, now_ms, lfu_, random);
+  } else {
+    entry.access_ = static_cast<std::uint32_t>(now_ms / 1000);
+  }
+}
+
+// A new key has been accessed "now" under LRU; under LFU it starts at the
+// initial counter without an access counted, as Redis's createObject does.
+void Database::start_tracking(Entry& entry) const {
+  const std::int64_t now_ms = clock_->now_ms();
+  entry.access_ = access_tracking_ == AccessTracking::lfu
+                      ? lfu::fresh_field(now_ms)
+                      : static_cast<std::uint32_t>(now_ms / 1000);
+}
+
+std::uint8_t Database::access_frequency(const Entry& entry) const {
+  return lfu::decayed_counter(entry.access_, clock_->now_ms(), lfu_);
 }
 
 // ---- writes ----------------------------------------------------------------------
@@ -77,10 +109,16 @@ void Database::touch(Entry& entry) const {
 Entry& Database::set(std::string_view key, std::string_view value, Encoding encoding,
                      bool keep_ttl) {
   Entry* entry = find_live(key);
+  const bool is_new = entry == nullptr;
   if (entry == nullptr) {
+    // workshop: begin step 2, Database::set
+    // A new key: make_entry(key, value) builds its block (an EntryPtr, which
+    // owns it). The table takes ownership with table_.insert(std::move(...)),
+    // so point `entry` at the block (.get()) before handing it over.
     EntryPtr fresh = make_entry(key, value);
     entry = fresh.get();
     table_.insert(std::move(fresh));
+    // workshop: end
   } else {
     if (!keep_ttl) remove_expire(*entry);
     if (fits_in_place(entry->value_capacity_, value.size())) {
@@ -91,7 +129,13 @@ Entry& Database::set(std::string_view key, std::string_view value, Encoding enco
     }
   }
   entry->encoding_ = encoding;
-  touch(*entry);
+  // Overwriting keeps the old access history (Redis 7.0's dbOverwrite keeps
+  // the LFU counter) and counts one more access.
+  if (is_new) {
+    start_tracking(*entry);
+  } else {
+    touch(*entry);
+  }
   return *entry;
 }
 
@@ -113,6 +157,7 @@ Entry& Database::append(std::string_view key, std::string_view tail) {
 Entry& Database::set_range(std::string_view key, std::size_t offset, std::string_view bytes) {
   std::size_t end = offset + bytes.size();
   Entry* entry = find_live(key);
+  const bool is_new = entry == nullptr;
   if (entry == nullptr) {
     // A new key gets exactly the room it needs; only growth reserves more.
     EntryPtr fresh = make_entry(key, {}, end);
@@ -127,16 +172,25 @@ Entry& Database::set_range(std::string_view key, std::size_t offset, std::string
   if (!bytes.empty()) std::memcpy(entry->value_bytes() + offset, bytes.data(), bytes.size());
   entry->value_size_ = static_cast<std::uint32_t>(std::max(size, end));
   entry->encoding_ = Encoding::raw;
-  touch(*entry);
+  if (is_new) {
+    start_tracking(*entry);
+  } else {
+    touch(*entry);
+  }
   return *entry;
 }
 
 bool Database::erase(std::string_view key) {
+  // workshop: begin step 2, Database::erase
+  // Only a live key can be erased (find_live). Take it off the list of keys
+  // with a TTL first (untrack_expiring), then table_.remove(key) unlinks it;
+  // the EntryPtr it returns frees the block when dropped.
   Entry* entry = find_live(key);
   if (entry == nullptr) return false;
   untrack_expiring(*entry);
   table_.remove(key);
   return true;
+  // workshop: end
 }
 
 EntryPtr Database::detach(std::string_view key) {
@@ -164,7 +218,7 @@ void Database::replace_entry(Entry*& entry, EntryPtr bigger) {
   Entry* moved = bigger.get();
   moved->expire_at_ms_ = entry->expire_at_ms_;
   moved->expiring_slot_ = entry->expiring_slot_;
-  moved->access_time_s_ = entry->access_time_s_;
+  moved->access_ = entry->access_;
   moved->type_ = entry->type_;
   moved->encoding_ = entry->encoding_;
   if (moved->expiring_slot_ != kNotExpiring) expiring_[moved->expiring_slot_] = moved;

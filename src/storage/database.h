@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/access_tracking.h"
 #include "storage/clock.h"
 #include "storage/entry.h"
 #include "storage/hash_table.h"
@@ -95,6 +96,18 @@ class Database {
 
   [[nodiscard]] std::size_t overhead_bytes() const;
 
+  // ---- access tracking (OBJECT IDLETIME, OBJECT FREQ) -------------------------
+  // What lookups record in each entry's access field: LRU seconds (the
+  // default) or an LFU counter. The commands layer sets it from
+  // maxmemory-policy; see access_tracking.h.
+  void set_access_tracking(AccessTracking mode, const LfuSettings& lfu = {}) {
+    access_tracking_ = mode;
+    lfu_ = lfu;
+  }
+  [[nodiscard]] AccessTracking access_tracking() const { return access_tracking_; }
+  // Under LFU: the entry's access counter, decayed to now (OBJECT FREQ).
+  [[nodiscard]] std::uint8_t access_frequency(const Entry& entry) const;
+
  private:
   // The live entry for `key` (passive expiry applied), touching nothing else.
   Entry* find_live(std::string_view key);
@@ -102,7 +115,8 @@ class Database {
   void track_expiring(Entry& entry);
   void untrack_expiring(Entry& entry);
   void replace_entry(Entry*& entry, EntryPtr bigger);
-  void touch(Entry& entry) const;
+  void touch(Entry& entry);
+  void start_tracking(Entry& entry) const;  // a new entry's first access field
 
   const Clock* clock_;
   KeyspaceStats* stats_;
@@ -112,6 +126,8 @@ class Database {
   std::vector<Entry*> expiring_;
   std::uint64_t random_state_ = 0x9E3779B97F4A7C15ULL;
   std::size_t expire_cursor_ = 0;  // where expire_sample continues
+  AccessTracking access_tracking_ = AccessTracking::lru;
+  LfuSettings lfu_{};
 };
 
 }  // namespace mini_redis::storage

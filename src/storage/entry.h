@@ -62,8 +62,10 @@ class Entry {
   [[nodiscard]] bool has_expire() const { return expire_at_ms_ != kNoExpire; }
   // Absolute Unix time in milliseconds, or kNoExpire.
   [[nodiscard]] std::int64_t expire_at_ms() const { return expire_at_ms_; }
-  // Unix seconds of the last read or write (for OBJECT IDLETIME).
-  [[nodiscard]] std::uint32_t access_time_s() const { return access_time_s_; }
+  // Unix seconds of the last read or write (for OBJECT IDLETIME), when the
+  // database tracks accesses as LRU; under LFU the same field holds the
+  // access counter instead (see access_tracking.h and Database).
+  [[nodiscard]] std::uint32_t access_time_s() const { return access_; }
 
  private:
   friend class Database;
@@ -85,7 +87,7 @@ class Entry {
   std::uint32_t value_size_ = 0;
   std::uint32_t value_capacity_;
   std::uint32_t expiring_slot_ = kNotExpiring;  // index in Database's list of keys with a TTL
-  std::uint32_t access_time_s_ = 0;
+  std::uint32_t access_ = 0;  // LRU seconds or LFU minutes << 8 | counter
   ValueType type_ = ValueType::string;
   Encoding encoding_ = Encoding::embstr;
 };

@@ -29,4 +29,8 @@ std::size_t Keyspace::total_keys() const {
   return total;
 }
 
+void Keyspace::set_access_tracking(AccessTracking mode, const LfuSettings& lfu) {
+  for (auto& database : databases_) database->set_access_tracking(mode, lfu);
+}
+
 }  // namespace mini_redis::storage

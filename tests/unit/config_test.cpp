@@ -382,7 +382,7 @@ TEST(GetConfigValues, ListsMatchesInTableOrder) {
   ASSERT_EQ(values.size(), 1U);
   EXPECT_EQ(values[0].first, "tcp-keepalive");
   EXPECT_EQ(values[0].second, "300");
-  EXPECT_EQ(get_config_values(config, "*").size(), 18U);
+  EXPECT_EQ(get_config_values(config, "*").size(), 20U);
 }
 
 // ---- RESETSTAT and HELP ----------------------------------------------------------------

@@ -62,7 +62,13 @@ TEST(InfoCommand, DefaultPrintsEverySectionInRedisOrder) {
   EXPECT_EQ(headers, (std::vector<std::string>{"# Server", "# Clients", "# Memory", "# Persistence",
                                                "# Stats", "# Replication", "# CPU", "# Modules",
                                                "# Cluster", "# Keyspace"}));
-  EXPECT_EQ(bulk_body(h.run({"INFO", "default"})).find("# Keyspace"), text.find("# Keyspace"));
+  // "default" is the same set of sections. (Compared by headers, not by
+  // offsets: memory figures may gain a digit between two calls.)
+  std::vector<std::string> default_headers;
+  for (const std::string& line : lines_of(bulk_body(h.run({"INFO", "default"})))) {
+    if (line.starts_with("# ")) default_headers.push_back(line);
+  }
+  EXPECT_EQ(default_headers, headers);
 }
 
 TEST(InfoCommand, AllAndEverythingAreTheDefaultSet) {

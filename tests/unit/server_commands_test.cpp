@@ -102,7 +102,7 @@ TEST(CommandCommand, DocsOfAContainerNestItsSubcommands) {
   CommandHarness h;
   const std::string reply = h.run({"COMMAND", "DOCS", "object"});
   EXPECT_TRUE(reply.starts_with("*2\r\n$6\r\nobject\r\n*10\r\n$7\r\nsummary\r\n")) << reply;
-  EXPECT_NE(reply.find("$11\r\nsubcommands\r\n*10\r\n$15\r\nobject|encoding\r\n*8\r\n"),
+  EXPECT_NE(reply.find("$11\r\nsubcommands\r\n*10\r\n$15\r\nobject|encoding\r\n*10\r\n"),
             std::string::npos)
       << reply;
 }
