@@ -1,0 +1,226 @@
+// Workshop copy of src/server/connection.cpp, made by workshop/generate.py.
+// Write the parts marked TODO. `make workshop-diff FILE=server/connection.cpp` compares
+// your version with the real one; `make workshop-solve STEP=n` fills a step in.
+#include "server/connection.h"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <algorithm>
+#include <cstring>
+
+#include "commands/dispatcher.h"
+#include "common/not_implemented.h"
+#include "server/server.h"
+
+namespace mini_redis::server {
+
+namespace {
+
+// How much we ask the kernel for per read. Redis reads 16 KiB (PROTO_IOBUF_LEN).
+constexpr std::size_t kReadChunk = 16 * 1024;
+// Replies are written once this much has piled up, even mid-pipeline (unless
+// an output limit allows more, see flush_threshold); this is what bounds the
+// memory a slow reader can make us hold.
+constexpr std::size_t kFlushThreshold = 64 * 1024;
+// Buffers that grew for one big request or reply are given back afterwards.
+constexpr std::size_t kKeepBufferCapacity = 1024 * 1024;
+
+// Every await returns (error, value) instead of throwing: a client going away
+// is normal, not exceptional.
+constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
+
+}  // namespace
+
+Connection::Connection(Server& server, Socket socket, commands::ClientState state)
+    : server_(server),
+      socket_(std::move(socket)),
+      state_(std::move(state)),
+      parser_(server.config().protocol_limits),
+      writer_(output_),
+      context_{state_, writer_, server.keyspace(), server.config(), server.stats(), server,
+               server.commands()} {}
+
+void Connection::close() {
+  if (closed_) return;
+  closed_ = true;
+  asio::error_code ignored;
+  socket_.shutdown(Socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+asio::awaitable<void> Connection::serve() {
+  auto keep_alive = shared_from_this();  // the coroutine owns its connection
+  last_interaction_ms_ = server_.now_ms();
+
+  std::string missing_part;  // workshop only: see the catch below
+  try {
+    while (!closed_) {
+      // Make room for the next read. A big bulk argument in progress tells us
+      // how much it still needs, so a 100 MB value takes a few large reads.
+      std::size_t want = std::max(kReadChunk, parser_.bytes_still_needed());
+      if (input_.size() - filled_ < want) input_.resize(filled_ + want);
+
+      // workshop: begin step 5, Connection::serve
+      // Wait for bytes: co_await socket_.async_read_some(buffer, kNoThrow) with
+      // asio::buffer(input_.data() + filled_, input_.size() - filled_) gives
+      // [error, bytes]. An error (the client left) ends the loop. Otherwise the
+      // new bytes are valid input (filled_), counted in total_net_input_bytes,
+      // and the client is not idle (last_interaction_ms_). Then
+      // `co_await process_input()` runs every complete command; false: close.
+      // TODO(step 5): write this part, then delete the not_implemented line.
+      not_implemented(5, "server/connection.cpp: Connection::serve");
+      // workshop: end
+    }
+  } catch (const NotImplemented& missing) {
+    missing_part = missing.what();
+  }
+  if (!missing_part.empty()) {
+    // The workshop skeleton (common/not_implemented.h) reached a part the
+    // learner has not written: say which, to the log and to the client, and
+    // close this client as after a protocol error. The real server never
+    // gets here. (No co_await is allowed inside a catch block, hence the copy.)
+    server_.logger().warning(missing_part);
+    writer_.error("ERR " + missing_part);
+    co_await flush();
+  }
+  close();
+  server_.remove_client(*this);
+}
+
+asio::awaitable<bool> Connection::process_input() {
+  parser_.set_limits(server_.config().protocol_limits);  // CONFIG SET may have changed them
+  std::size_t start = 0;
+  bool keep_going = true;
+
+  while (keep_going && start < filled_) {
+    auto status = parser_.parse(std::string_view(input_.data() + start, filled_ - start));
+    if (status == protocol::ParseStatus::incomplete) break;
+
+    if (status == protocol::ParseStatus::error) {
+      // Redis replies with the error, then closes once it is written.
+      writer_.error(parser_.error_message());
+      server_.logger().log(LogLevel::verbose, "Protocol error (" + std::string(parser_.error_message()) +
+                                                  ") from client: addr=" + state_.peer_address);
+      co_await flush();
+      co_return false;
+    }
+
+    if (status == protocol::ParseStatus::command) {
+      // workshop: begin step 5, Connection::process_input
+      // One command is parsed: commands::dispatch(context_, parser_.args())
+      // runs it, and its reply lands in output_ (written later, all at once).
+      // TODO(step 5): write this part, then delete the not_implemented line.
+      not_implemented(5, "server/connection.cpp: Connection::process_input");
+      // workshop: end
+      if (state_.close_after_reply || closed_) {  // QUIT, or SHUTDOWN closed us
+        co_await flush();
+        co_return false;
+      }
+      if (!within_output_limits()) co_return false;
+      if (output_.size() >= flush_threshold()) keep_going = co_await flush();
+    }
+    start += parser_.consumed();
+  }
+
+  // Keep only the unparsed tail, at the front of the buffer.
+  if (start > 0) {
+    std::memmove(input_.data(), input_.data() + start, filled_ - start);
+    filled_ -= start;
+  }
+  if (filled_ > server_.config().client_query_buffer_limit) {
+    // Redis closes such a client without a reply ("closing client that
+    // reached max query buffer length").
+    ++server_.stats().client_query_buffer_limit_disconnections;
+    server_.logger().warning("Closing client that reached max query buffer length: addr=" +
+                             state_.peer_address);
+    co_return false;
+  }
+  if (filled_ == 0 && input_.capacity() > kKeepBufferCapacity) {
+    std::string().swap(input_);
+  }
+  co_return keep_going && co_await flush();
+}
+
+asio::awaitable<bool> Connection::flush() {
+  if (output_.empty() || closed_) co_return !closed_;
+  writing_ = true;
+  write_started_ms_ = server_.now_ms();
+  auto [error, bytes] = co_await asio::async_write(socket_, asio::buffer(output_), kNoThrow);
+  writing_ = false;
+  server_.stats().total_net_output_bytes += bytes;
+  output_.clear();
+  if (output_.capacity() > kKeepBufferCapacity) std::string().swap(output_);
+  over_soft_limit_since_ms_ = 0;
+  co_return !error;
+}
+
+const commands::OutputBufferLimit& Connection::output_limit() const {
+  return server_.config().output_limit_normal;
+}
+
+std::size_t Connection::flush_threshold() const {
+  // Redis runs every command it has read before writing, and closes a client
+  // whose replies pass its output limit. With a limit configured we let the
+  // replies grow up to it, so that it fires as it would in Redis; without one
+  // (the default for normal clients) we write every 64 KiB, which is what
+  // keeps a client that never reads from growing our memory.
+  const auto& limit = output_limit();
+  return std::max({kFlushThreshold, static_cast<std::size_t>(limit.hard_bytes),
+                   static_cast<std::size_t>(limit.soft_bytes)});
+}
+
+bool Connection::within_output_limits() {
+  const auto& limit = output_limit();
+  const std::size_t pending = output_.size();
+  bool over = false;
+  if (limit.hard_bytes > 0 && pending > limit.hard_bytes) over = true;
+  if (limit.soft_bytes > 0 && pending > limit.soft_bytes) {
+    const std::int64_t now_ms = server_.now_ms();  // read the clock only when it matters
+    if (over_soft_limit_since_ms_ == 0) {
+      over_soft_limit_since_ms_ = now_ms;
+    } else if (now_ms - over_soft_limit_since_ms_ > limit.soft_seconds * 1000) {
+      over = true;
+    }
+  } else {
+    over_soft_limit_since_ms_ = 0;
+  }
+  if (!over) return true;
+  // As Redis: the pending replies are dropped and the client is closed.
+  ++server_.stats().client_output_buffer_limit_disconnections;
+  server_.logger().warning("Client addr=" + state_.peer_address +
+                           " closed for overcoming of output buffer limits.");
+  output_.clear();
+  close();
+  return false;
+}
+
+void Connection::check_limits(std::int64_t now_ms) {
+  const int timeout = server_.config().timeout_seconds;
+  if (timeout > 0 && !writing_ && now_ms - last_interaction_ms_ > std::int64_t{timeout} * 1000) {
+    server_.logger().log(LogLevel::verbose, "Closing idle client");
+    close();
+    return;
+  }
+  // A write that the client does not drain keeps its replies pending.
+  if (writing_) {
+    const auto& limit = output_limit();
+    if (limit.soft_bytes > 0 && output_.size() > limit.soft_bytes &&
+        now_ms - write_started_ms_ > limit.soft_seconds * 1000) {
+      ++server_.stats().client_output_buffer_limit_disconnections;
+      server_.logger().warning("Client addr=" + state_.peer_address +
+                               " closed for overcoming of output buffer limits.");
+      close();
+    }
+  }
+}
+
+const commands::ClientState& Connection::refreshed_state() {
+  state_.query_buffer_bytes = filled_;
+  state_.query_buffer_free = input_.size() - filled_;
+  state_.output_buffer_bytes = output_.size();
+  state_.last_command_ms = last_interaction_ms_;
+  return state_;
+}
+
+}  // namespace mini_redis::server

@@ -1,0 +1,325 @@
+// Workshop copy of src/storage/database.cpp, made by workshop/generate.py.
+// Write the parts marked TODO. `make workshop-diff FILE=storage/database.cpp` compares
+// your version with the real one; `make workshop-solve STEP=n` fills a step in.
+// Database: the verbs commands use on one numbered database. See database.h.
+#include "storage/database.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/not_implemented.h"
+
+namespace mini_redis::storage {
+
+namespace {
+
+// xorshift64*: cheap random numbers for RANDOMKEY and expiry sampling. They
+// need to be unpredictable enough to spread samples, not cryptographic.
+std::uint64_t next_random(std::uint64_t& state) {
+  state ^= state >> 12;
+  state ^= state << 25;
+  state ^= state >> 27;
+  return state * 0x2545F4914F6CDD1DULL;
+}
+
+// SET reuses the entry's block when the new value fits and would not leave
+// most of a big block empty (after SET of a 1 MB value, SET of "x" should give
+// the memory back). So a SET that overwrites a value of similar size does not
+// allocate at all.
+bool fits_in_place(std::size_t capacity, std::size_t value_size) {
+  constexpr std::size_t kSmallSlack = 64;
+  return value_size <= capacity && capacity <= std::max(2 * value_size, kSmallSlack);
+}
+
+}  // namespace
+
+// ---- lookups -------------------------------------------------------------------
+
+bool Database::is_expired(const Entry& entry) const {
+  // A key is alive up to and including its expire millisecond: Redis's
+  // keyIsExpired is `now > when`.
+  return entry.has_expire() && clock_->now_ms() > entry.expire_at_ms();
+}
+
+Entry* Database::find_live(std::string_view key) {
+  Entry* entry = table_.find(key);
+  if (entry != nullptr && is_expired(*entry)) {
+    // workshop: begin step 4, Database::find_live
+    // Passive expiry (Redis expireIfNeeded): delete it now, report absent.
+    // delete_expired() removes it from the table and the TTL list and counts
+    // it in INFO's expired_keys; the caller must then see no key at all.
+    // TODO(step 4): write this part, then delete the not_implemented line.
+    not_implemented(4, "storage/database.cpp: Database::find_live");
+    // workshop: end
+  }
+  return entry;
+}
+
+Entry* Database::lookup_for_read(std::string_view key) {
+  // workshop: begin step 2, Database::lookup_for_read
+  // find_live(key) gives the entry, or nullptr when the key is absent. Count
+  // the outcome for INFO (stats_->keyspace_misses or stats_->keyspace_hits),
+  // and touch() a found entry: it records the access time (OBJECT IDLETIME).
+  // TODO(step 2): write this part, then delete the not_implemented line.
+  not_implemented(2, "storage/database.cpp: Database::lookup_for_read");
+  // workshop: end
+}
+
+Entry* Database::lookup_for_write(std::string_view key) {
+  // Redis's lookupKeyWrite also refreshes the access time but counts nothing.
+  Entry* entry = find_live(key);
+  if (entry != nullptr) touch(*entry);
+  return entry;
+}
+
+Entry* Database::lookup_quietly(std::string_view key) {
+  return find_live(key);
+}
+
+// One access, recorded the way the tracking mode wants it (Redis's
+// updateLFU, or the LRU clock): the time in seconds, or the LFU counter
+// given its chance to grow.
+void Database::touch(Entry& entry) {
+  const std::int64_t now_ms = clock_->now_ms();
+  if (access_tracking_ == AccessTracking::lfu) {
+    // A uniform number in [0, 1) from the top 53 bits of the generator.
+    const double random = static_cast<double>(next_random(random_state_) >> 11) * 0x1.0p-53;
+    entry.access_ = lfu::after_access(entry.access_, now_ms, lfu_, random);
+  } else {
+    entry.access_ = static_cast<std::uint32_t>(now_ms / 1000);
+  }
+}
+
+// A new key has been accessed "now" under LRU; under LFU it starts at the
+// initial counter without an access counted, as Redis's createObject does.
+void Database::start_tracking(Entry& entry) const {
+  const std::int64_t now_ms = clock_->now_ms();
+  entry.access_ = access_tracking_ == AccessTracking::lfu
+                      ? lfu::fresh_field(now_ms)
+                      : static_cast<std::uint32_t>(now_ms / 1000);
+}
+
+std::uint8_t Database::access_frequency(const Entry& entry) const {
+  return lfu::decayed_counter(entry.access_, clock_->now_ms(), lfu_);
+}
+
+// ---- writes ----------------------------------------------------------------------
+
+Entry& Database::set(std::string_view key, std::string_view value, Encoding encoding,
+                     bool keep_ttl) {
+  Entry* entry = find_live(key);
+  const bool is_new = entry == nullptr;
+  if (entry == nullptr) {
+    // workshop: begin step 2, Database::set
+    // A new key: make_entry(key, value) builds its block (an EntryPtr, which
+    // owns it). The table takes ownership with table_.insert(std::move(...)),
+    // so point `entry` at the block (.get()) before handing it over.
+    // TODO(step 2): write this part, then delete the not_implemented line.
+    not_implemented(2, "storage/database.cpp: Database::set");
+    // workshop: end
+  } else {
+    if (!keep_ttl) remove_expire(*entry);
+    if (fits_in_place(entry->value_capacity_, value.size())) {
+      std::memmove(entry->value_bytes(), value.data(), value.size());
+      entry->value_size_ = static_cast<std::uint32_t>(value.size());
+    } else {
+      replace_entry(entry, make_entry(key, value));
+    }
+  }
+  entry->encoding_ = encoding;
+  // Overwriting keeps the old access history (Redis 7.0's dbOverwrite keeps
+  // the LFU counter) and counts one more access.
+  if (is_new) {
+    start_tracking(*entry);
+  } else {
+    touch(*entry);
+  }
+  return *entry;
+}
+
+Entry& Database::append(std::string_view key, std::string_view tail) {
+  Entry* entry = find_live(key);
+  if (entry == nullptr) return set(key, tail);  // Redis: tryObjectEncoding, then dbAdd
+
+  std::size_t needed = entry->value_size_ + tail.size();
+  if (needed > entry->value_capacity_) {
+    replace_entry(entry, make_entry(entry->key(), entry->value(), grown_capacity(needed)));
+  }
+  std::memcpy(entry->value_bytes() + entry->value_size_, tail.data(), tail.size());
+  entry->value_size_ = static_cast<std::uint32_t>(needed);
+  entry->encoding_ = Encoding::raw;
+  touch(*entry);
+  return *entry;
+}
+
+Entry& Database::set_range(std::string_view key, std::size_t offset, std::string_view bytes) {
+  std::size_t end = offset + bytes.size();
+  Entry* entry = find_live(key);
+  const bool is_new = entry == nullptr;
+  if (entry == nullptr) {
+    // A new key gets exactly the room it needs; only growth reserves more.
+    EntryPtr fresh = make_entry(key, {}, end);
+    entry = fresh.get();
+    table_.insert(std::move(fresh));
+  } else if (end > entry->value_capacity_) {
+    replace_entry(entry, make_entry(entry->key(), entry->value(), grown_capacity(end)));
+  }
+
+  std::size_t size = entry->value_size_;
+  if (offset > size) std::memset(entry->value_bytes() + size, 0, offset - size);  // zero padding
+  if (!bytes.empty()) std::memcpy(entry->value_bytes() + offset, bytes.data(), bytes.size());
+  entry->value_size_ = static_cast<std::uint32_t>(std::max(size, end));
+  entry->encoding_ = Encoding::raw;
+  if (is_new) {
+    start_tracking(*entry);
+  } else {
+    touch(*entry);
+  }
+  return *entry;
+}
+
+bool Database::erase(std::string_view key) {
+  // workshop: begin step 2, Database::erase
+  // Only a live key can be erased (find_live). Take it off the list of keys
+  // with a TTL first (untrack_expiring), then table_.remove(key) unlinks it;
+  // the EntryPtr it returns frees the block when dropped.
+  // TODO(step 2): write this part, then delete the not_implemented line.
+  not_implemented(2, "storage/database.cpp: Database::erase");
+  // workshop: end
+}
+
+EntryPtr Database::detach(std::string_view key) {
+  Entry* entry = find_live(key);
+  if (entry == nullptr) return {};
+  untrack_expiring(*entry);  // leaves expire_at_ms_ in place for attach()
+  return table_.remove(key);
+}
+
+void Database::attach(EntryPtr entry) {
+  Entry& attached = *entry;
+  table_.insert(std::move(entry));
+  if (attached.has_expire()) track_expiring(attached);
+}
+
+void Database::clear() {
+  table_.clear();
+  expiring_ = {};  // give the memory back, as FLUSHDB does
+}
+
+// Moves `entry` into the bigger block `bigger` (which already holds the key
+// and value): the block carries the TTL and access time over, takes the old
+// block's place in its hash chain and in expiring_, and the old block is freed.
+void Database::replace_entry(Entry*& entry, EntryPtr bigger) {
+  Entry* moved = bigger.get();
+  moved->expire_at_ms_ = entry->expire_at_ms_;
+  moved->expiring_slot_ = entry->expiring_slot_;
+  moved->access_ = entry->access_;
+  moved->type_ = entry->type_;
+  moved->encoding_ = entry->encoding_;
+  if (moved->expiring_slot_ != kNotExpiring) expiring_[moved->expiring_slot_] = moved;
+  table_.replace(entry, std::move(bigger));
+  entry = moved;
+}
+
+// ---- expire times ---------------------------------------------------------------
+
+void Database::set_expire_at(Entry& entry, std::int64_t at_ms) {
+  track_expiring(entry);
+  entry.expire_at_ms_ = at_ms;
+}
+
+void Database::remove_expire(Entry& entry) {
+  untrack_expiring(entry);
+  entry.expire_at_ms_ = kNoExpire;
+}
+
+void Database::track_expiring(Entry& entry) {
+  if (entry.expiring_slot_ != kNotExpiring) return;
+  entry.expiring_slot_ = static_cast<std::uint32_t>(expiring_.size());
+  expiring_.push_back(&entry);
+}
+
+// O(1): the last entry of the list takes the leaving entry's slot.
+void Database::untrack_expiring(Entry& entry) {
+  std::uint32_t slot = entry.expiring_slot_;
+  if (slot == kNotExpiring) return;
+  Entry* last = expiring_.back();
+  expiring_[slot] = last;
+  last->expiring_slot_ = slot;
+  expiring_.pop_back();
+  entry.expiring_slot_ = kNotExpiring;
+}
+
+void Database::delete_expired(Entry& entry) {
+  untrack_expiring(entry);
+  table_.remove(entry.key());
+  ++stats_->expired_keys;
+}
+
+// ---- whole-database views ----------------------------------------------------------
+
+Entry* Database::random_entry() {
+  // Redis's dbRandomKey: pick a random key; if it has expired, delete it and
+  // pick again. Each retry removes a key, so the loop ends; it returns null
+  // only when no live key is left.
+  while (true) {
+    Entry* entry = table_.random_entry(next_random(random_state_));
+    if (entry == nullptr || !is_expired(*entry)) return entry;
+    delete_expired(*entry);
+  }
+}
+
+std::uint64_t Database::scan(std::uint64_t cursor, const std::function<void(Entry&)>& visit) {
+  // Collect first: deleting while the table walks a bucket would pull the
+  // chain from under it. Then, like Redis's SCAN, expired keys met are
+  // deleted and left out of the reply.
+  std::vector<Entry*> met;
+  std::uint64_t next = table_.scan(cursor, [&met](Entry& entry) { met.push_back(&entry); });
+  for (Entry* entry : met) {
+    if (is_expired(*entry)) {
+      delete_expired(*entry);
+    } else {
+      visit(*entry);
+    }
+  }
+  return next;
+}
+
+void Database::for_each_live(const std::function<void(Entry&)>& visit) {
+  // KEYS skips expired keys without deleting them (Redis's keysCommand checks
+  // keyIsExpired, not expireIfNeeded), so the walk never modifies the table.
+  table_.for_each([&](Entry& entry) {
+    if (!is_expired(entry)) visit(entry);
+  });
+}
+
+// ---- active expiry support -----------------------------------------------------------
+
+Database::SampleResult Database::expire_sample(std::size_t count) {
+  SampleResult result;
+  // Walk the keys with a TTL with a cursor that persists across calls, as
+  // Redis 7 walks its expires dictionary (db->expires_cursor): picking slots
+  // at random would find the last few expired keys among many live ones only
+  // by luck, while a cursor reaches every key within size/count samples.
+  // A deleted key's slot is refilled by swap-remove, so the cursor then looks
+  // at the same slot again.
+  std::size_t samples = std::min(count, expiring_.size());
+  for (std::size_t i = 0; i < samples && !expiring_.empty(); ++i) {
+    if (expire_cursor_ >= expiring_.size()) expire_cursor_ = 0;
+    Entry* entry = expiring_[expire_cursor_];
+    ++result.sampled;
+    if (is_expired(*entry)) {
+      delete_expired(*entry);
+      ++result.expired;
+    } else {
+      ++expire_cursor_;
+    }
+  }
+  return result;
+}
+
+std::size_t Database::overhead_bytes() const {
+  return table_.bucket_bytes() + expiring_.capacity() * sizeof(Entry*);
+}
+
+}  // namespace mini_redis::storage

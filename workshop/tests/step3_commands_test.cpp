@@ -1,0 +1,139 @@
+// Workshop step 3: the commands PING, GET, SET, INCR, EXPIRE and TTL.
+//
+// What you wrote: the handlers' cores in src/commands/ (ping_command in
+// connection_commands.cpp, reply_value and set_generic in string_commands.cpp,
+// increment_by in string_numbers.cpp, expire_generic and ttl_generic in
+// expire_commands.cpp). A CommandHarness runs each command as the server
+// would, minus the socket, and returns the exact bytes a client would read.
+// The clock is a ManualClock: time only passes when a test says so.
+#include <gtest/gtest.h>
+
+#include "support/command_harness.h"
+
+namespace mini_redis::commands {
+namespace {
+
+using testing::CommandHarness;
+
+// ---- PING ---------------------------------------------------------------------------
+
+TEST(Step3Ping, PingAnswersPong) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"PING"}), "+PONG\r\n");
+}
+
+TEST(Step3Ping, PingWithAMessageAnswersTheMessage) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"PING", "hello world"}), "$11\r\nhello world\r\n");
+}
+
+// ---- GET and SET ---------------------------------------------------------------------
+
+TEST(Step3GetSet, GetOfAMissingKeyIsNull) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"GET", "nobody"}), "$-1\r\n");
+}
+
+TEST(Step3GetSet, SetAnswersOkAndGetReturnsTheValue) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"SET", "greeting", "hello"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"GET", "greeting"}), "$5\r\nhello\r\n");
+}
+
+TEST(Step3GetSet, SetOverwritesTheOldValue) {
+  CommandHarness h;
+  h.run({"SET", "k", "old"});
+  EXPECT_EQ(h.run({"SET", "k", "new"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"GET", "k"}), "$3\r\nnew\r\n");
+}
+
+TEST(Step3GetSet, SetWithExStoresAnExpireTime) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"SET", "session", "abc", "EX", "100"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"TTL", "session"}), ":100\r\n");
+}
+
+TEST(Step3GetSet, APlainSetForgetsTheOldExpireTime) {
+  CommandHarness h;
+  h.run({"SET", "k", "v", "EX", "100"});
+  h.run({"SET", "k", "v2"});
+  EXPECT_EQ(h.run({"TTL", "k"}), ":-1\r\n");
+}
+
+// ---- INCR -------------------------------------------------------------------------
+
+TEST(Step3Incr, IncrOfAMissingKeyStartsFromZero) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"INCR", "counter"}), ":1\r\n");
+  EXPECT_EQ(h.run({"GET", "counter"}), "$1\r\n1\r\n");
+}
+
+TEST(Step3Incr, IncrAddsOneToTheStoredNumber) {
+  CommandHarness h;
+  h.run({"SET", "counter", "41"});
+  EXPECT_EQ(h.run({"INCR", "counter"}), ":42\r\n");
+  EXPECT_EQ(h.run({"INCR", "counter"}), ":43\r\n");
+  EXPECT_EQ(h.run({"GET", "counter"}), "$2\r\n43\r\n");
+}
+
+TEST(Step3Incr, IncrOfSomethingThatIsNotAnIntegerIsAnError) {
+  CommandHarness h;
+  h.run({"SET", "name", "alice"});
+  EXPECT_EQ(h.run({"INCR", "name"}), "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(h.run({"GET", "name"}), "$5\r\nalice\r\n");
+}
+
+TEST(Step3Incr, IncrKeepsTheExpireTime) {
+  CommandHarness h;
+  h.run({"SET", "rate", "1", "EX", "60"});
+  h.run({"INCR", "rate"});
+  EXPECT_EQ(h.run({"TTL", "rate"}), ":60\r\n");
+}
+
+// ---- EXPIRE and TTL ----------------------------------------------------------------
+
+TEST(Step3Expire, TtlOfAMissingKeyIsMinusTwo) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"TTL", "nobody"}), ":-2\r\n");
+}
+
+TEST(Step3Expire, TtlOfAKeyWithoutExpireTimeIsMinusOne) {
+  CommandHarness h;
+  h.run({"SET", "k", "v"});
+  EXPECT_EQ(h.run({"TTL", "k"}), ":-1\r\n");
+}
+
+TEST(Step3Expire, ExpireSetsTheTimeToLiveAndTtlCountsItDown) {
+  CommandHarness h;
+  h.run({"SET", "k", "v"});
+  EXPECT_EQ(h.run({"EXPIRE", "k", "100"}), ":1\r\n");
+  EXPECT_EQ(h.run({"TTL", "k"}), ":100\r\n");
+  h.clock.advance(30'000);
+  EXPECT_EQ(h.run({"TTL", "k"}), ":70\r\n");
+}
+
+TEST(Step3Expire, TtlRoundsToTheNearestSecond) {
+  CommandHarness h;
+  h.run({"SET", "k", "v"});
+  h.run({"EXPIRE", "k", "10"});
+  h.clock.advance(8'400);  // 1.6 s left
+  EXPECT_EQ(h.run({"TTL", "k"}), ":2\r\n");
+  h.clock.advance(200);  // 1.4 s left
+  EXPECT_EQ(h.run({"TTL", "k"}), ":1\r\n");
+}
+
+TEST(Step3Expire, ExpireOfAMissingKeyAnswersZero) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"EXPIRE", "nobody", "100"}), ":0\r\n");
+}
+
+TEST(Step3Expire, ExpireInThePastDeletesTheKeyAtOnce) {
+  CommandHarness h;
+  h.run({"SET", "k", "v"});
+  EXPECT_EQ(h.run({"EXPIRE", "k", "-1"}), ":1\r\n");
+  EXPECT_EQ(h.run({"GET", "k"}), "$-1\r\n");
+  EXPECT_EQ(h.run({"TTL", "k"}), ":-2\r\n");
+}
+
+}  // namespace
+}  // namespace mini_redis::commands
