@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <string>
+#include <vector>
+
 #include "commands/config.h"
 #include "unit/support/command_harness.h"
 
@@ -174,8 +177,9 @@ TEST(ConfigSet, MemoryValuesTakeRedisUnits) {
 
 TEST(ConfigSet, RejectsWhatIsNotAMemoryValue) {
   CommandHarness h;
-  for (const char* bad :
-       {"abc", "-1", "1.5gb", "+5", " 5", "5 gb", "1tb", std::string(128, '9').c_str()}) {
+  const std::vector<std::string> bad_values = {"abc", "-1",  "1.5gb", "+5",
+                                               " 5",  "5 gb", "1tb",  std::string(128, '9')};
+  for (const std::string& bad : bad_values) {
     EXPECT_EQ(h.run({"CONFIG", "SET", "maxmemory", bad}),
               set_failed("maxmemory", "argument must be a memory value"))
         << bad;
