@@ -116,7 +116,7 @@ void register_string_commands(CommandTable& table);
 void register_key_commands(CommandTable& table);
 void register_expire_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
-void register_config_commands(CommandTable& table);  // in config.cpp
+void register_config_commands(CommandTable& table);  // in config_commands.cpp
 
 // Case-insensitive ASCII comparison, for option words such as "EX" or "nx".
 bool equals_ignore_case(std::string_view a, std::string_view b);
