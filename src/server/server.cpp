@@ -66,6 +66,7 @@ Server::Server(ServerOptions options, Logger& logger)
 Server::~Server() = default;
 
 bool Server::listen() {
+  logger_.notice("Server initialized");  // then "Ready to accept", in Redis's order
   asio::error_code error;
   if (config_.port != 0) {
     auto address = asio::ip::make_address(config_.bind, error);
@@ -112,10 +113,9 @@ int Server::run() {
     shutdown_now(signal_number == SIGINT ? "Received SIGINT scheduling shutdown..."
                                          : "Received SIGTERM scheduling shutdown...");
   });
-  if (tcp_acceptor_) asio::co_spawn(io_, accept_tcp(), asio::detached);
-  if (unix_acceptor_) asio::co_spawn(io_, accept_unix(), asio::detached);
+  if (tcp_acceptor_) asio::co_spawn(io_, accept_tcp(*tcp_acceptor_), asio::detached);
+  if (unix_acceptor_) asio::co_spawn(io_, accept_unix(*unix_acceptor_), asio::detached);
   asio::co_spawn(io_, cron(), asio::detached);
-  logger_.notice("Server initialized");
   io_.run();
   if (!config_.unixsocket.empty()) {
     std::error_code ignored;
@@ -125,9 +125,9 @@ int Server::run() {
   return 0;
 }
 
-asio::awaitable<void> Server::accept_tcp() {
+asio::awaitable<void> Server::accept_tcp(asio::ip::tcp::acceptor& acceptor) {
   while (!shutting_down_) {
-    auto [error, socket] = co_await tcp_acceptor_->async_accept(kNoThrow);
+    auto [error, socket] = co_await acceptor.async_accept(kNoThrow);
     if (error) {
       if (shutting_down_) co_return;
       logger_.warning("Accepting client connection: " + error.message());
@@ -142,9 +142,9 @@ asio::awaitable<void> Server::accept_tcp() {
   }
 }
 
-asio::awaitable<void> Server::accept_unix() {
+asio::awaitable<void> Server::accept_unix(asio::local::stream_protocol::acceptor& acceptor) {
   while (!shutting_down_) {
-    auto [error, socket] = co_await unix_acceptor_->async_accept(kNoThrow);
+    auto [error, socket] = co_await acceptor.async_accept(kNoThrow);
     if (error) {
       if (shutting_down_) co_return;
       continue;

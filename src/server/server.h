@@ -64,8 +64,8 @@ class Server final : public commands::ServerServices {
   void remove_client(Connection& connection);
 
  private:
-  asio::awaitable<void> accept_tcp();
-  asio::awaitable<void> accept_unix();
+  asio::awaitable<void> accept_tcp(asio::ip::tcp::acceptor& acceptor);
+  asio::awaitable<void> accept_unix(asio::local::stream_protocol::acceptor& acceptor);
   asio::awaitable<void> cron();
   void add_client(Socket socket, std::string peer, std::string local);
   void shutdown_now(std::string_view reason);

@@ -42,8 +42,13 @@ std::optional<std::string> read_config_file(commands::Config& config, const std:
     } else {
       continue;
     }
-    return "*** FATAL CONFIG FILE ERROR ***\nReading the configuration file, at line " +
-           std::to_string(line_number) + "\n>>> '" + line + "'\n" + problem;
+    std::string report = "*** FATAL CONFIG FILE ERROR ***\nReading the configuration file, at line ";
+    report += std::to_string(line_number);
+    report += "\n>>> '";
+    report += line;
+    report += "'\n";
+    report += problem;
+    return report;
   }
   return std::nullopt;
 }
