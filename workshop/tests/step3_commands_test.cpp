@@ -47,19 +47,6 @@ TEST(Step3GetSet, SetOverwritesTheOldValue) {
   EXPECT_EQ(h.run({"GET", "k"}), "$3\r\nnew\r\n");
 }
 
-TEST(Step3GetSet, SetWithExStoresAnExpireTime) {
-  CommandHarness h;
-  EXPECT_EQ(h.run({"SET", "session", "abc", "EX", "100"}), "+OK\r\n");
-  EXPECT_EQ(h.run({"TTL", "session"}), ":100\r\n");
-}
-
-TEST(Step3GetSet, APlainSetForgetsTheOldExpireTime) {
-  CommandHarness h;
-  h.run({"SET", "k", "v", "EX", "100"});
-  h.run({"SET", "k", "v2"});
-  EXPECT_EQ(h.run({"TTL", "k"}), ":-1\r\n");
-}
-
 // ---- INCR -------------------------------------------------------------------------
 
 TEST(Step3Incr, IncrOfAMissingKeyStartsFromZero) {
@@ -83,14 +70,30 @@ TEST(Step3Incr, IncrOfSomethingThatIsNotAnIntegerIsAnError) {
   EXPECT_EQ(h.run({"GET", "name"}), "$5\r\nalice\r\n");
 }
 
-TEST(Step3Incr, IncrKeepsTheExpireTime) {
+// ---- EXPIRE and TTL ----------------------------------------------------------------
+// (Tests that read a TTL live here, so PING, GET/SET and INCR can turn green
+// before TTL is written.)
+
+TEST(Step3Expire, SetWithExStoresAnExpireTime) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"SET", "session", "abc", "EX", "100"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"TTL", "session"}), ":100\r\n");
+}
+
+TEST(Step3Expire, APlainSetForgetsTheOldExpireTime) {
+  CommandHarness h;
+  h.run({"SET", "k", "v", "EX", "100"});
+  h.run({"SET", "k", "v2"});
+  EXPECT_EQ(h.run({"TTL", "k"}), ":-1\r\n");
+}
+
+TEST(Step3Expire, IncrKeepsTheExpireTime) {
   CommandHarness h;
   h.run({"SET", "rate", "1", "EX", "60"});
   h.run({"INCR", "rate"});
   EXPECT_EQ(h.run({"TTL", "rate"}), ":60\r\n");
 }
 
-// ---- EXPIRE and TTL ----------------------------------------------------------------
 
 TEST(Step3Expire, TtlOfAMissingKeyIsMinusTwo) {
   CommandHarness h;
