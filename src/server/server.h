@@ -78,7 +78,10 @@ class Server final : public commands::ServerServices {
   commands::CommandTable commands_;
   commands::ServerStats stats_;
 
-  asio::io_context io_{1};  // concurrency hint 1: one thread, no locking inside Asio
+  // One thread runs this context and touches every socket and timer, so
+  // Asio may skip its internal locking altogether (the "unsafe" hint is
+  // unsafe only for programs that share an io_context between threads).
+  asio::io_context io_{ASIO_CONCURRENCY_HINT_UNSAFE};
   std::optional<asio::ip::tcp::acceptor> tcp_acceptor_;
   std::optional<asio::local::stream_protocol::acceptor> unix_acceptor_;
   asio::signal_set signals_{io_, SIGINT, SIGTERM};
