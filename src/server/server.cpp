@@ -20,6 +20,9 @@ namespace {
 
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
+// How long the event loop keeps polling before it sleeps (see run_event_loop).
+constexpr std::chrono::microseconds kPollBeforeSleep{50};
+
 std::string random_run_id() {
   std::random_device device;
   std::uniform_int_distribution<int> digit(0, 15);
@@ -116,13 +119,31 @@ int Server::run() {
   if (tcp_acceptor_) asio::co_spawn(io_, accept_tcp(*tcp_acceptor_), asio::detached);
   if (unix_acceptor_) asio::co_spawn(io_, accept_unix(*unix_acceptor_), asio::detached);
   asio::co_spawn(io_, cron(), asio::detached);
-  io_.run();
+  run_event_loop();
   if (!config_.unixsocket.empty()) {
     std::error_code ignored;
     std::filesystem::remove(config_.unixsocket, ignored);
   }
   logger_.warning("mini-redis is now ready to exit, bye bye...");
   return 0;
+}
+
+void Server::run_event_loop() {
+  // Like io_.run(), with one difference: when nothing is ready, keep looking
+  // for a few microseconds before going to sleep in epoll_wait. Under load
+  // the next request usually arrives within that time; catching it awake
+  // spares a context switch here and, for the client that sends it, the cost
+  // of waking us up. Measured: fewer task switches, and pipelined PING at
+  // parity with Redis instead of ~8% behind (bench/RESULTS.md). An idle
+  // server spins only once after each wake-up (the cron's 10 per second).
+  using Clock = std::chrono::steady_clock;
+  while (true) {
+    if (io_.poll() > 0) continue;
+    bool woke = false;
+    const auto give_up = Clock::now() + kPollBeforeSleep;
+    while (!woke && Clock::now() < give_up) woke = io_.poll() > 0;
+    if (!woke && io_.run_one() == 0) return;  // no work left: shut down
+  }
 }
 
 asio::awaitable<void> Server::accept_tcp(asio::ip::tcp::acceptor& acceptor) {
