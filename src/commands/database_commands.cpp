@@ -59,6 +59,18 @@ void swapdb_command(Context& ctx, Arguments args) {
   ctx.reply.ok();
 }
 
+// FLUSHDB and FLUSHALL take the same optional ASYNC | SYNC word.
+std::vector<ArgumentSpec> flush_mode_arguments() {
+  return {arg::oneof("async", {arg::pure_token("async", "ASYNC").since("4.0.0"),
+                               arg::pure_token("sync", "SYNC").since("6.2.0")})
+              .optional()};
+}
+
+std::vector<HistoryEntry> flush_mode_history() {
+  return {{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
+          {"6.2.0", "Added the `SYNC` flushing mode modifier."}};
+}
+
 }  // namespace
 
 void register_database_commands(CommandTable& table) {
@@ -84,13 +96,8 @@ void register_database_commands(CommandTable& table) {
              .acl_categories = "@keyspace @write @slow @dangerous",
              .tips = "request_policy:all_shards response_policy:all_succeeded",
              .key_specs = "",
-             .arguments = {
-                 arg::oneof("async",
-                     {arg::pure_token("async", "ASYNC").since("4.0.0"),
-                      arg::pure_token("sync", "SYNC").since("6.2.0")}).optional()},
-             .history = {
-                 {"4.0.0", "Added the `ASYNC` flushing mode modifier."},
-                 {"6.2.0", "Added the `SYNC` flushing mode modifier."}}});
+             .arguments = flush_mode_arguments(),
+             .history = flush_mode_history()});
   table.add({.name = "flushall",
              .arity = -1,
              .flags = flags::kWrite,
@@ -102,13 +109,8 @@ void register_database_commands(CommandTable& table) {
              .acl_categories = "@keyspace @write @slow @dangerous",
              .tips = "request_policy:all_shards response_policy:all_succeeded",
              .key_specs = "",
-             .arguments = {
-                 arg::oneof("async",
-                     {arg::pure_token("async", "ASYNC").since("4.0.0"),
-                      arg::pure_token("sync", "SYNC").since("6.2.0")}).optional()},
-             .history = {
-                 {"4.0.0", "Added the `ASYNC` flushing mode modifier."},
-                 {"6.2.0", "Added the `SYNC` flushing mode modifier."}}});
+             .arguments = flush_mode_arguments(),
+             .history = flush_mode_history()});
   table.add({.name = "swapdb",
              .arity = 3,
              .flags = flags::kWrite | flags::kFast,
