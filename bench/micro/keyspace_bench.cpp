@@ -42,7 +42,8 @@ constexpr std::size_t kKeyLength = 16;  // "key:%012d"
 // back to back in one string so that building them costs one allocation.
 class Spellings {
  public:
-  Spellings(const char* prefix, std::size_t first, std::size_t count) : bytes_(count * kKeyLength, '\0') {
+  Spellings(const char* prefix, std::size_t first, std::size_t count)
+      : bytes_(count * kKeyLength, '\0') {
     char text[kKeyLength + 1];
     for (std::size_t i = 0; i < count; ++i) {
       std::snprintf(text, sizeof text, "%s%012zu", prefix, first + i);

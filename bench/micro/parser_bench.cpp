@@ -55,7 +55,7 @@ std::string make_pipeline() {
 // a time would. Returns the number of commands framed.
 std::size_t parse_all(RequestParser& parser, std::string_view pipeline, std::size_t window) {
   std::size_t commands = 0;
-  std::size_t start = 0;                                // first unconsumed byte
+  std::size_t start = 0;                                     // first unconsumed byte
   std::size_t received = std::min(window, pipeline.size());  // bytes "read" so far
   while (start < pipeline.size()) {
     ParseStatus status = parser.parse(pipeline.substr(start, received - start));
@@ -65,9 +65,7 @@ std::size_t parse_all(RequestParser& parser, std::string_view pipeline, std::siz
         start += parser.consumed();
         ++commands;
         break;
-      case ParseStatus::empty:
-        start += parser.consumed();
-        break;
+      case ParseStatus::empty: start += parser.consumed(); break;
       case ParseStatus::incomplete:
         received = std::min(received + window, pipeline.size());  // the next read
         break;
@@ -92,8 +90,12 @@ void run(benchmark::State& state, std::size_t window) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kCommandsInPipeline));
 }
 
-void BM_ParsePipelinedGetSet_Whole(benchmark::State& state) { run(state, SIZE_MAX); }
-void BM_ParsePipelinedGetSet_16KiBReads(benchmark::State& state) { run(state, kReadSize); }
+void BM_ParsePipelinedGetSet_Whole(benchmark::State& state) {
+  run(state, SIZE_MAX);
+}
+void BM_ParsePipelinedGetSet_16KiBReads(benchmark::State& state) {
+  run(state, kReadSize);
+}
 
 BENCHMARK(BM_ParsePipelinedGetSet_Whole);
 BENCHMARK(BM_ParsePipelinedGetSet_16KiBReads);

@@ -252,12 +252,16 @@ void register_client_commands(CommandTable& table) {
           .token("TYPE")
           .since("5.0.0")
           .optional(),
-      arg::block("id", {arg::integer("client-id").multiple()}).token("ID").since("6.2.0").optional()};
+      arg::block("id", {arg::integer("client-id").multiple()})
+          .token("ID")
+          .since("6.2.0")
+          .optional()};
   list.history = {
       {"2.8.12", "Added unique client `id` field."},
       {"5.0.0", "Added optional `TYPE` filter."},
       {"6.0.0", "Added `user` field."},
-      {"6.2.0", "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."},
+      {"6.2.0",
+       "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."},
       {"7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."},
       {"7.0.3", "Added `ssub` field."}};
   CommandSpec info =
@@ -285,12 +289,12 @@ void register_client_commands(CommandTable& table) {
                              "Sets information specific to the client or connection.", "7.2.0"),
            std::move(info),
            std::move(list),
-           with_arguments(client_subcommand("reply", 3, kClientFlags, client_reply_command,
-                                            "Instruct the server whether to reply to commands",
-                                            "3.2.0"),
-                          {arg::oneof("on_off_skip", {arg::pure_token("on", "ON"),
-                                                      arg::pure_token("off", "OFF"),
-                                                      arg::pure_token("skip", "SKIP")})}),
+           with_arguments(
+               client_subcommand("reply", 3, kClientFlags, client_reply_command,
+                                 "Instruct the server whether to reply to commands", "3.2.0"),
+               {arg::oneof("on_off_skip",
+                           {arg::pure_token("on", "ON"), arg::pure_token("off", "OFF"),
+                            arg::pure_token("skip", "SKIP")})}),
            client_subcommand("help", 2, kAnytime, client_help_command,
                              "Show helpful text about the different subcommands", "5.0.0"),
        }});

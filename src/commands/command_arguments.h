@@ -51,10 +51,10 @@ struct ArgumentSpec {
 
   std::string_view name{};
   ArgumentType type = ArgumentType::string;
-  int key_spec_index = -1;            // keys only; -1: not a key
-  std::string_view token_word{};      // the word before the value, e.g. "EX"
-  std::string_view since_version{};   // when the argument was added
-  std::string_view deprecated_in{};   // when it was deprecated (CLIENT KILL ip:port)
+  int key_spec_index = -1;           // keys only; -1: not a key
+  std::string_view token_word{};     // the word before the value, e.g. "EX"
+  std::string_view since_version{};  // when the argument was added
+  std::string_view deprecated_in{};  // when it was deprecated (CLIENT KILL ip:port)
   std::uint8_t flags = 0;
   std::vector<ArgumentSpec> arguments{};  // the members of a oneof or block
 
@@ -94,7 +94,9 @@ struct HistoryEntry {
 
 // The builders a row uses. Each names the argument as Redis does.
 namespace arg {
-inline ArgumentSpec string(std::string_view name) { return {.name = name}; }
+inline ArgumentSpec string(std::string_view name) {
+  return {.name = name};
+}
 inline ArgumentSpec integer(std::string_view name) {
   return {.name = name, .type = ArgumentType::integer};
 }

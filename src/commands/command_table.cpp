@@ -6,7 +6,9 @@ namespace mini_redis::commands {
 
 namespace {
 
-char to_lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char to_lower_ascii(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // Command names are short; anything longer than this is unknown anyway, which
 // lets lookup lower-case the name on the stack instead of in a std::string.

@@ -37,7 +37,8 @@ inline constexpr std::uint32_t kStale = 1U << 7;       // "stale"
 inline constexpr std::uint32_t kFast = 1U << 8;        // "fast"
 inline constexpr std::uint32_t kNoAuth = 1U << 9;      // "no_auth"
 inline constexpr std::uint32_t kAllowBusy = 1U << 10;  // "allow_busy"
-inline constexpr std::uint32_t kSentinel = 1U << 11;   // "sentinel" (COMMAND INFO hides it, as Redis does)
+inline constexpr std::uint32_t kSentinel =
+    1U << 11;  // "sentinel" (COMMAND INFO hides it, as Redis does)
 inline constexpr std::uint32_t kBlocking = 1U << 12;         // "blocking"
 inline constexpr std::uint32_t kSkipMonitor = 1U << 13;      // "skip_monitor"
 inline constexpr std::uint32_t kSkipSlowlog = 1U << 14;      // "skip_slowlog"
@@ -59,9 +60,9 @@ struct CommandSpec {
   int key_step = 0;
   Handler handler = nullptr;
   // For COMMAND DOCS and redis-cli's hints.
-  std::string_view group{};    // "string", "generic", "connection", "server", "keyspace"
+  std::string_view group{};  // "string", "generic", "connection", "server", "keyspace"
   std::string_view summary{};
-  std::string_view since{};    // Redis version that introduced it, e.g. "1.0.0"
+  std::string_view since{};  // Redis version that introduced it, e.g. "1.0.0"
   std::string_view complexity{};
   std::string_view acl_categories{};  // space-separated, e.g. "@read @string @fast"
   std::vector<CommandSpec> subcommands{};

@@ -334,9 +334,9 @@ std::optional<std::string> set_config_value(Config& config, std::string_view nam
 void apply_access_tracking(const Config& config, storage::Keyspace& keyspace) {
   // Redis tracks LFU under exactly the two *-lfu policies (MAXMEMORY_FLAG_LFU).
   const bool lfu = config.maxmemory_policy.ends_with("-lfu");
-  keyspace.set_access_tracking(lfu ? storage::AccessTracking::lfu : storage::AccessTracking::lru,
-                               {.log_factor = config.lfu_log_factor,
-                                .decay_minutes = config.lfu_decay_time});
+  keyspace.set_access_tracking(
+      lfu ? storage::AccessTracking::lfu : storage::AccessTracking::lru,
+      {.log_factor = config.lfu_log_factor, .decay_minutes = config.lfu_decay_time});
 }
 
 std::vector<std::pair<std::string, std::string>> get_config_values(const Config& config,

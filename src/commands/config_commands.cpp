@@ -148,8 +148,8 @@ void register_config_commands(CommandTable& table) {
                .complexity = "O(N) when N is the number of configuration parameters provided",
                .acl_categories = "@admin @slow @dangerous",
                .arguments = {arg::block("parameter", {arg::string("parameter")}).multiple()},
-               .history = {
-                   {"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}}},
+               .history = {{"7.0.0",
+                            "Added the ability to pass multiple pattern parameters in one call"}}},
               {.name = "set",
                .arity = -4,
                .flags = kAdminFlags,
@@ -160,10 +160,10 @@ void register_config_commands(CommandTable& table) {
                .complexity = "O(N) when N is the number of configuration parameters provided",
                .acl_categories = "@admin @slow @dangerous",
                .tips = "request_policy:all_nodes response_policy:all_succeeded",
-               .arguments = {
-                   arg::block("parameter_value", {arg::string("parameter"), arg::string("value")}).multiple()},
-               .history = {
-                   {"7.0.0", "Added the ability to set multiple parameters in one call."}}},
+               .arguments = {arg::block("parameter_value",
+                                        {arg::string("parameter"), arg::string("value")})
+                                 .multiple()},
+               .history = {{"7.0.0", "Added the ability to set multiple parameters in one call."}}},
               {.name = "resetstat",
                .arity = 2,
                .flags = kAdminFlags,

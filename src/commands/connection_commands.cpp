@@ -209,13 +209,17 @@ void register_connection_commands(CommandTable& table) {
              .since = "6.0.0",
              .complexity = "O(1)",
              .acl_categories = "@fast @connection",
-             .arguments = {
-                 arg::block("arguments",
-                     {arg::integer("protover"),
-                      arg::block("username_password", {arg::string("username"), arg::string("password")}).token("AUTH").optional(),
-                      arg::string("clientname").token("SETNAME").optional()}).optional()},
-             .history = {
-                 {"6.2.0", "`protover` made optional; when called without arguments the command reports the current connection's context."}}});
+             .arguments = {arg::block("arguments",
+                                      {arg::integer("protover"),
+                                       arg::block("username_password", {arg::string("username"),
+                                                                        arg::string("password")})
+                                           .token("AUTH")
+                                           .optional(),
+                                       arg::string("clientname").token("SETNAME").optional()})
+                               .optional()},
+             .history = {{"6.2.0",
+                          "`protover` made optional; when called without arguments the command "
+                          "reports the current connection's context."}}});
   table.add({.name = "reset",
              .arity = 1,
              .flags = kHandshake,

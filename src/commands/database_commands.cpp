@@ -22,7 +22,8 @@ void dbsize_command(Context& ctx, Arguments /*args*/) {
 // which no client can tell apart. Anything else is a syntax error.
 bool flush_mode_is_valid(Context& ctx, Arguments args) {
   if (args.size() == 1) return true;
-  if (args.size() == 2 && (equals_ignore_case(args[1], "async") || equals_ignore_case(args[1], "sync"))) {
+  if (args.size() == 2 &&
+      (equals_ignore_case(args[1], "async") || equals_ignore_case(args[1], "sync"))) {
     return true;
   }
   ctx.reply.error(errors::kSyntax);
@@ -111,18 +112,20 @@ void register_database_commands(CommandTable& table) {
              .key_specs = "",
              .arguments = flush_mode_arguments(),
              .history = flush_mode_history()});
-  table.add({.name = "swapdb",
-             .arity = 3,
-             .flags = flags::kWrite | flags::kFast,
-             .handler = swapdb_command,
-             .group = "server",
-             .summary = "Swaps two Redis databases",
-             .since = "4.0.0",
-             .complexity = "O(N) where N is the count of clients watching or blocking on keys from both databases.",
-             .acl_categories = "@keyspace @write @fast @dangerous",
-             .tips = "",
-             .key_specs = "",
-             .arguments = {arg::integer("index1"), arg::integer("index2")}});
+  table.add(
+      {.name = "swapdb",
+       .arity = 3,
+       .flags = flags::kWrite | flags::kFast,
+       .handler = swapdb_command,
+       .group = "server",
+       .summary = "Swaps two Redis databases",
+       .since = "4.0.0",
+       .complexity =
+           "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+       .acl_categories = "@keyspace @write @fast @dangerous",
+       .tips = "",
+       .key_specs = "",
+       .arguments = {arg::integer("index1"), arg::integer("index2")}});
 }
 
 }  // namespace mini_redis::commands

@@ -16,15 +16,18 @@ inline constexpr std::string_view kSyntax = "ERR syntax error";
 inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
 inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kIncrementOverflow = "ERR increment or decrement would overflow";
-inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";  // DECRBY k -2^63
-inline constexpr std::string_view kIncrementNanOrInfinity = "ERR increment would produce NaN or Infinity";
+inline constexpr std::string_view kDecrementOverflow =
+    "ERR decrement would overflow";  // DECRBY k -2^63
+inline constexpr std::string_view kIncrementNanOrInfinity =
+    "ERR increment would produce NaN or Infinity";
 inline constexpr std::string_view kWrongType =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
 inline constexpr std::string_view kInvalidDbIndex = "ERR invalid DB index";
 inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
-inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kStringTooLong =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";

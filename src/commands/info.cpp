@@ -305,8 +305,7 @@ CommandSpec make_info_command() {
       .acl_categories = "@slow @dangerous",
       .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
       .arguments = {arg::string("section").optional().multiple()},
-      .history = {
-          {"7.0.0", "Added support for taking multiple section arguments."}}};
+      .history = {{"7.0.0", "Added support for taking multiple section arguments."}}};
 }
 
 }  // namespace mini_redis::commands

@@ -130,8 +130,12 @@ void rename_key(Context& ctx, Arguments args, bool only_if_absent) {
   }
 }
 
-void rename_command(Context& ctx, Arguments args) { rename_key(ctx, args, false); }
-void renamenx_command(Context& ctx, Arguments args) { rename_key(ctx, args, true); }
+void rename_command(Context& ctx, Arguments args) {
+  rename_key(ctx, args, false);
+}
+void renamenx_command(Context& ctx, Arguments args) {
+  rename_key(ctx, args, true);
+}
 
 // COPY source destination [DB destination-db] [REPLACE]: 1 if copied, 0 if
 // the source is missing or the destination exists (without REPLACE). The
@@ -224,34 +228,39 @@ void register_key_commands(CommandTable& table) {
              .group = "generic",
              .summary = "Delete a key",
              .since = "1.0.0",
-             .complexity =
-                 "O(N) where N is the number of keys that will be removed. When a key to remove holds a value "
-                 "other than a string, the individual complexity for this key is O(M) where M is the number of "
-                 "elements in the list, set, sorted set or hash. Removing a single key that holds a string value "
-                 "is O(1).",
+             .complexity = "O(N) where N is the number of keys that will be removed. When a key to "
+                           "remove holds a value "
+                           "other than a string, the individual complexity for this key is O(M) "
+                           "where M is the number of "
+                           "elements in the list, set, sorted set or hash. Removing a single key "
+                           "that holds a string value "
+                           "is O(1).",
              .acl_categories = "@keyspace @write @slow",
              .tips = "request_policy:multi_shard response_policy:agg_sum",
              .key_specs = "RM delete",
              .arguments = {arg::key("key", 0).multiple()}});
-  table.add({.name = "unlink",
-             .arity = -2,
-             .flags = flags::kWrite | flags::kFast,
-             .first_key = 1,
-             .last_key = -1,
-             .key_step = 1,
-             .handler = del_command,
-             .group = "generic",
-             .summary = "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
-                        "blocking.",
-             .since = "4.0.0",
-             .complexity =
-                 "O(1) for each key removed regardless of its size. Then the command does O(N) work in a "
-                 "different thread in order to reclaim memory, where N is the number of allocations the deleted "
-                 "objects where composed of.",
-             .acl_categories = "@keyspace @write @fast",
-             .tips = "request_policy:multi_shard response_policy:agg_sum",
-             .key_specs = "RM delete",
-             .arguments = {arg::key("key", 0).multiple()}});
+  table.add(
+      {.name = "unlink",
+       .arity = -2,
+       .flags = flags::kWrite | flags::kFast,
+       .first_key = 1,
+       .last_key = -1,
+       .key_step = 1,
+       .handler = del_command,
+       .group = "generic",
+       .summary =
+           "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
+           "blocking.",
+       .since = "4.0.0",
+       .complexity =
+           "O(1) for each key removed regardless of its size. Then the command does O(N) work in a "
+           "different thread in order to reclaim memory, where N is the number of allocations the "
+           "deleted "
+           "objects where composed of.",
+       .acl_categories = "@keyspace @write @fast",
+       .tips = "request_policy:multi_shard response_policy:agg_sum",
+       .key_specs = "RM delete",
+       .arguments = {arg::key("key", 0).multiple()}});
   table.add({.name = "exists",
              .arity = -2,
              .flags = flags::kReadonly | flags::kFast,
@@ -267,8 +276,7 @@ void register_key_commands(CommandTable& table) {
              .tips = "request_policy:multi_shard response_policy:agg_sum",
              .key_specs = "RO",
              .arguments = {arg::key("key", 0).multiple()},
-             .history = {
-                 {"3.0.3", "Accepts multiple `key` arguments."}}});
+             .history = {{"3.0.3", "Accepts multiple `key` arguments."}}});
   table.add({.name = "touch",
              .arity = -2,
              .flags = flags::kReadonly | flags::kFast,
@@ -277,7 +285,8 @@ void register_key_commands(CommandTable& table) {
              .key_step = 1,
              .handler = touch_command,
              .group = "generic",
-             .summary = "Alters the last access time of a key(s). Returns the number of existing keys specified.",
+             .summary = "Alters the last access time of a key(s). Returns the number of existing "
+                        "keys specified.",
              .since = "3.2.1",
              .complexity = "O(N) where N is the number of keys that will be touched.",
              .acl_categories = "@keyspace @read @fast",
@@ -329,8 +338,9 @@ void register_key_commands(CommandTable& table) {
              .tips = "",
              .key_specs = "RW access delete|OW insert",
              .arguments = {arg::key("key", 0), arg::key("newkey", 1)},
-             .history = {
-                 {"3.2.0", "The command no longer returns an error when source and destination names are the same."}}});
+             .history = {{"3.2.0",
+                          "The command no longer returns an error when source and destination "
+                          "names are the same."}}});
   table.add({.name = "copy",
              .arity = -3,
              .flags = flags::kWrite | flags::kDenyOom,
@@ -341,16 +351,15 @@ void register_key_commands(CommandTable& table) {
              .group = "generic",
              .summary = "Copy a key",
              .since = "6.2.0",
-             .complexity = "O(N) worst case for collections, where N is the number of nested items. O(1) for "
-                           "string values.",
+             .complexity =
+                 "O(N) worst case for collections, where N is the number of nested items. O(1) for "
+                 "string values.",
              .acl_categories = "@keyspace @write @slow",
              .tips = "",
              .key_specs = "RO access|OW update",
-             .arguments = {
-                 arg::key("source", 0),
-                 arg::key("destination", 1),
-                 arg::integer("destination-db").token("DB").optional(),
-                 arg::pure_token("replace", "REPLACE").optional()}});
+             .arguments = {arg::key("source", 0), arg::key("destination", 1),
+                           arg::integer("destination-db").token("DB").optional(),
+                           arg::pure_token("replace", "REPLACE").optional()}});
   table.add({.name = "move",
              .arity = 3,
              .flags = flags::kWrite | flags::kFast,

@@ -43,8 +43,7 @@ inline storage::Entry* lookup_without_touching(Context& ctx, std::string_view ke
 // The name TYPE replies and SCAN ... TYPE filters on.
 constexpr std::string_view type_name(storage::ValueType type) {
   switch (type) {
-    case storage::ValueType::string:
-      return "string";
+    case storage::ValueType::string: return "string";
   }
   return "none";
 }

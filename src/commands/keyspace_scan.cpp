@@ -133,7 +133,8 @@ void scan_command(Context& ctx, Arguments args) {
     if (options->pattern && !glob_match(*options->pattern, key)) return true;
     if (options->type_name) {
       const storage::Entry* entry = lookup_without_touching(ctx, key);
-      if (entry == nullptr || !equals_ignore_case(*options->type_name, type_name(entry->type()))) return true;
+      if (entry == nullptr || !equals_ignore_case(*options->type_name, type_name(entry->type())))
+        return true;
     }
     return false;
   });
@@ -161,38 +162,39 @@ void randomkey_command(Context& ctx, Arguments /*args*/) {
 }  // namespace
 
 void register_keyspace_scan_commands(CommandTable& table) {
-  table.add({.name = "keys",
-             .arity = 2,
-             .flags = flags::kReadonly,
-             .handler = keys_command,
-             .group = "generic",
-             .summary = "Find all keys matching the given pattern",
-             .since = "1.0.0",
-             .complexity = "O(N) with N being the number of keys in the database, under the assumption that the "
-                           "key names in the database and the given pattern have limited length.",
-             .acl_categories = "@keyspace @read @slow @dangerous",
-             .tips = "request_policy:all_shards nondeterministic_output_order",
-             .key_specs = "",
-             .arguments = {arg::pattern("pattern")}});
-  table.add({.name = "scan",
-             .arity = -2,
-             .flags = flags::kReadonly,
-             .handler = scan_command,
-             .group = "generic",
-             .summary = "Incrementally iterate the keys space",
-             .since = "2.8.0",
-             .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command calls "
-                           "for the cursor to return back to 0. N is the number of elements inside the collection.",
-             .acl_categories = "@keyspace @read @slow",
-             .tips = "nondeterministic_output request_policy:special",
-             .key_specs = "",
-             .arguments = {
-                 arg::integer("cursor"),
-                 arg::pattern("pattern").token("MATCH").optional(),
-                 arg::integer("count").token("COUNT").optional(),
-                 arg::string("type").token("TYPE").since("6.0.0").optional()},
-             .history = {
-                 {"6.0.0", "Added the `TYPE` subcommand."}}});
+  table.add(
+      {.name = "keys",
+       .arity = 2,
+       .flags = flags::kReadonly,
+       .handler = keys_command,
+       .group = "generic",
+       .summary = "Find all keys matching the given pattern",
+       .since = "1.0.0",
+       .complexity =
+           "O(N) with N being the number of keys in the database, under the assumption that the "
+           "key names in the database and the given pattern have limited length.",
+       .acl_categories = "@keyspace @read @slow @dangerous",
+       .tips = "request_policy:all_shards nondeterministic_output_order",
+       .key_specs = "",
+       .arguments = {arg::pattern("pattern")}});
+  table.add(
+      {.name = "scan",
+       .arity = -2,
+       .flags = flags::kReadonly,
+       .handler = scan_command,
+       .group = "generic",
+       .summary = "Incrementally iterate the keys space",
+       .since = "2.8.0",
+       .complexity =
+           "O(1) for every call. O(N) for a complete iteration, including enough command calls "
+           "for the cursor to return back to 0. N is the number of elements inside the collection.",
+       .acl_categories = "@keyspace @read @slow",
+       .tips = "nondeterministic_output request_policy:special",
+       .key_specs = "",
+       .arguments = {arg::integer("cursor"), arg::pattern("pattern").token("MATCH").optional(),
+                     arg::integer("count").token("COUNT").optional(),
+                     arg::string("type").token("TYPE").since("6.0.0").optional()},
+       .history = {{"6.0.0", "Added the `TYPE` subcommand."}}});
   table.add({.name = "randomkey",
              .arity = 1,
              .flags = flags::kReadonly,

@@ -360,13 +360,13 @@ void register_server_commands(CommandTable& table) {
                     "saving data, "
                     "otherwise O(1)",
       .acl_categories = "@admin @slow @dangerous",
-      .arguments = {
-          arg::oneof("nosave_save", {arg::pure_token("nosave", "NOSAVE"), arg::pure_token("save", "SAVE")}).optional(),
-          arg::pure_token("now", "NOW").since("7.0.0").optional(),
-          arg::pure_token("force", "FORCE").since("7.0.0").optional(),
-          arg::pure_token("abort", "ABORT").since("7.0.0").optional()},
-      .history = {
-          {"7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."}}});
+      .arguments = {arg::oneof("nosave_save", {arg::pure_token("nosave", "NOSAVE"),
+                                               arg::pure_token("save", "SAVE")})
+                        .optional(),
+                    arg::pure_token("now", "NOW").since("7.0.0").optional(),
+                    arg::pure_token("force", "FORCE").since("7.0.0").optional(),
+                    arg::pure_token("abort", "ABORT").since("7.0.0").optional()},
+      .history = {{"7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."}}});
   table.add(make_object_command());
   table.add(make_memory_command());
 }

@@ -13,9 +13,9 @@ namespace mini_redis::commands {
 
 struct ServerStats {
   // ---- facts, set once at start-up ----
-  std::string run_id;            // 40 hex characters, random per start
-  std::string executable;        // absolute path of the binary
-  std::string config_file;       // absolute path, or "" when none
+  std::string run_id;       // 40 hex characters, random per start
+  std::string executable;   // absolute path of the binary
+  std::string config_file;  // absolute path, or "" when none
   std::int64_t process_id = 0;
   int tcp_port = 0;
   std::int64_t start_time_ms = 0;

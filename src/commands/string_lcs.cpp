@@ -229,18 +229,24 @@ void lcs_command(Context& ctx, Arguments args) {
 }  // namespace
 
 void register_lcs_command(CommandTable& table) {
-  table.add({.name = "lcs", .arity = -3, .flags = flags::kReadonly, .first_key = 1, .last_key = 2,
-             .key_step = 1, .handler = lcs_command, .group = "string",
-             .summary = "Find longest common substring", .since = "7.0.0",
+  table.add({.name = "lcs",
+             .arity = -3,
+             .flags = flags::kReadonly,
+             .first_key = 1,
+             .last_key = 2,
+             .key_step = 1,
+             .handler = lcs_command,
+             .group = "string",
+             .summary = "Find longest common substring",
+             .since = "7.0.0",
              .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively",
-             .acl_categories = "@read @string @slow", .key_specs = "RO access",
-             .arguments = {
-                 arg::key("key1", 0),
-                 arg::key("key2", 0),
-                 arg::pure_token("len", "LEN").optional(),
-                 arg::pure_token("idx", "IDX").optional(),
-                 arg::integer("len").token("MINMATCHLEN").optional(),
-                 arg::pure_token("withmatchlen", "WITHMATCHLEN").optional()}});
+             .acl_categories = "@read @string @slow",
+             .key_specs = "RO access",
+             .arguments = {arg::key("key1", 0), arg::key("key2", 0),
+                           arg::pure_token("len", "LEN").optional(),
+                           arg::pure_token("idx", "IDX").optional(),
+                           arg::integer("len").token("MINMATCHLEN").optional(),
+                           arg::pure_token("withmatchlen", "WITHMATCHLEN").optional()}});
 }
 
 }  // namespace mini_redis::commands

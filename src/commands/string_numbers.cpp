@@ -72,8 +72,12 @@ void increment_by(Context& ctx, std::string_view key, std::int64_t delta) {
   ctx.reply.integer(result);
 }
 
-void incr_command(Context& ctx, Arguments args) { increment_by(ctx, args[1], 1); }
-void decr_command(Context& ctx, Arguments args) { increment_by(ctx, args[1], -1); }
+void incr_command(Context& ctx, Arguments args) {
+  increment_by(ctx, args[1], 1);
+}
+void decr_command(Context& ctx, Arguments args) {
+  increment_by(ctx, args[1], -1);
+}
 
 void incrby_command(Context& ctx, Arguments args) {
   std::optional<std::int64_t> increment = integer_or_reply(ctx, args[2]);
@@ -125,11 +129,19 @@ void incrbyfloat_command(Context& ctx, Arguments args) {
 // DECR have none.
 CommandSpec counter_row(std::string name, int arity, Handler handler, std::string_view summary,
                         std::string_view since, std::optional<ArgumentSpec> amount = {}) {
-  CommandSpec row{.name = std::move(name), .arity = arity,
+  CommandSpec row{.name = std::move(name),
+                  .arity = arity,
                   .flags = flags::kWrite | flags::kDenyOom | flags::kFast,
-                  .first_key = 1, .last_key = 1, .key_step = 1, .handler = handler,
-                  .group = "string", .summary = summary, .since = since, .complexity = "O(1)",
-                  .acl_categories = "@write @string @fast", .key_specs = "RW access update",
+                  .first_key = 1,
+                  .last_key = 1,
+                  .key_step = 1,
+                  .handler = handler,
+                  .group = "string",
+                  .summary = summary,
+                  .since = since,
+                  .complexity = "O(1)",
+                  .acl_categories = "@write @string @fast",
+                  .key_specs = "RW access update",
                   .arguments = {arg::key("key", 0)}};
   if (amount) row.arguments.push_back(std::move(*amount));
   return row;
@@ -138,8 +150,10 @@ CommandSpec counter_row(std::string name, int arity, Handler handler, std::strin
 }  // namespace
 
 void register_string_number_commands(CommandTable& table) {
-  table.add(counter_row("incr", 2, incr_command, "Increment the integer value of a key by one", "1.0.0"));
-  table.add(counter_row("decr", 2, decr_command, "Decrement the integer value of a key by one", "1.0.0"));
+  table.add(
+      counter_row("incr", 2, incr_command, "Increment the integer value of a key by one", "1.0.0"));
+  table.add(
+      counter_row("decr", 2, decr_command, "Decrement the integer value of a key by one", "1.0.0"));
   table.add(counter_row("incrby", 3, incrby_command,
                         "Increment the integer value of a key by the given amount", "1.0.0",
                         arg::integer("increment")));

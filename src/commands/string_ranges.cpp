@@ -83,8 +83,8 @@ void getrange_command(Context& ctx, Arguments args) {
     ctx.reply.bulk_string("");
     return;
   }
-  ctx.reply.bulk_string(value.substr(static_cast<std::size_t>(first),
-                                     static_cast<std::size_t>(last - first + 1)));
+  ctx.reply.bulk_string(
+      value.substr(static_cast<std::size_t>(first), static_cast<std::size_t>(last - first + 1)));
 }
 
 // SETRANGE key offset value: overwrites from `offset` on, padding with zero
@@ -123,45 +123,85 @@ constexpr std::string_view kGetrangeComplexity =
 
 void register_string_range_commands(CommandTable& table) {
   using namespace flags;
-  table.add({.name = "append", .arity = 3, .flags = kWrite | kDenyOom | kFast, .first_key = 1,
-             .last_key = 1, .key_step = 1, .handler = append_command, .group = "string",
-             .summary = "Append a value to a key", .since = "2.0.0",
+  table.add({.name = "append",
+             .arity = 3,
+             .flags = kWrite | kDenyOom | kFast,
+             .first_key = 1,
+             .last_key = 1,
+             .key_step = 1,
+             .handler = append_command,
+             .group = "string",
+             .summary = "Append a value to a key",
+             .since = "2.0.0",
              .complexity =
                  "O(1). The amortized time complexity is O(1) assuming the appended value is "
                  "small and the already present value is of any size, since the dynamic string "
                  "library used by Redis will double the free space available on every "
                  "reallocation.",
-             .acl_categories = "@write @string @fast", .key_specs = "RW insert",
+             .acl_categories = "@write @string @fast",
+             .key_specs = "RW insert",
              .arguments = {arg::key("key", 0), arg::string("value")}});
-  table.add({.name = "strlen", .arity = 2, .flags = kReadonly | kFast, .first_key = 1,
-             .last_key = 1, .key_step = 1, .handler = strlen_command, .group = "string",
-             .summary = "Get the length of the value stored in a key", .since = "2.2.0",
-             .complexity = "O(1)", .acl_categories = "@read @string @fast", .key_specs = "RO",
+  table.add({.name = "strlen",
+             .arity = 2,
+             .flags = kReadonly | kFast,
+             .first_key = 1,
+             .last_key = 1,
+             .key_step = 1,
+             .handler = strlen_command,
+             .group = "string",
+             .summary = "Get the length of the value stored in a key",
+             .since = "2.2.0",
+             .complexity = "O(1)",
+             .acl_categories = "@read @string @fast",
+             .key_specs = "RO",
              .arguments = {arg::key("key", 0)}});
-  table.add({.name = "getrange", .arity = 4, .flags = kReadonly, .first_key = 1, .last_key = 1,
-             .key_step = 1, .handler = getrange_command, .group = "string",
-             .summary = "Get a substring of the string stored at a key", .since = "2.4.0",
-             .complexity = kGetrangeComplexity, .acl_categories = "@read @string @slow",
+  table.add({.name = "getrange",
+             .arity = 4,
+             .flags = kReadonly,
+             .first_key = 1,
+             .last_key = 1,
+             .key_step = 1,
+             .handler = getrange_command,
+             .group = "string",
+             .summary = "Get a substring of the string stored at a key",
+             .since = "2.4.0",
+             .complexity = kGetrangeComplexity,
+             .acl_categories = "@read @string @slow",
              .key_specs = "RO access",
              .arguments = {arg::key("key", 0), arg::integer("start"), arg::integer("end")}});
   // SUBSTR is GETRANGE's name from Redis 1.0, kept for old clients.
-  table.add({.name = "substr", .arity = 4, .flags = kReadonly, .first_key = 1, .last_key = 1,
-             .key_step = 1, .handler = getrange_command, .group = "string",
-             .summary = "Get a substring of the string stored at a key", .since = "1.0.0",
-             .complexity = kGetrangeComplexity, .acl_categories = "@read @string @slow",
+  table.add({.name = "substr",
+             .arity = 4,
+             .flags = kReadonly,
+             .first_key = 1,
+             .last_key = 1,
+             .key_step = 1,
+             .handler = getrange_command,
+             .group = "string",
+             .summary = "Get a substring of the string stored at a key",
+             .since = "1.0.0",
+             .complexity = kGetrangeComplexity,
+             .acl_categories = "@read @string @slow",
              .key_specs = "RO access",
              .arguments = {arg::key("key", 0), arg::integer("start"), arg::integer("end")},
              .deprecated_since = "2.0.0",
              .replaced_by = "`GETRANGE`"});
-  table.add({.name = "setrange", .arity = 4, .flags = kWrite | kDenyOom, .first_key = 1,
-             .last_key = 1, .key_step = 1, .handler = setrange_command, .group = "string",
+  table.add({.name = "setrange",
+             .arity = 4,
+             .flags = kWrite | kDenyOom,
+             .first_key = 1,
+             .last_key = 1,
+             .key_step = 1,
+             .handler = setrange_command,
+             .group = "string",
              .summary = "Overwrite part of a string at key starting at the specified offset",
              .since = "2.2.0",
              .complexity =
                  "O(1), not counting the time taken to copy the new string in place. Usually, "
                  "this string is very small so the amortized complexity is O(1). Otherwise, "
                  "complexity is O(M) with M being the length of the value argument.",
-             .acl_categories = "@write @string @slow", .key_specs = "RW update",
+             .acl_categories = "@write @string @slow",
+             .key_specs = "RW update",
              .arguments = {arg::key("key", 0), arg::integer("offset"), arg::string("value")}});
 }
 

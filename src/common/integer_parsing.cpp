@@ -30,7 +30,8 @@ std::optional<std::int64_t> parse_int64_strict(std::string_view text) {
     magnitude = magnitude * 10 + static_cast<std::uint64_t>(c - '0');
   }
 
-  constexpr auto kMaxPositive = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  constexpr auto kMaxPositive =
+      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   if (negative) {
     if (magnitude > kMaxPositive + 1) return std::nullopt;
     // Negate in unsigned arithmetic: well-defined even for the minimum value.

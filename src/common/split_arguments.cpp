@@ -72,7 +72,11 @@ bool split_arguments(std::string_view line, std::string& storage,
         }
       } else {
         switch (c) {
-          case ' ': case '\n': case '\r': case '\t': case '\0': done = true; break;
+          case ' ':
+          case '\n':
+          case '\r':
+          case '\t':
+          case '\0': done = true; break;
           case '"': in_double_quotes = true; break;
           case '\'': in_single_quotes = true; break;
           default: storage.push_back(c); break;
@@ -83,7 +87,6 @@ bool split_arguments(std::string_view line, std::string& storage,
     pieces.emplace_back(start, storage.size() - start);
   }
 }
-
 
 std::optional<std::vector<std::string>> split_arguments(std::string_view line) {
   std::string storage;

@@ -67,7 +67,9 @@ void ReplyWriter::null() {
   // workshop: end
 }
 
-void ReplyWriter::null_array() { out_.append(resp3() ? "_\r\n" : "*-1\r\n"); }
+void ReplyWriter::null_array() {
+  out_.append(resp3() ? "_\r\n" : "*-1\r\n");
+}
 
 void ReplyWriter::array_header(std::size_t count) {
   append_line('*', static_cast<std::int64_t>(count));

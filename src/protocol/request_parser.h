@@ -89,7 +89,7 @@ class RequestParser {
     std::size_t length;
   };
   bool in_multibulk_ = false;
-  std::int64_t arguments_expected_ = 0;   // from "*<n>"
+  std::int64_t arguments_expected_ = 0;  // from "*<n>"
   std::size_t scan_position_ = 0;        // where to continue reading
   std::vector<Span> spans_;              // arguments framed so far
   std::int64_t bulk_length_ = -1;        // announced length of the next bulk, -1 if unknown

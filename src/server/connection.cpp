@@ -1,10 +1,10 @@
 #include "server/connection.h"
 
+#include <algorithm>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-#include <algorithm>
 #include <cstring>
 
 #include "commands/dispatcher.h"
@@ -36,8 +36,8 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
       state_(std::move(state)),
       parser_(server.config().protocol_limits),
       writer_(output_),
-      context_{state_, writer_, server.keyspace(), server.config(), server.stats(), server,
-               server.commands()} {}
+      context_{state_,         writer_, server.keyspace(), server.config(),
+               server.stats(), server,  server.commands()} {}
 
 void Connection::close() {
   if (closed_) return;
@@ -104,7 +104,8 @@ asio::awaitable<bool> Connection::process_input() {
     if (status == protocol::ParseStatus::error) {
       // Redis replies with the error, then closes once it is written.
       writer_.error(parser_.error_message());
-      server_.logger().log(LogLevel::verbose, "Protocol error (" + std::string(parser_.error_message()) +
+      server_.logger().log(LogLevel::verbose, "Protocol error (" +
+                                                  std::string(parser_.error_message()) +
                                                   ") from client: addr=" + state_.peer_address);
       co_await flush();
       co_return false;

@@ -74,9 +74,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   commands::ClientState state_;
 
   protocol::RequestParser parser_;
-  std::string input_;          // bytes read; [0, filled_) are valid
+  std::string input_;  // bytes read; [0, filled_) are valid
   std::size_t filled_ = 0;
-  std::string output_;         // replies not yet written
+  std::string output_;  // replies not yet written
   protocol::ReplyWriter writer_;
   commands::Context context_;
 

@@ -13,10 +13,14 @@ Logger::~Logger() {
 }
 
 void Logger::set_level(std::string_view name) {
-  if (name == "debug") level_ = LogLevel::debug;
-  else if (name == "verbose") level_ = LogLevel::verbose;
-  else if (name == "warning") level_ = LogLevel::warning;
-  else level_ = LogLevel::notice;
+  if (name == "debug")
+    level_ = LogLevel::debug;
+  else if (name == "verbose")
+    level_ = LogLevel::verbose;
+  else if (name == "warning")
+    level_ = LogLevel::warning;
+  else
+    level_ = LogLevel::notice;
 }
 
 bool Logger::open(const std::string& path) {

@@ -83,9 +83,10 @@ bool Server::listen() {
     if (!error) {
       logger_.notice("Ready to accept connections tcp on " + address_text(endpoint));
     } else {
-      logger_.warning("Warning: Could not create server TCP listening socket " + config_.bind + ":" +
-                      std::to_string(config_.port) + ": " + error.message());
-      logger_.warning("Failed listening on port " + std::to_string(config_.port) + " (tcp), aborting.");
+      logger_.warning("Warning: Could not create server TCP listening socket " + config_.bind +
+                      ":" + std::to_string(config_.port) + ": " + error.message());
+      logger_.warning("Failed listening on port " + std::to_string(config_.port) +
+                      " (tcp), aborting.");
       return false;
     }
   }

@@ -51,7 +51,8 @@ class Server final : public commands::ServerServices {
   int run();
 
   // ---- commands::ServerServices ----
-  void for_each_client(const std::function<void(const commands::ClientState&)>& visit) const override;
+  void for_each_client(
+      const std::function<void(const commands::ClientState&)>& visit) const override;
   [[nodiscard]] std::size_t connected_clients() const override { return clients_.size(); }
   void request_shutdown() override;
 

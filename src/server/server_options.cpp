@@ -42,7 +42,8 @@ std::optional<std::string> read_config_file(commands::Config& config, const std:
     } else {
       continue;
     }
-    std::string report = "*** FATAL CONFIG FILE ERROR ***\nReading the configuration file, at line ";
+    std::string report =
+        "*** FATAL CONFIG FILE ERROR ***\nReading the configuration file, at line ";
     report += std::to_string(line_number);
     report += "\n>>> '";
     report += line;
@@ -55,7 +56,9 @@ std::optional<std::string> read_config_file(commands::Config& config, const std:
 
 }  // namespace
 
-std::string version_text() { return "mini-redis server v=0.1.0 (compatible with Redis 7.0)\n"; }
+std::string version_text() {
+  return "mini-redis server v=0.1.0 (compatible with Redis 7.0)\n";
+}
 
 std::string usage_text() {
   return "Usage: mini-redis-server [/path/to/redis.conf] [options]\n"

@@ -22,9 +22,12 @@ std::uint32_t pack(std::int64_t now_ms, std::uint8_t counter) {
 
 }  // namespace
 
-std::uint32_t fresh_field(std::int64_t now_ms) { return pack(now_ms, kInitialCounter); }
+std::uint32_t fresh_field(std::int64_t now_ms) {
+  return pack(now_ms, kInitialCounter);
+}
 
-std::uint8_t decayed_counter(std::uint32_t field, std::int64_t now_ms, const LfuSettings& settings) {
+std::uint8_t decayed_counter(std::uint32_t field, std::int64_t now_ms,
+                             const LfuSettings& settings) {
   const auto counter = static_cast<std::uint8_t>(field & 0xFF);
   if (settings.decay_minutes <= 0) return counter;
   const std::uint32_t periods =

@@ -50,7 +50,8 @@ class Database {
   // ---- writes ----------------------------------------------------------------
   // Stores `value` under `key`, replacing any old value. The old TTL is cleared
   // unless `keep_ttl` (SET ... KEEPTTL, INCR and friends keep it).
-  Entry& set(std::string_view key, std::string_view value, Encoding encoding, bool keep_ttl = false);
+  Entry& set(std::string_view key, std::string_view value, Encoding encoding,
+             bool keep_ttl = false);
   Entry& set(std::string_view key, std::string_view value, bool keep_ttl = false) {
     return set(key, value, encoding_for_value(value), keep_ttl);
   }

@@ -87,7 +87,7 @@ class Entry {
   std::uint32_t value_size_ = 0;
   std::uint32_t value_capacity_;
   std::uint32_t expiring_slot_ = kNotExpiring;  // index in Database's list of keys with a TTL
-  std::uint32_t access_ = 0;  // LRU seconds or LFU minutes << 8 | counter
+  std::uint32_t access_ = 0;                    // LRU seconds or LFU minutes << 8 | counter
   ValueType type_ = ValueType::string;
   Encoding encoding_ = Encoding::embstr;
 };

@@ -82,7 +82,7 @@ class HashTable {
   void shrink_if_needed();
   void start_rehash(std::size_t new_bucket_count);
 
-  Table tables_[2];           // [1] is used only while rehashing
+  Table tables_[2];  // [1] is used only while rehashing
   std::ptrdiff_t rehash_index_ = -1;
   std::size_t size_ = 0;
 };

@@ -33,7 +33,9 @@ class Keyspace {
   // LRU or LFU access tracking in every database (see access_tracking.h);
   // config.cpp calls this for maxmemory-policy at start-up and on CONFIG SET.
   void set_access_tracking(AccessTracking mode, const LfuSettings& lfu = {});
-  [[nodiscard]] AccessTracking access_tracking() const { return databases_.front()->access_tracking(); }
+  [[nodiscard]] AccessTracking access_tracking() const {
+    return databases_.front()->access_tracking();
+  }
 
  private:
   const Clock* clock_;

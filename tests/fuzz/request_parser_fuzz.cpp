@@ -20,8 +20,8 @@
 //   split 1, 2:   where the reads are cut, as a fraction of the request bytes.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -147,9 +147,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t first = request.size() * data[1] / 255;
   std::size_t second = request.size() * data[2] / 255;
   if (first > second) std::swap(first, second);
-  std::vector<std::string_view> split = {request.substr(0, first),
-                                         request.substr(first, second - first),
-                                         request.substr(second)};
+  std::vector<std::string_view> split = {
+      request.substr(0, first), request.substr(first, second - first), request.substr(second)};
 
   Outcome whole = run_connection({request}, limits);
   Outcome pieces = run_connection(split, limits);

@@ -34,7 +34,8 @@ TEST_F(ArgumentsTest, IntegerOrReplyRepliesTheNotAnIntegerError) {
 }
 
 TEST_F(ArgumentsTest, IntegerOrReplyUsesTheCallersErrorWhenGiven) {
-  EXPECT_EQ(integer_or_reply(ctx, "x", "ERR timeout is not an integer or out of range"), std::nullopt);
+  EXPECT_EQ(integer_or_reply(ctx, "x", "ERR timeout is not an integer or out of range"),
+            std::nullopt);
   EXPECT_EQ(out, "-ERR timeout is not an integer or out of range\r\n");
 }
 
@@ -71,7 +72,10 @@ TEST(ParseLongDouble, RejectsSpacesAndTrailingBytes) {
   EXPECT_EQ(parse_long_double("1 "), std::nullopt);
   EXPECT_EQ(parse_long_double("1e"), std::nullopt);
   EXPECT_EQ(parse_long_double("abc"), std::nullopt);
-  EXPECT_EQ(parse_long_double(std::string("1\0" "2", 3)), std::nullopt);
+  EXPECT_EQ(parse_long_double(std::string("1\0"
+                                          "2",
+                                          3)),
+            std::nullopt);
 }
 
 TEST(ParseLongDouble, RejectsOverflowAndUnderflowToZeroButNotSubnormals) {

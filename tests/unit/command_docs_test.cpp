@@ -98,12 +98,14 @@ TEST(CommandDocs, HistoryIsASetOfVersionAndChangePairs) {
 TEST(CommandInfo, AKeySpecWithNotesShowsThemFirst) {
   CommandHarness h;
   const std::string reply = h.run({"COMMAND", "INFO", "getex"});
-  EXPECT_NE(reply.find("*1\r\n*8\r\n$5\r\nnotes\r\n$40\r\nRW and UPDATE because it changes the TTL\r\n"
-                       "$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+update\r\n"),
-            std::string::npos)
+  EXPECT_NE(
+      reply.find("*1\r\n*8\r\n$5\r\nnotes\r\n$40\r\nRW and UPDATE because it changes the TTL\r\n"
+                 "$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n+update\r\n"),
+      std::string::npos)
       << reply;
   // GET has no notes: a three-field map.
-  EXPECT_NE(h.run({"COMMAND", "INFO", "get"}).find("*1\r\n*6\r\n$5\r\nflags\r\n"), std::string::npos);
+  EXPECT_NE(h.run({"COMMAND", "INFO", "get"}).find("*1\r\n*6\r\n$5\r\nflags\r\n"),
+            std::string::npos);
 }
 
 // ---- OBJECT under an LFU policy -------------------------------------------------------------
@@ -158,7 +160,8 @@ TEST(LfuConfig, ParametersHaveRedisDefaultsAndRanges) {
   CommandHarness h;
   EXPECT_EQ(h.run({"CONFIG", "GET", "lfu-log-factor"}),
             "*2\r\n$14\r\nlfu-log-factor\r\n$2\r\n10\r\n");
-  EXPECT_EQ(h.run({"CONFIG", "GET", "lfu-decay-time"}), "*2\r\n$14\r\nlfu-decay-time\r\n$1\r\n1\r\n");
+  EXPECT_EQ(h.run({"CONFIG", "GET", "lfu-decay-time"}),
+            "*2\r\n$14\r\nlfu-decay-time\r\n$1\r\n1\r\n");
   EXPECT_EQ(h.run({"CONFIG", "SET", "lfu-log-factor", "-1"}),
             "-ERR CONFIG SET failed (possibly related to argument 'lfu-log-factor') - argument "
             "must be between 0 and 2147483647 inclusive\r\n");

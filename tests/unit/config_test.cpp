@@ -177,8 +177,8 @@ TEST(ConfigSet, MemoryValuesTakeRedisUnits) {
 
 TEST(ConfigSet, RejectsWhatIsNotAMemoryValue) {
   CommandHarness h;
-  const std::vector<std::string> bad_values = {"abc", "-1",  "1.5gb", "+5",
-                                               " 5",  "5 gb", "1tb",  std::string(128, '9')};
+  const std::vector<std::string> bad_values = {"abc", "-1",   "1.5gb", "+5",
+                                               " 5",  "5 gb", "1tb",   std::string(128, '9')};
   for (const std::string& bad : bad_values) {
     EXPECT_EQ(h.run({"CONFIG", "SET", "maxmemory", bad}),
               set_failed("maxmemory", "argument must be a memory value"))

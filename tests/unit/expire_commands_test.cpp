@@ -102,14 +102,19 @@ TEST(Expire, RejectsANonInteger) {
 TEST(Expire, RejectsTimesThatOverflowInMilliseconds) {
   CommandHarness h;
   put(h, "k", "v");
-  EXPECT_EQ(h.run({"EXPIRE", "k", "9223372036854776"}), "-ERR invalid expire time in 'expire' command\r\n");
+  EXPECT_EQ(h.run({"EXPIRE", "k", "9223372036854776"}),
+            "-ERR invalid expire time in 'expire' command\r\n");
   // Fits once multiplied by 1000, but not once now is added.
-  EXPECT_EQ(h.run({"EXPIRE", "k", "9223372036854775"}), "-ERR invalid expire time in 'expire' command\r\n");
-  EXPECT_EQ(h.run({"EXPIRE", "k", "-9223372036854776"}), "-ERR invalid expire time in 'expire' command\r\n");
-  EXPECT_EQ(h.run({"PEXPIRE", "k", "9223372036854775807"}), "-ERR invalid expire time in 'pexpire' command\r\n");
+  EXPECT_EQ(h.run({"EXPIRE", "k", "9223372036854775"}),
+            "-ERR invalid expire time in 'expire' command\r\n");
+  EXPECT_EQ(h.run({"EXPIRE", "k", "-9223372036854776"}),
+            "-ERR invalid expire time in 'expire' command\r\n");
+  EXPECT_EQ(h.run({"PEXPIRE", "k", "9223372036854775807"}),
+            "-ERR invalid expire time in 'pexpire' command\r\n");
   EXPECT_EQ(h.run({"EXPIREAT", "k", "-9223372036854775808"}),
             "-ERR invalid expire time in 'expireat' command\r\n");
-  EXPECT_EQ(h.run({"EXPIREAT", "k", "9223372036854776"}), "-ERR invalid expire time in 'expireat' command\r\n");
+  EXPECT_EQ(h.run({"EXPIREAT", "k", "9223372036854776"}),
+            "-ERR invalid expire time in 'expireat' command\r\n");
   EXPECT_EQ(value_of(h, "k"), "v");
   EXPECT_EQ(h.run({"TTL", "k"}), ":-1\r\n");
 }
@@ -211,7 +216,8 @@ TEST(ExpireConditions, ARepeatedOptionIsFine) {
 TEST(ExpireConditions, RejectIncompatibleCombinations) {
   CommandHarness h;
   put(h, "k", "v");
-  const std::string nx_error = "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n";
+  const std::string nx_error =
+      "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n";
   const std::string gt_lt_error = "-ERR GT and LT options at the same time are not compatible\r\n";
   EXPECT_EQ(h.run({"EXPIRE", "k", "10", "NX", "XX"}), nx_error);
   EXPECT_EQ(h.run({"EXPIRE", "k", "10", "NX", "GT"}), nx_error);
@@ -287,7 +293,8 @@ TEST(Ttl, CountsAsAReadInKeyspaceStats) {
 TEST(Ttl, NeedsExactlyOneKey) {
   CommandHarness h;
   EXPECT_EQ(h.run({"TTL"}), "-ERR wrong number of arguments for 'ttl' command\r\n");
-  EXPECT_EQ(h.run({"PEXPIRETIME", "a", "b"}), "-ERR wrong number of arguments for 'pexpiretime' command\r\n");
+  EXPECT_EQ(h.run({"PEXPIRETIME", "a", "b"}),
+            "-ERR wrong number of arguments for 'pexpiretime' command\r\n");
 }
 
 // ---- PERSIST ---------------------------------------------------------------------------

@@ -221,9 +221,11 @@ TEST(Copy, ToItselfInTheSameDatabaseIsAnError) {
   CommandHarness h;
   put(h, "a", "v");
   EXPECT_EQ(h.run({"COPY", "a", "a"}), "-ERR source and destination objects are the same\r\n");
-  EXPECT_EQ(h.run({"COPY", "a", "a", "DB", "0"}), "-ERR source and destination objects are the same\r\n");
+  EXPECT_EQ(h.run({"COPY", "a", "a", "DB", "0"}),
+            "-ERR source and destination objects are the same\r\n");
   // Checked before the source is looked up.
-  EXPECT_EQ(h.run({"COPY", "nope", "nope"}), "-ERR source and destination objects are the same\r\n");
+  EXPECT_EQ(h.run({"COPY", "nope", "nope"}),
+            "-ERR source and destination objects are the same\r\n");
 }
 
 TEST(Copy, RejectsBadOptions) {
@@ -231,7 +233,8 @@ TEST(Copy, RejectsBadOptions) {
   put(h, "a", "v");
   EXPECT_EQ(h.run({"COPY", "a", "c", "DB", "16"}), "-ERR DB index is out of range\r\n");
   EXPECT_EQ(h.run({"COPY", "a", "c", "DB", "-1"}), "-ERR DB index is out of range\r\n");
-  EXPECT_EQ(h.run({"COPY", "a", "c", "DB", "abc"}), "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(h.run({"COPY", "a", "c", "DB", "abc"}),
+            "-ERR value is not an integer or out of range\r\n");
   EXPECT_EQ(h.run({"COPY", "a", "c", "DB", "4294967296"}),
             "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n");
   EXPECT_EQ(h.run({"COPY", "a", "c", "DB"}), "-ERR syntax error\r\n");
@@ -289,7 +292,8 @@ TEST(Move, RejectsABadIndex) {
   EXPECT_EQ(h.run({"MOVE", "k", "x"}), "-ERR value is not an integer or out of range\r\n");
   EXPECT_EQ(h.run({"MOVE", "k", "2147483648"}),
             "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n");
-  EXPECT_EQ(h.run({"MOVE", "k", "99999999999999999999"}), "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(h.run({"MOVE", "k", "99999999999999999999"}),
+            "-ERR value is not an integer or out of range\r\n");
   EXPECT_EQ(h.run({"MOVE", "k"}), "-ERR wrong number of arguments for 'move' command\r\n");
 }
 

@@ -52,7 +52,8 @@ TEST(Keys, MatchesGlobPatterns) {
   CommandHarness h;
   for (const char* key : {"hello", "hallo", "hxllo", "hllo", "heeeello", "h*llo"}) put(h, key, "v");
   EXPECT_EQ(sorted_keys(h.run({"KEYS", "h?llo"})), (Keys{"h*llo", "hallo", "hello", "hxllo"}));
-  EXPECT_EQ(sorted_keys(h.run({"KEYS", "h*llo"})), (Keys{"h*llo", "hallo", "heeeello", "hello", "hllo", "hxllo"}));
+  EXPECT_EQ(sorted_keys(h.run({"KEYS", "h*llo"})),
+            (Keys{"h*llo", "hallo", "heeeello", "hello", "hllo", "hxllo"}));
   EXPECT_EQ(sorted_keys(h.run({"KEYS", "h[ae]llo"})), (Keys{"hallo", "hello"}));
   EXPECT_EQ(sorted_keys(h.run({"KEYS", "h[^e]llo"})), (Keys{"h*llo", "hallo", "hxllo"}));
   EXPECT_EQ(h.run({"KEYS", "h\\*llo"}), "*1\r\n$5\r\nh*llo\r\n");
@@ -103,7 +104,8 @@ TEST(Scan, AFullIterationReturnsEveryKey) {
     expected.insert("key:" + std::to_string(i));
   }
   const std::multiset<std::string> seen = scan_all(h, {"COUNT", "7"});
-  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), std::set<std::string>(expected.begin(), expected.end()));
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()),
+            std::set<std::string>(expected.begin(), expected.end()));
 }
 
 TEST(Scan, ReturnsEveryKeyPresentThroughoutEvenWhileTheTableGrowsAndShrinks) {
@@ -137,8 +139,8 @@ TEST(Scan, MatchFiltersTheKeys) {
   for (int i = 0; i < 50; ++i) put(h, "item:" + std::to_string(i), "v");
   const std::multiset<std::string> seen = scan_all(h, {"MATCH", "user:1*"});
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()),
-            (std::set<std::string>{"user:1", "user:10", "user:11", "user:12", "user:13", "user:14", "user:15",
-                                   "user:16", "user:17", "user:18", "user:19"}));
+            (std::set<std::string>{"user:1", "user:10", "user:11", "user:12", "user:13", "user:14",
+                                   "user:15", "user:16", "user:17", "user:18", "user:19"}));
 }
 
 TEST(Scan, TypeFiltersCaseInsensitively) {
@@ -181,16 +183,16 @@ TEST(Scan, RepeatedOptionsAndAnyCaseAreAccepted) {
 
 TEST(Scan, AcceptsTheCursorSpellingsStrtoulAccepts) {
   CommandHarness h;
-  for (const char* cursor : {"", "+0", "-0", "00", "01", "+1", "-1", "18446744073709551615",
-                             "-18446744073709551615"}) {
+  for (const char* cursor :
+       {"", "+0", "-0", "00", "01", "+1", "-1", "18446744073709551615", "-18446744073709551615"}) {
     EXPECT_EQ(h.run({"SCAN", cursor}), kEmptyScan) << "cursor '" << cursor << "'";
   }
 }
 
 TEST(Scan, RejectsAnyOtherCursor) {
   CommandHarness h;
-  for (const char* cursor : {"abc", " 1", "1 ", "\t1", "0x10", "-", "+", "+-1", "1.0", "18446744073709551616",
-                             "-18446744073709551616"}) {
+  for (const char* cursor : {"abc", " 1", "1 ", "\t1", "0x10", "-", "+", "+-1", "1.0",
+                             "18446744073709551616", "-18446744073709551616"}) {
     EXPECT_EQ(h.run({"SCAN", cursor}), "-ERR invalid cursor\r\n") << "cursor '" << cursor << "'";
   }
 }
@@ -201,7 +203,8 @@ TEST(Scan, CountMustBePositive) {
   CommandHarness h;
   EXPECT_EQ(h.run({"SCAN", "0", "COUNT", "0"}), "-ERR syntax error\r\n");
   EXPECT_EQ(h.run({"SCAN", "0", "COUNT", "-1"}), "-ERR syntax error\r\n");
-  EXPECT_EQ(h.run({"SCAN", "0", "COUNT", "abc"}), "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(h.run({"SCAN", "0", "COUNT", "abc"}),
+            "-ERR value is not an integer or out of range\r\n");
   EXPECT_EQ(h.run({"SCAN", "0", "COUNT", "9223372036854775808"}),
             "-ERR value is not an integer or out of range\r\n");
   EXPECT_EQ(h.run({"SCAN", "0", "COUNT", "9223372036854775807"}), kEmptyScan);
@@ -248,7 +251,8 @@ TEST(Randomkey, NeverReturnsAnExpiredKey) {
 
 TEST(Randomkey, TakesNoArguments) {
   CommandHarness h;
-  EXPECT_EQ(h.run({"RANDOMKEY", "x"}), "-ERR wrong number of arguments for 'randomkey' command\r\n");
+  EXPECT_EQ(h.run({"RANDOMKEY", "x"}),
+            "-ERR wrong number of arguments for 'randomkey' command\r\n");
 }
 
 }  // namespace

@@ -46,7 +46,9 @@ Feed feed_in_chunks(const std::vector<std::string>& chunks, ProtocolLimits limit
   return result;
 }
 
-Feed feed(const std::string& bytes, ProtocolLimits limits = {}) { return feed_in_chunks({bytes}, limits); }
+Feed feed(const std::string& bytes, ProtocolLimits limits = {}) {
+  return feed_in_chunks({bytes}, limits);
+}
 
 TEST(RequestParser, ParsesOneMultibulkCommand) {
   Feed f = feed("*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n");

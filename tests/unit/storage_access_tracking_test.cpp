@@ -57,7 +57,7 @@ TEST(LfuCounter, DecaysByOnePerDecayPeriodWithoutAccess) {
 }
 
 TEST(LfuCounter, AnAccessAppliesTheDecayFirstAndRestampsTheMinute) {
-  const std::uint32_t field = lfu::fresh_field(kStart);                   // 5
+  const std::uint32_t field = lfu::fresh_field(kStart);                                 // 5
   const std::uint32_t later = lfu::after_access(field, kStart + 3 * kMinute, {}, 0.0);  // 2, then 3
   EXPECT_EQ(lfu::decayed_counter(later, kStart + 3 * kMinute, {}), 3);
   EXPECT_EQ(later >> 8, static_cast<std::uint32_t>(((kStart + 3 * kMinute) / kMinute) & 0xFFFF));

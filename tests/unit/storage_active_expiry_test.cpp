@@ -59,7 +59,8 @@ TEST_F(ActiveExpiryTest, TheLastFewExpiredKeysAmongManyLiveOnesAreFoundWithinOne
   add_keys(0, 2, "short-b:", 100);
   add_keys(0, 300, "long-c:", 600'000);
   clock.advance(101);
-  for (int i = 0; i < 1003 / 20 + 1 && keyspace.db(0).size() > 1000; ++i) cycle.run(keyspace, 10, no_time);
+  for (int i = 0; i < 1003 / 20 + 1 && keyspace.db(0).size() > 1000; ++i)
+    cycle.run(keyspace, 10, no_time);
   EXPECT_EQ(keyspace.db(0).size(), 1000u);
   EXPECT_EQ(keyspace.stats().expired_keys, 3u);
 }

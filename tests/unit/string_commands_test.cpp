@@ -370,7 +370,8 @@ TEST_F(StringCommandsTest, MsetSetsEveryPairAndLaterPairsWin) {
 }
 
 TEST_F(StringCommandsTest, MsetAndMsetnxWantPairs) {
-  EXPECT_EQ(h.run({"MSET", "a", "1", "b"}), "-ERR wrong number of arguments for 'mset' command\r\n");
+  EXPECT_EQ(h.run({"MSET", "a", "1", "b"}),
+            "-ERR wrong number of arguments for 'mset' command\r\n");
   EXPECT_EQ(h.run({"MSETNX", "a", "1", "b"}),
             "-ERR wrong number of arguments for 'msetnx' command\r\n");
   EXPECT_EQ(h.run({"MSET", "a"}), "-ERR wrong number of arguments for 'mset' command\r\n");

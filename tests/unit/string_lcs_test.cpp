@@ -83,7 +83,8 @@ TEST_F(LcsTest, MissingKeysCountAsEmptyStrings) {
   EXPECT_EQ(h.run({"LCS", "nokey", "nokey2", "IDX", "WITHMATCHLEN"}),
             "*4\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n");
   use_resp3();
-  EXPECT_EQ(h.run({"LCS", "nokey", "key2", "IDX"}), "%2\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n");
+  EXPECT_EQ(h.run({"LCS", "nokey", "key2", "IDX"}),
+            "%2\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n");
 }
 
 TEST_F(LcsTest, RefusesLenWithIdx) {

@@ -58,7 +58,8 @@ TEST_F(StringNumbersTest, IncrRefusesValuesThatAreNotCanonicalIntegers) {
   for (const char* value : {"abc", " 1", "007", "1.5", "+1", "12345678901234567890", ""}) {
     h.run({"SET", "s", value});
     EXPECT_EQ(h.run({"INCR", "s"}), kNotInteger) << value;
-    EXPECT_EQ(h.run({"GET", "s"}), "$" + std::to_string(std::string(value).size()) + "\r\n" + value + "\r\n");
+    EXPECT_EQ(h.run({"GET", "s"}),
+              "$" + std::to_string(std::string(value).size()) + "\r\n" + value + "\r\n");
   }
 }
 
@@ -119,7 +120,8 @@ TEST_F(StringNumbersTest, IncrbyfloatWritesHugeNumbersInFull) {
 }
 
 TEST_F(StringNumbersTest, IncrbyfloatRoundsToSeventeenDecimals) {
-  EXPECT_EQ(h.run({"INCRBYFLOAT", "r", "1.23456789012345678901234"}), "$19\r\n1.23456789012345679\r\n");
+  EXPECT_EQ(h.run({"INCRBYFLOAT", "r", "1.23456789012345678901234"}),
+            "$19\r\n1.23456789012345679\r\n");
   EXPECT_EQ(h.run({"INCRBYFLOAT", "z", "1e-20"}), "$1\r\n0\r\n");
   EXPECT_EQ(h.run({"INCRBYFLOAT", "m", "-0"}), "$1\r\n0\r\n");
 }

@@ -66,7 +66,9 @@ TEST_F(StringRangesTest, StrlenIsZeroForAMissingKey) {
 class GetrangeTest : public StringRangesTest {
  protected:
   void SetUp() override { h.run({"SET", "s", "Hello World"}); }
-  std::string getrange(const char* start, const char* end) { return h.run({"GETRANGE", "s", start, end}); }
+  std::string getrange(const char* start, const char* end) {
+    return h.run({"GETRANGE", "s", start, end});
+  }
 };
 
 TEST_F(GetrangeTest, AnswersTheBytesBetweenBothIndexesIncluded) {
@@ -108,8 +110,10 @@ TEST_F(GetrangeTest, ReadsIntegerValuesAsTheirDigits) {
 }
 
 TEST_F(GetrangeTest, RefusesIndexesThatAreNotIntegersEvenForAMissingKey) {
-  EXPECT_EQ(h.run({"GETRANGE", "nope", "a", "1"}), "-ERR value is not an integer or out of range\r\n");
-  EXPECT_EQ(h.run({"GETRANGE", "nope", "0", "b"}), "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(h.run({"GETRANGE", "nope", "a", "1"}),
+            "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(h.run({"GETRANGE", "nope", "0", "b"}),
+            "-ERR value is not an integer or out of range\r\n");
 }
 
 TEST_F(GetrangeTest, SubstrIsTheSameCommand) {
@@ -148,7 +152,8 @@ TEST_F(StringRangesTest, SetrangeWithAnEmptyValueChangesNothing) {
 
 TEST_F(StringRangesTest, SetrangeRefusesABadOffset) {
   EXPECT_EQ(h.run({"SETRANGE", "k", "-1", "x"}), "-ERR offset is out of range\r\n");
-  EXPECT_EQ(h.run({"SETRANGE", "k", "abc", "x"}), "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(h.run({"SETRANGE", "k", "abc", "x"}),
+            "-ERR value is not an integer or out of range\r\n");
 }
 
 TEST_F(StringRangesTest, SetrangeRefusesToGrowPastProtoMaxBulkLen) {

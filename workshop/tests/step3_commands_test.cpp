@@ -94,7 +94,6 @@ TEST(Step3Expire, IncrKeepsTheExpireTime) {
   EXPECT_EQ(h.run({"TTL", "rate"}), ":60\r\n");
 }
 
-
 TEST(Step3Expire, TtlOfAMissingKeyIsMinusTwo) {
   CommandHarness h;
   EXPECT_EQ(h.run({"TTL", "nobody"}), ":-2\r\n");

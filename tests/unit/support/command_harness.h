@@ -21,7 +21,8 @@ namespace mini_redis::testing {
 
 class FakeServer final : public commands::ServerServices {
  public:
-  void for_each_client(const std::function<void(const commands::ClientState&)>& visit) const override {
+  void for_each_client(
+      const std::function<void(const commands::ClientState&)>& visit) const override {
     for (const commands::ClientState* client : clients) visit(*client);
   }
   [[nodiscard]] std::size_t connected_clients() const override { return clients.size(); }

@@ -22,8 +22,8 @@ inline void put(CommandHarness& h, std::string_view key, std::string_view value,
 }
 
 // A key that expires `ttl_ms` milliseconds from the harness clock's now.
-inline void put_expiring(CommandHarness& h, std::string_view key, std::string_view value, std::int64_t ttl_ms,
-                         int db = 0) {
+inline void put_expiring(CommandHarness& h, std::string_view key, std::string_view value,
+                         std::int64_t ttl_ms, int db = 0) {
   storage::Entry& entry = h.keyspace.db(db).set(key, value);
   h.keyspace.db(db).set_expire_at(entry, h.clock.now_ms() + ttl_ms);
 }

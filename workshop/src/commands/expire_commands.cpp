@@ -97,7 +97,8 @@ enum class TimeUnit { seconds, milliseconds };
 
 // The EXPIRE family: `base_ms` is now for EXPIRE/PEXPIRE and 0 (the Unix
 // epoch) for EXPIREAT/PEXPIREAT. `name` goes into the overflow error.
-void expire_generic(Context& ctx, Arguments args, std::int64_t base_ms, TimeUnit unit, std::string_view name) {
+void expire_generic(Context& ctx, Arguments args, std::int64_t base_ms, TimeUnit unit,
+                    std::string_view name) {
   const std::string_view key = args[1];
   // Redis reads the options before the number: "EXPIRE k abc FOO" complains
   // about FOO.
@@ -160,7 +161,9 @@ enum class TtlKind { remaining, absolute };
 // Milliseconds (never negative here) to the nearest second, half up: what
 // Redis computes as (ms + 500) / 1000, written so that it cannot overflow for
 // an expire time near INT64_MAX (PEXPIREAT k 9223372036854775807).
-std::int64_t round_to_seconds(std::int64_t ms) { return ms / 1000 + (ms % 1000 >= 500 ? 1 : 0); }
+std::int64_t round_to_seconds(std::int64_t ms) {
+  return ms / 1000 + (ms % 1000 >= 500 ? 1 : 0);
+}
 
 // TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 if the key does not exist, -1 if it
 // has no expire time. Seconds are rounded to the nearest second, as Redis
@@ -181,7 +184,9 @@ void ttl_generic(Context& ctx, Arguments args, TimeUnit unit, TtlKind kind) {
   // workshop: end
 }
 
-void ttl_command(Context& ctx, Arguments args) { ttl_generic(ctx, args, TimeUnit::seconds, TtlKind::remaining); }
+void ttl_command(Context& ctx, Arguments args) {
+  ttl_generic(ctx, args, TimeUnit::seconds, TtlKind::remaining);
+}
 void pttl_command(Context& ctx, Arguments args) {
   ttl_generic(ctx, args, TimeUnit::milliseconds, TtlKind::remaining);
 }
@@ -209,8 +214,8 @@ void persist_command(Context& ctx, Arguments args) {
 // setters and all getters the same shape.
 // EXPIRE and its siblings take a key, a time (`when` describes it, e.g.
 // arg::integer("seconds")) and since 7.0 one of NX, XX, GT, LT.
-CommandSpec expire_setter(std::string name, Handler handler, std::string_view summary, std::string_view since,
-                          ArgumentSpec when) {
+CommandSpec expire_setter(std::string name, Handler handler, std::string_view summary,
+                          std::string_view since, ArgumentSpec when) {
   return {.name = std::move(name),
           .arity = -3,
           .flags = flags::kWrite | flags::kFast,
@@ -234,8 +239,8 @@ CommandSpec expire_setter(std::string name, Handler handler, std::string_view su
           .history = {{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}}};
 }
 
-CommandSpec expire_getter(std::string name, Handler handler, std::string_view summary, std::string_view since,
-                          std::string_view tips = "") {
+CommandSpec expire_getter(std::string name, Handler handler, std::string_view summary,
+                          std::string_view since, std::string_view tips = "") {
   return {.name = std::move(name),
           .arity = 2,
           .flags = flags::kReadonly | flags::kFast,
@@ -258,28 +263,33 @@ CommandSpec expire_getter(std::string name, Handler handler, std::string_view su
 void register_expire_commands(CommandTable& table) {
   table.add(expire_setter("expire", expire_command, "Set a key's time to live in seconds", "1.0.0",
                           arg::integer("seconds")));
-  table.add(expire_setter("pexpire", pexpire_command, "Set a key's time to live in milliseconds", "2.6.0",
-                          arg::integer("milliseconds")));
-  table.add(expire_setter("expireat", expireat_command, "Set the expiration for a key as a UNIX timestamp", "1.2.0",
+  table.add(expire_setter("pexpire", pexpire_command, "Set a key's time to live in milliseconds",
+                          "2.6.0", arg::integer("milliseconds")));
+  table.add(expire_setter("expireat", expireat_command,
+                          "Set the expiration for a key as a UNIX timestamp", "1.2.0",
                           arg::unix_time("unix-time-seconds")));
-  table.add(expire_setter("pexpireat", pexpireat_command,
-                          "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0",
-                          arg::unix_time("unix-time-milliseconds")));
+  table.add(
+      expire_setter("pexpireat", pexpireat_command,
+                    "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+                    "2.6.0", arg::unix_time("unix-time-milliseconds")));
   // TTL and PTTL answer -2 for a missing key since 2.8 (-1 before).
-  CommandSpec ttl = expire_getter("ttl", ttl_command, "Get the time to live for a key in seconds", "1.0.0",
-                                  "nondeterministic_output");
+  CommandSpec ttl = expire_getter("ttl", ttl_command, "Get the time to live for a key in seconds",
+                                  "1.0.0", "nondeterministic_output");
   ttl.history = {{"2.8.0", "Added the -2 reply."}};
   table.add(std::move(ttl));
-  CommandSpec pttl = expire_getter("pttl", pttl_command, "Get the time to live for a key in milliseconds", "2.6.0",
-                                   "nondeterministic_output");
+  CommandSpec pttl =
+      expire_getter("pttl", pttl_command, "Get the time to live for a key in milliseconds", "2.6.0",
+                    "nondeterministic_output");
   pttl.history = {{"2.8.0", "Added the -2 reply."}};
   table.add(std::move(pttl));
-  table.add(expire_getter("expiretime", expiretime_command, "Get the expiration Unix timestamp for a key", "7.0.0"));
+  table.add(expire_getter("expiretime", expiretime_command,
+                          "Get the expiration Unix timestamp for a key", "7.0.0"));
   table.add(expire_getter("pexpiretime", pexpiretime_command,
                           "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0"));
 
   // PERSIST is a setter with no time and no options.
-  CommandSpec persist = expire_setter("persist", persist_command, "Remove the expiration from a key", "2.2.0", {});
+  CommandSpec persist =
+      expire_setter("persist", persist_command, "Remove the expiration from a key", "2.2.0", {});
   persist.arity = 2;
   persist.arguments = {arg::key("key", 0)};
   persist.history.clear();
