@@ -26,10 +26,10 @@ namespace {
 // TIME: [unix seconds, microseconds], both as bulk strings. Our clock counts
 // milliseconds, so the microseconds are always a multiple of 1000.
 void time_command(Context& ctx, Arguments /*args*/) {
-  const std::int64_t now_ms = ctx.now_ms();
+  const std::int64_t now_us = ctx.keyspace.clock().now_us();
   ctx.reply.array_header(2);
-  ctx.reply.bulk_string(std::to_string(now_ms / 1000));
-  ctx.reply.bulk_string(std::to_string((now_ms % 1000) * 1000));
+  ctx.reply.bulk_string(std::to_string(now_us / 1'000'000));
+  ctx.reply.bulk_string(std::to_string(now_us % 1'000'000));
 }
 
 // LASTSAVE: we never save, and Redis counts the start of a server that

@@ -16,6 +16,9 @@ class Clock {
   virtual ~Clock() = default;
   // Milliseconds since the Unix epoch.
   [[nodiscard]] virtual std::int64_t now_ms() const = 0;
+  // Microseconds since the Unix epoch, for TIME. Expiry needs only
+  // milliseconds, so a clock may keep just those.
+  [[nodiscard]] virtual std::int64_t now_us() const { return now_ms() * 1000; }
 };
 
 class SystemClock final : public Clock {
@@ -23,6 +26,10 @@ class SystemClock final : public Clock {
   [[nodiscard]] std::int64_t now_ms() const override {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  }
+  [[nodiscard]] std::int64_t now_us() const override {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
   }
 };
 
