@@ -5,7 +5,6 @@
 //   SETEX k s v        = SET k v EX s        PSETEX k ms v = SET k v PX ms
 //   GETSET k v         = SET k v GET         GETDEL k      = GET, then DEL
 //   GETEX k [EX s|PX ms|EXAT t|PXAT t|PERSIST]   GET that also changes the TTL
-//   MGET k...  MSET k v...  MSETNX k v...        the same on many keys
 //
 // Every expire time ends up as one absolute Unix time in milliseconds, the
 // only thing storage keeps (see expire_at_or_reply below).
@@ -141,6 +140,8 @@ std::optional<std::int64_t> expire_at_or_reply(Context& ctx, const SetOptions& o
                             relative ? TimeBase::from_now : TimeBase::unix_epoch, command);
 }
 
+}  // namespace
+
 // ---- GET ---------------------------------------------------------------------------------
 
 // Replies the value of `key`, or null ($-1 in RESP2, _ in RESP3) when absent.
@@ -159,6 +160,8 @@ bool reply_value(Context& ctx, std::string_view key) {
   return true;
   // workshop: end
 }
+
+namespace {
 
 void get_command(Context& ctx, Arguments args) {
   reply_value(ctx, args[1]);
@@ -284,48 +287,6 @@ void getex_command(Context& ctx, Arguments args) {
   } else if (options->ttl == TtlOption::persist) {
     db.remove_expire(*entry);
   }
-}
-
-// ---- MGET, MSET, MSETNX --------------------------------------------------------------------
-
-// One answer per key, null for missing ones: the array always has as many
-// elements as keys were asked for.
-void mget_command(Context& ctx, Arguments args) {
-  const Arguments keys = args.subspan(1);
-  ctx.reply.array_header(keys.size());
-  for (std::string_view key : keys) reply_value(ctx, key);
-}
-
-// MSET and MSETNX take pairs; an odd count is an arity error even though the
-// table's arity (-3) let it through, as Redis checks it in the command.
-bool pairs_or_reply(Context& ctx, Arguments args, std::string_view command) {
-  if (args.size() % 2 == 1) return true;
-  ctx.reply.error(errors::wrong_arity(command));
-  return false;
-}
-
-// Later pairs win: MSET k 1 k 2 leaves k = 2. Old TTLs are cleared.
-void set_pairs(Context& ctx, Arguments args) {
-  for (std::size_t i = 1; i + 1 < args.size(); i += 2) ctx.db().set(args[i], args[i + 1]);
-}
-
-void mset_command(Context& ctx, Arguments args) {
-  if (!pairs_or_reply(ctx, args, "mset")) return;
-  set_pairs(ctx, args);
-  ctx.reply.ok();
-}
-
-// All or nothing: if any key exists, nothing is set and the answer is 0.
-void msetnx_command(Context& ctx, Arguments args) {
-  if (!pairs_or_reply(ctx, args, "msetnx")) return;
-  for (std::size_t i = 1; i < args.size(); i += 2) {
-    if (ctx.db().lookup_for_write(args[i]) != nullptr) {
-      ctx.reply.integer(0);
-      return;
-    }
-  }
-  set_pairs(ctx, args);
-  ctx.reply.integer(1);
 }
 
 }  // namespace
@@ -475,54 +436,7 @@ void register_string_commands(CommandTable& table) {
                                            arg::unix_time("unix-time-milliseconds").token("PXAT"),
                                            arg::pure_token("persist", "PERSIST")})
                      .optional()}});
-  table.add({.name = "mget",
-             .arity = -2,
-             .flags = kReadonly | kFast,
-             .first_key = 1,
-             .last_key = -1,
-             .key_step = 1,
-             .handler = mget_command,
-             .group = "string",
-             .summary = "Get the values of all the given keys",
-             .since = "1.0.0",
-             .complexity = "O(N) where N is the number of keys to retrieve.",
-             .acl_categories = "@read @string @fast",
-             .tips = "request_policy:multi_shard",
-             .key_specs = "RO access",
-             .arguments = {arg::key("key", 0).multiple()}});
-  table.add({.name = "mset",
-             .arity = -3,
-             .flags = kWrite | kDenyOom,
-             .first_key = 1,
-             .last_key = -1,
-             .key_step = 2,
-             .handler = mset_command,
-             .group = "string",
-             .summary = "Set multiple keys to multiple values",
-             .since = "1.0.1",
-             .complexity = "O(N) where N is the number of keys to set.",
-             .acl_categories = "@write @string @slow",
-             .tips = "request_policy:multi_shard response_policy:all_succeeded",
-             .key_specs = "OW update",
-             .arguments = {
-                 arg::block("key_value", {arg::key("key", 0), arg::string("value")}).multiple()}});
-  table.add({.name = "msetnx",
-             .arity = -3,
-             .flags = kWrite | kDenyOom,
-             .first_key = 1,
-             .last_key = -1,
-             .key_step = 2,
-             .handler = msetnx_command,
-             .group = "string",
-             .summary = "Set multiple keys to multiple values, only if none of the keys exist",
-             .since = "1.0.1",
-             .complexity = "O(N) where N is the number of keys to set.",
-             .acl_categories = "@write @string @slow",
-             .tips = "request_policy:multi_shard response_policy:agg_min",
-             .key_specs = "OW insert",
-             .arguments = {
-                 arg::block("key_value", {arg::key("key", 0), arg::string("value")}).multiple()}});
-
+  register_string_multikey_commands(table);
   register_string_number_commands(table);
   register_string_range_commands(table);
   register_lcs_command(table);

@@ -2,7 +2,8 @@
 // interface of commands/:
 //
 //   string_commands.cpp  GET and SET in all their spellings (SETNX, SETEX,
-//                        GETSET, GETDEL, GETEX, MGET, MSET...); registers the rest
+//                        GETSET, GETDEL, GETEX); registers the rest
+//   string_multikey.cpp  MGET, MSET, MSETNX: the same on many keys
 //   string_numbers.cpp   strings as counters: INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT
 //   string_ranges.cpp    strings as byte arrays: APPEND, STRLEN, GETRANGE, SETRANGE
 //   string_lcs.cpp       LCS, the longest common subsequence of two strings
@@ -11,10 +12,17 @@
 // arity and flags sit beside the code they describe.
 #pragma once
 
+#include <string_view>
+
 #include "commands/command_table.h"
 
 namespace mini_redis::commands {
 
+// GET's reply for one key (its value, or null); true if the key exists.
+// MGET answers each of its keys with it.
+bool reply_value(Context& ctx, std::string_view key);
+
+void register_string_multikey_commands(CommandTable& table);
 void register_string_number_commands(CommandTable& table);
 void register_string_range_commands(CommandTable& table);
 void register_lcs_command(CommandTable& table);
