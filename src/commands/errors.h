@@ -20,11 +20,8 @@ inline constexpr std::string_view kDecrementOverflow =
     "ERR decrement would overflow";  // DECRBY k -2^63
 inline constexpr std::string_view kIncrementNanOrInfinity =
     "ERR increment would produce NaN or Infinity";
-inline constexpr std::string_view kWrongType =
-    "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
-inline constexpr std::string_view kInvalidDbIndex = "ERR invalid DB index";
 inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
 inline constexpr std::string_view kStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
