@@ -72,9 +72,19 @@ void client_setinfo_command(Context& ctx, Arguments args) {
   ctx.reply.ok();
 }
 
+// CLIENT LIST's flags=, the letters of Redis 7.0 for what mini-redis has,
+// in Redis's order: O monitor, P subscribed, U Unix socket; N for none.
+void append_flags(std::string& out, const ClientState& client) {
+  const std::size_t before = out.size();
+  if (client.monitor) out += 'O';
+  if (client.subscribed()) out += 'P';
+  if (client.unix_socket) out += 'U';
+  if (out.size() == before) out += 'N';
+}
+
 // One line of CLIENT LIST / CLIENT INFO, with Redis 7.0's fields in Redis's
 // order. Fields about features mini-redis lacks have their idle values
-// (sub=0, multi=-1, user=default, redir=-1). Memory fields are estimates,
+// (multi=-1, user=default, redir=-1). Memory fields are estimates,
 // since our buffers are not Redis's: argv-mem is the size of the arguments of
 // the command running now (0 for other clients, which are between commands),
 // rbs/rbp show Redis's usual 16 KiB reply buffer, oll and omem are 0 (one
@@ -93,9 +103,17 @@ void append_client_line(std::string& out, const ClientState& client, std::int64_
   append_number(out, (now_ms - client.created_ms) / 1000);
   out += " idle=";
   append_number(out, (now_ms - client.last_command_ms) / 1000);
-  out += " flags=N db=";
+  out += " flags=";
+  append_flags(out, client);
+  out += " db=";
   append_number(out, client.db_index);
-  out += " sub=0 psub=0 ssub=0 multi=-1 qbuf=";
+  out += " sub=";
+  append_number(out, client.subscriptions.channels.size());
+  out += " psub=";
+  append_number(out, client.subscriptions.patterns.size());
+  out += " ssub=";
+  append_number(out, client.subscriptions.shard_channels.size());
+  out += " multi=-1 qbuf=";
   append_number(out, client.query_buffer_bytes);
   out += " qbuf-free=";
   append_number(out, client.query_buffer_free);
@@ -135,9 +153,10 @@ void client_info_command(Context& ctx, Arguments args) {
 
 // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] | [ID id [id ...]]
 //
-// Every mini-redis client is a normal one (no replication, no pub/sub yet),
-// so TYPE NORMAL lists all clients and the other types none. ID lists the
-// given clients in the order asked, repeating one asked twice, as Redis does.
+// A subscribed client is of type PUBSUB, every other one NORMAL (a MONITOR
+// client too, as in Redis); mini-redis has no masters or replicas. ID lists
+// the given clients in the order asked, repeating one asked twice, as Redis
+// does.
 void client_list_command(Context& ctx, Arguments args) {
   std::string text;
   if (args.size() == 4 && equals_ignore_case(args[2], "type")) {
@@ -148,9 +167,11 @@ void client_list_command(Context& ctx, Arguments args) {
       ctx.reply.error("ERR Unknown client type '" + std::string(type) + "'");
       return;
     }
-    if (normal) {
-      ctx.server.for_each_client(
-          [&](const ClientState& client) { append_client(ctx, text, client, args); });
+    const bool pubsub = equals_ignore_case(type, "pubsub");
+    if (normal || pubsub) {
+      ctx.server.for_each_client([&](const ClientState& client) {
+        if (client.subscribed() == pubsub) append_client(ctx, text, client, args);
+      });
     }
   } else if (args.size() > 3 && equals_ignore_case(args[2], "id")) {
     for (std::string_view word : args.subspan(3)) {

@@ -43,6 +43,8 @@ CommandTable::CommandTable() {
   register_expire_commands(*this);
   register_server_commands(*this);
   register_config_commands(*this);
+  register_pubsub_commands(*this);
+  register_monitor_command(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

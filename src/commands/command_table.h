@@ -86,6 +86,9 @@ struct CommandSpec {
   std::vector<HistoryEntry> history{};
   std::string_view deprecated_since{};  // non-empty marks the command "deprecated"
   std::string_view replaced_by{};
+  // May a RESP2 client run it while subscribed? Only the (un)subscribe
+  // family, PING, QUIT and RESET may (Redis checks for exactly those).
+  bool allowed_when_subscribed = false;
 
   [[nodiscard]] const CommandSpec* find_subcommand(std::string_view name) const;
 };
@@ -118,6 +121,8 @@ void register_key_commands(CommandTable& table);
 void register_expire_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
 void register_config_commands(CommandTable& table);  // in config_commands.cpp
+void register_pubsub_commands(CommandTable& table);  // in pubsub_commands.cpp
+void register_monitor_command(CommandTable& table);  // in monitor.cpp
 
 // Case-insensitive ASCII comparison, for option words such as "EX" or "nx".
 bool equals_ignore_case(std::string_view a, std::string_view b);

@@ -13,6 +13,7 @@
 #include "commands/connection_commands.h"
 #include "commands/errors.h"
 #include "commands/info.h"
+#include "commands/monitor.h"
 #include "common/integer_parsing.h"
 
 namespace mini_redis::commands {
@@ -27,6 +28,14 @@ using protocol::ProtocolVersion;
 void ping_command(Context& ctx, Arguments args) {
   if (args.size() > 2) {
     ctx.reply.error(errors::wrong_arity("ping"));
+    return;
+  }
+  if (ctx.client.in_resp2_subscribed_mode()) {
+    // A subscribed RESP2 client reads arrays only, so PING answers as a
+    // message would: ["pong", message or ""].
+    ctx.reply.array_header(2);
+    ctx.reply.bulk_string("pong");
+    ctx.reply.bulk_string(args.size() == 2 ? args[1] : std::string_view());
     return;
   }
   // workshop: begin step 3, ping_command
@@ -69,7 +78,40 @@ void select_command(Context& ctx, Arguments args) {
   ctx.reply.ok();
 }
 
-// ---- HELLO and RESET ---------------------------------------------------------------
+// ---- AUTH, HELLO and RESET ---------------------------------------------------------
+
+// Hides argument `index` from MONITOR and SLOWLOG, as Redis does with passwords.
+void redact(Context& ctx, std::size_t index) {
+  ctx.client.redacted_arguments |= std::uint64_t{1} << index;
+}
+
+// The one user mini-redis knows, as in a fresh Redis: "default", with no
+// password ("nopass"), so any password is right for it and no other user
+// exists.
+bool credentials_ok(std::string_view user) {
+  return equals_ignore_case(user, "default");
+}
+
+// AUTH [username] password. Without a configured password Redis refuses
+// the one-argument form, and takes "default" with any password.
+void auth_command(Context& ctx, Arguments args) {
+  for (std::size_t i = 1; i < args.size(); ++i) redact(ctx, i);
+  if (args.size() > 3) {
+    ctx.reply.error(errors::kSyntax);
+    return;
+  }
+  if (args.size() == 2) {
+    ctx.reply.error(
+        "ERR AUTH <password> called without any password configured for the default user. Are "
+        "you sure your configuration is correct?");
+    return;
+  }
+  if (!credentials_ok(args[1])) {
+    ctx.reply.error(errors::kWrongPass);
+    return;
+  }
+  ctx.reply.ok();
+}
 
 void set_protocol(Context& ctx, ProtocolVersion version) {
   ctx.client.protocol = version;
@@ -101,11 +143,10 @@ void hello_command(Context& ctx, Arguments args) {
   for (std::size_t i = 2; i < args.size(); ++i) {
     const std::size_t words_left = args.size() - 1 - i;
     if (equals_ignore_case(args[i], "AUTH") && words_left >= 2) {
-      // mini-redis has no ACLs and no requirepass: like a fresh Redis, whose
-      // only user "default" is "nopass", it takes "default" with any
-      // password (args[i + 2]) and knows no other user.
-      if (!equals_ignore_case(args[i + 1], "default")) {
-        ctx.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
+      redact(ctx, i + 1);
+      redact(ctx, i + 2);
+      if (!credentials_ok(args[i + 1])) {
+        ctx.reply.error(errors::kWrongPass);
         return;
       }
       i += 2;
@@ -142,10 +183,12 @@ void hello_command(Context& ctx, Arguments args) {
 }
 
 // RESET: the connection as it was when it opened: RESP2, database 0, no
-// name, replies on. (Redis also leaves MULTI, unsubscribes and stops
-// tracking; mini-redis has none of those yet.) The library name and version
-// set by CLIENT SETINFO stay.
+// name, replies on, no subscriptions, not monitoring. (Redis also leaves
+// MULTI and stops tracking; mini-redis has neither.) The library name and
+// version set by CLIENT SETINFO stay.
 void reset_command(Context& ctx, Arguments /*args*/) {
+  ctx.pubsub.unsubscribe_all(ctx.client);
+  ctx.monitors.remove(ctx.client);
   ctx.client.db_index = 0;
   ctx.client.name.clear();
   ctx.client.reply_mode = ReplyMode::on;
@@ -170,7 +213,8 @@ void register_connection_commands(CommandTable& table) {
              .complexity = "O(1)",
              .acl_categories = "@fast @connection",
              .tips = "request_policy:all_shards response_policy:all_succeeded",
-             .arguments = {arg::string("message").optional()}});
+             .arguments = {arg::string("message").optional()},
+             .allowed_when_subscribed = true});
   table.add({.name = "echo",
              .arity = 2,
              .flags = kAnytime | flags::kFast,
@@ -189,7 +233,8 @@ void register_connection_commands(CommandTable& table) {
              .summary = "Close the connection",
              .since = "1.0.0",
              .complexity = "O(1)",
-             .acl_categories = "@fast @connection"});
+             .acl_categories = "@fast @connection",
+             .allowed_when_subscribed = true});
   table.add({.name = "select",
              .arity = 2,
              .flags = kAnytime | flags::kFast,
@@ -200,6 +245,18 @@ void register_connection_commands(CommandTable& table) {
              .complexity = "O(1)",
              .acl_categories = "@fast @connection",
              .arguments = {arg::integer("index")}});
+  table.add(
+      {.name = "auth",
+       .arity = -2,
+       .flags = kHandshake,
+       .handler = auth_command,
+       .group = "connection",
+       .summary = "Authenticate to the server",
+       .since = "1.0.0",
+       .complexity = "O(N) where N is the number of passwords defined for the user",
+       .acl_categories = "@fast @connection",
+       .arguments = {arg::string("username").since("6.0.0").optional(), arg::string("password")},
+       .history = {{"6.0.0", "Added ACL style (username and password)."}}});
   table.add({.name = "hello",
              .arity = -1,
              .flags = kHandshake,
@@ -228,7 +285,8 @@ void register_connection_commands(CommandTable& table) {
              .summary = "Reset the connection",
              .since = "6.2.0",
              .complexity = "O(1)",
-             .acl_categories = "@fast @connection"});
+             .acl_categories = "@fast @connection",
+             .allowed_when_subscribed = true});
 
   register_client_commands(table);
 }

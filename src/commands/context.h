@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "commands/config.h"
+#include "commands/pubsub.h"
 #include "commands/server_stats.h"
 #include "protocol/reply_writer.h"
 #include "storage/keyspace.h"
@@ -23,8 +24,19 @@ namespace mini_redis::commands {
 
 class CommandTable;
 
+class MonitorFeed;
+
 // CLIENT REPLY ON|OFF|SKIP.
 enum class ReplyMode { on, off, skip_next };
+
+// How bytes reach a client outside its own request and reply: a Pub/Sub
+// message, a MONITOR line. The server implements it by appending to the
+// connection's output buffer and writing it soon, as it would a reply.
+class PushTarget {
+ public:
+  virtual ~PushTarget() = default;
+  virtual void push(std::string_view frame) = 0;
+};
 
 // What a command may know about, and change in, the connection that sent it.
 struct ClientState {
@@ -36,6 +48,7 @@ struct ClientState {
   std::string peer_address;   // "127.0.0.1:53122" (CLIENT LIST addr=)
   std::string local_address;  // "127.0.0.1:6379" (CLIENT LIST laddr=)
   int socket_fd = -1;
+  bool unix_socket = false;  // connected through unixsocket, not TCP
   std::int64_t created_ms = 0;
   std::int64_t last_command_ms = 0;
   // CLIENT LIST cmd=: the full name of the last command ("client|list"). It
@@ -45,7 +58,23 @@ struct ClientState {
   // True while the command after a CLIENT REPLY SKIP runs: its reply is dropped.
   bool skipping_reply = false;
   bool close_after_reply = false;  // set by QUIT; the server closes once flushed
+  // Arguments of the running command that MONITOR and SLOWLOG must not show
+  // (bit i: argument i), such as AUTH's password. Cleared before each command.
+  std::uint64_t redacted_arguments = 0;
   protocol::ProtocolVersion protocol = protocol::ProtocolVersion::resp2;
+  // Pub/Sub: what this client listens to (commands/pubsub.h).
+  Subscriptions subscriptions;
+  bool monitor = false;  // MONITOR: receives a line for every command run
+  PushTarget* push_target = nullptr;
+
+  // Redis's CLIENT_PUBSUB flag: subscribed to anything. In RESP2 such a
+  // client may only run the (un)subscribe family, PING, QUIT and RESET,
+  // because its replies and its messages would be indistinguishable.
+  [[nodiscard]] bool subscribed() const { return !subscriptions.empty(); }
+  [[nodiscard]] bool in_resp2_subscribed_mode() const {
+    return subscribed() && protocol == protocol::ProtocolVersion::resp2;
+  }
+
   // Filled in by the server when listing: buffer sizes CLIENT LIST shows.
   std::size_t query_buffer_bytes = 0;
   std::size_t query_buffer_free = 0;
@@ -71,6 +100,8 @@ struct Context {
   ServerStats& stats;
   ServerServices& server;
   const CommandTable& commands;
+  PubSub& pubsub;
+  MonitorFeed& monitors;
 
   storage::Database& db() { return keyspace.db(client.db_index); }
   [[nodiscard]] std::int64_t now_ms() const { return keyspace.clock().now_ms(); }

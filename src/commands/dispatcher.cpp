@@ -1,6 +1,7 @@
 #include "commands/dispatcher.h"
 
 #include "commands/errors.h"
+#include "commands/monitor.h"
 #include "common/not_implemented.h"
 
 namespace mini_redis::commands {
@@ -33,6 +34,18 @@ const CommandSpec* resolve(Context& ctx, Arguments args) {
     ctx.reply.error(errors::wrong_arity(spec->full_name));
     return nullptr;
   }
+  // In RESP2 a subscribed client's replies and its messages share one
+  // stream of arrays, so Redis lets it run only commands whose replies look
+  // like messages (or that leave that mode). RESP3 tells pushes apart.
+  if (ctx.client.in_resp2_subscribed_mode() && !spec->allowed_when_subscribed) {
+    ctx.reply.error(errors::not_allowed_while_subscribed(spec->full_name));
+    return nullptr;
+  }
+  // A MONITOR client counts as a replica in Redis, which may not touch keys.
+  if (ctx.client.monitor && (spec->flags & (flags::kWrite | flags::kReadonly)) != 0) {
+    ctx.reply.error(errors::kReplicaKeyspace);
+    return nullptr;
+  }
   return spec;
 }
 
@@ -44,6 +57,7 @@ void dispatch(Context& ctx, Arguments args) {
 
   if (const CommandSpec* spec = resolve(ctx, args)) {
     ctx.client.last_command = spec->full_name;
+    ctx.client.redacted_arguments = 0;
     try {
       spec->handler(ctx, args);
     } catch (const NotImplemented& missing) {
@@ -54,6 +68,11 @@ void dispatch(Context& ctx, Arguments args) {
     }
     // Counted after it ran, as Redis does: CONFIG RESETSTAT counts itself.
     ++ctx.stats.total_commands_processed;
+    // Then shown to MONITOR clients, unless it is an admin command (CONFIG,
+    // MONITOR itself...) that Redis keeps off the feed.
+    if (!ctx.monitors.empty() && (spec->flags & (flags::kAdmin | flags::kSkipMonitor)) == 0) {
+      ctx.monitors.feed(ctx.client, args, ctx.keyspace.clock().now_us());
+    }
   }
 
   if (reply_start < out.size() && out[reply_start] == '-') ++ctx.stats.total_error_replies;

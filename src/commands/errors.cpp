@@ -30,12 +30,37 @@ std::string unknown_command(std::string_view name, std::span<const std::string_v
   return text;
 }
 
-std::string unknown_subcommand(std::string_view subcommand, std::string_view command) {
-  std::string text = "ERR unknown subcommand '";
+namespace {
+
+// "<prefix>'<subcommand>'. Try <COMMAND> HELP.", the shape of both of Redis's
+// subcommand errors.
+std::string try_help(std::string_view prefix, std::string_view subcommand,
+                     std::string_view command) {
+  std::string text(prefix);
+  text.push_back('\'');
   text.append(subcommand.substr(0, 128));
   text.append("'. Try ");
   for (char c : command) text.push_back((c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c);
   text.append(" HELP.");
+  return text;
+}
+
+}  // namespace
+
+std::string unknown_subcommand(std::string_view subcommand, std::string_view command) {
+  return try_help("ERR unknown subcommand ", subcommand, command);
+}
+
+std::string subcommand_syntax_error(std::string_view subcommand, std::string_view command) {
+  return try_help("ERR unknown subcommand or wrong number of arguments for ", subcommand, command);
+}
+
+std::string not_allowed_while_subscribed(std::string_view full_name) {
+  std::string text = "ERR Can't execute '";
+  text.append(full_name);
+  text.append(
+      "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+      "context");
   return text;
 }
 

@@ -28,6 +28,11 @@ inline constexpr std::string_view kStringTooLong =
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+// A MONITOR client is flagged as a replica in Redis, and replicas may not read
+// or write keys.
+inline constexpr std::string_view kReplicaKeyspace = "ERR Replica can't interact with the keyspace";
 
 // "ERR wrong number of arguments for 'get' command" (subcommands: 'client|id').
 std::string wrong_arity(std::string_view full_name);
@@ -35,6 +40,11 @@ std::string wrong_arity(std::string_view full_name);
 std::string unknown_command(std::string_view name, std::span<const std::string_view> args);
 // "ERR unknown subcommand 'foo'. Try CLIENT HELP."
 std::string unknown_subcommand(std::string_view subcommand, std::string_view command);
+// "ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP."
+std::string subcommand_syntax_error(std::string_view subcommand, std::string_view command);
+// "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT /
+// RESET are allowed in this context" (a RESP2 client that is subscribed)
+std::string not_allowed_while_subscribed(std::string_view full_name);
 // "ERR invalid expire time in 'set' command"
 std::string invalid_expire_time(std::string_view command);
 

@@ -36,8 +36,11 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
       state_(std::move(state)),
       parser_(server.config().protocol_limits),
       writer_(output_),
-      context_{state_,         writer_, server.keyspace(), server.config(),
-               server.stats(), server,  server.commands()} {}
+      context_{state_, writer_,           server.keyspace(), server.config(),  server.stats(),
+               server, server.commands(), server.pubsub(),   server.monitors()},
+      write_finished_(socket_.get_executor()) {
+  state_.push_target = this;
+}
 
 void Connection::close() {
   if (closed_) return;
@@ -45,6 +48,7 @@ void Connection::close() {
   asio::error_code ignored;
   socket_.shutdown(Socket::shutdown_both, ignored);
   socket_.close(ignored);
+  write_finished_.cancel();  // a drain() waiting for a write gives up
 }
 
 asio::awaitable<void> Connection::serve() {
@@ -86,7 +90,7 @@ asio::awaitable<void> Connection::serve() {
     // gets here. (No co_await is allowed inside a catch block, hence the copy.)
     server_.logger().warning(missing_part);
     writer_.error("ERR " + missing_part);
-    co_await flush();
+    co_await drain();
   }
   close();
   server_.remove_client(*this);
@@ -107,7 +111,7 @@ asio::awaitable<bool> Connection::process_input() {
       server_.logger().log(LogLevel::verbose, "Protocol error (" +
                                                   std::string(parser_.error_message()) +
                                                   ") from client: addr=" + state_.peer_address);
-      co_await flush();
+      co_await drain();
       co_return false;
     }
 
@@ -118,11 +122,11 @@ asio::awaitable<bool> Connection::process_input() {
       commands::dispatch(context_, parser_.args());
       // workshop: end
       if (state_.close_after_reply || closed_) {  // QUIT, or SHUTDOWN closed us
-        co_await flush();
+        co_await drain();
         co_return false;
       }
       if (!within_output_limits()) co_return false;
-      if (output_.size() >= flush_threshold()) keep_going = co_await flush();
+      if (pending_output() >= flush_threshold()) keep_going = co_await drain();
     }
     start += parser_.consumed();
   }
@@ -150,24 +154,69 @@ asio::awaitable<bool> Connection::process_input() {
   // such as redis-benchmark, then wakes to many replies at once instead of a
   // trickle, which is what it spends its time on.
   co_await asio::post(socket_.get_executor(), asio::use_awaitable);
-  co_return co_await flush();
+  start_write();
+  // Read on while the write is under way, unless too much is pending.
+  if (pending_output() >= flush_threshold()) co_return co_await drain();
+  co_return !closed_;
 }
 
-asio::awaitable<bool> Connection::flush() {
-  if (output_.empty() || closed_) co_return !closed_;
+void Connection::start_write() {
+  if (writing_ || closed_ || output_.empty()) return;
   writing_ = true;
-  write_started_ms_ = server_.now_ms();
-  auto [error, bytes] = co_await asio::async_write(socket_, asio::buffer(output_), kNoThrow);
+  // The write sends in_flight_; new output goes on collecting in output_.
+  std::swap(output_, in_flight_);
+  asio::async_write(socket_, asio::buffer(in_flight_),
+                    [self = shared_from_this()](const asio::error_code& error, std::size_t bytes) {
+                      self->on_written(error, bytes);
+                    });
+}
+
+void Connection::on_written(const asio::error_code& error, std::size_t bytes) {
   writing_ = false;
   server_.stats().total_net_output_bytes += bytes;
-  output_.clear();
-  if (output_.capacity() > kKeepBufferCapacity) std::string().swap(output_);
-  over_soft_limit_since_ms_ = 0;
-  co_return !error;
+  in_flight_.clear();
+  if (in_flight_.capacity() > kKeepBufferCapacity) std::string().swap(in_flight_);
+  if (error) {
+    close();  // the client went away; the read loop notices and ends
+  } else {
+    start_write();  // what piled up while this write was under way
+  }
+  if (draining_) write_finished_.cancel();
+}
+
+asio::awaitable<bool> Connection::drain() {
+  start_write();
+  while (writing_ && !closed_) {
+    // A timer that never fires, used as a signal: on_written() cancels it.
+    draining_ = true;
+    write_finished_.expires_at(asio::steady_timer::time_point::max());
+    co_await write_finished_.async_wait(kNoThrow);
+    draining_ = false;
+  }
+  co_return !closed_;
+}
+
+void Connection::push(std::string_view frame) {
+  if (closed_) return;
+  output_.append(frame);
+  if (!within_output_limits()) return;
+  // Written a moment later, not now: the command that published finishes
+  // first, and so do the other clients that are ready, so a burst of
+  // messages to this client leaves in one write. (Redis likewise writes
+  // every client's pending output once per event-loop turn, in beforeSleep.)
+  if (writing_ || write_posted_) return;
+  write_posted_ = true;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->write_posted_ = false;
+    self->start_write();
+  });
 }
 
 const commands::OutputBufferLimit& Connection::output_limit() const {
-  return server_.config().output_limit_normal;
+  // Redis's client classes: a subscribed client is "pubsub" (a MONITOR
+  // client counts as "normal"; we have no replicas).
+  const commands::Config& config = server_.config();
+  return state_.subscribed() ? config.output_limit_pubsub : config.output_limit_normal;
 }
 
 std::size_t Connection::flush_threshold() const {
@@ -183,7 +232,7 @@ std::size_t Connection::flush_threshold() const {
 
 bool Connection::within_output_limits() {
   const auto& limit = output_limit();
-  const std::size_t pending = output_.size();
+  const std::size_t pending = pending_output();
   bool over = false;
   if (limit.hard_bytes > 0 && pending > limit.hard_bytes) over = true;
   if (limit.soft_bytes > 0 && pending > limit.soft_bytes) {
@@ -207,29 +256,25 @@ bool Connection::within_output_limits() {
 }
 
 void Connection::check_limits(std::int64_t now_ms) {
+  // Subscribers and monitors are exempt from `timeout`, as in Redis: they
+  // wait for the server, not the other way round.
   const int timeout = server_.config().timeout_seconds;
-  if (timeout > 0 && !writing_ && now_ms - last_interaction_ms_ > std::int64_t{timeout} * 1000) {
+  const bool waits_for_us = state_.subscribed() || state_.monitor;
+  if (timeout > 0 && !writing_ && !waits_for_us &&
+      now_ms - last_interaction_ms_ > std::int64_t{timeout} * 1000) {
     server_.logger().log(LogLevel::verbose, "Closing idle client");
     close();
     return;
   }
-  // A write that the client does not drain keeps its replies pending.
-  if (writing_) {
-    const auto& limit = output_limit();
-    if (limit.soft_bytes > 0 && output_.size() > limit.soft_bytes &&
-        now_ms - write_started_ms_ > limit.soft_seconds * 1000) {
-      ++server_.stats().client_output_buffer_limit_disconnections;
-      server_.logger().warning("Client addr=" + state_.peer_address +
-                               " closed for overcoming of output buffer limits.");
-      close();
-    }
-  }
+  // Output the client does not read stays pending, and the soft limit's
+  // clock runs on even when no new output arrives.
+  if (pending_output() > 0) within_output_limits();
 }
 
 const commands::ClientState& Connection::refreshed_state() {
   state_.query_buffer_bytes = filled_;
   state_.query_buffer_free = input_.size() - filled_;
-  state_.output_buffer_bytes = output_.size();
+  state_.output_buffer_bytes = pending_output();
   state_.last_command_ms = last_interaction_ms_;
   return state_;
 }

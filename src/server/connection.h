@@ -12,17 +12,26 @@
 // await writer.drain()`. Because one thread runs every coroutine, a command
 // runs to completion without locks: commands are atomic for free.
 //
+// Writing: replies and pushes (Pub/Sub messages, MONITOR lines, which other
+// clients' commands produce) all go to one output buffer. A write takes the
+// whole buffer and sends it; whatever is appended meanwhile goes out with the
+// next write, started by the completion of the one before. So one client has
+// at most one write under way, and its bytes leave in the order they were made.
+//
 // Back-pressure: a client that pipelines but never reads its replies must not
-// grow our memory. Replies are written (awaited) whenever 64 KiB have piled up
-// (or, when client-output-buffer-limit sets one, the limit), so such a client
-// stalls in that write and we stop reading from it: its own TCP window pushes
-// back on it. The limit applies as in Redis: over the hard limit the client is
-// closed at once; over the soft limit for longer than its seconds, it is
-// closed after a command or by the server cron while its write is stuck.
+// grow our memory. Once 64 KiB of replies are pending (or, when
+// client-output-buffer-limit sets one, the limit) we wait for them to be
+// written before reading on, so such a client stalls and its own TCP window
+// pushes back on it. A subscriber cannot be throttled that way, since the
+// messages come from other clients: its limit (client-output-buffer-limit
+// pubsub, 32mb 8mb 60 by default) applies as in Redis: over the hard limit the
+// client is closed at once; over the soft limit for longer than its seconds,
+// it is closed on the next push, command or server cron.
 #pragma once
 
 #include <asio/awaitable.hpp>
 #include <asio/generic/stream_protocol.hpp>
+#include <asio/steady_timer.hpp>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -37,7 +46,7 @@ namespace mini_redis::server {
 class Server;
 using Socket = asio::generic::stream_protocol::socket;
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection : public std::enable_shared_from_this<Connection>, public commands::PushTarget {
  public:
   Connection(Server& server, Socket socket, commands::ClientState state);
   Connection(const Connection&) = delete;
@@ -48,8 +57,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Closes the socket; the coroutine notices and ends. Safe to call twice.
   void close();
 
+  // A Pub/Sub message or MONITOR line for this client, made by another
+  // client's command (or its own): queued, and written soon.
+  void push(std::string_view frame) override;
+
   // Copies current buffer sizes into the state, for CLIENT LIST and INFO.
   const commands::ClientState& refreshed_state();
+  commands::ClientState& state() { return state_; }
 
   // Called by the server cron: closes the client if it has been idle longer
   // than `timeout`, or over the soft output limit for too long.
@@ -61,9 +75,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   // Runs every complete request in the read buffer; false means "close now".
   asio::awaitable<bool> process_input();
-  // Writes every pending reply; false if the socket failed.
-  asio::awaitable<bool> flush();
-  // Output-buffer limits after a command; false if the client must go.
+  // Starts writing the pending output unless a write is under way (whose
+  // completion then writes what piled up). Never waits.
+  void start_write();
+  void on_written(const asio::error_code& error, std::size_t bytes);
+  // Writes all pending output and waits until it is written; false if the
+  // connection failed or was closed meanwhile.
+  asio::awaitable<bool> drain();
+  [[nodiscard]] std::size_t pending_output() const { return output_.size() + in_flight_.size(); }
+  // Output-buffer limits after output was added; false if the client was closed.
   bool within_output_limits();
   [[nodiscard]] const commands::OutputBufferLimit& output_limit() const;
   // How many reply bytes may pile up before we stop and write them.
@@ -76,12 +96,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   protocol::RequestParser parser_;
   std::string input_;  // bytes read; [0, filled_) are valid
   std::size_t filled_ = 0;
-  std::string output_;  // replies not yet written
+  std::string output_;     // replies and pushes not yet handed to a write
+  std::string in_flight_;  // what the write under way is sending
   protocol::ReplyWriter writer_;
   commands::Context context_;
 
   bool writing_ = false;
-  std::int64_t write_started_ms_ = 0;
+  bool write_posted_ = false;  // a push has asked for a write soon
+  bool draining_ = false;      // drain() waits on write_finished_
+  asio::steady_timer write_finished_;
   std::int64_t over_soft_limit_since_ms_ = 0;  // 0: not over the soft limit
   std::int64_t last_interaction_ms_ = 0;
   bool closed_ = false;

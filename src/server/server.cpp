@@ -160,7 +160,8 @@ asio::awaitable<void> Server::accept_tcp(asio::ip::tcp::acceptor& acceptor) {
     socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     auto peer = socket.remote_endpoint(ignored);
     auto local = socket.local_endpoint(ignored);
-    add_client(Socket(std::move(socket)), address_text(peer), address_text(local));
+    add_client(Socket(std::move(socket)), address_text(peer), address_text(local),
+               /*unix_socket=*/false);
   }
 }
 
@@ -171,11 +172,12 @@ asio::awaitable<void> Server::accept_unix(asio::local::stream_protocol::acceptor
       if (shutting_down_) co_return;
       continue;
     }
-    add_client(Socket(std::move(socket)), config_.unixsocket + ":0", config_.unixsocket + ":0");
+    add_client(Socket(std::move(socket)), config_.unixsocket + ":0", config_.unixsocket + ":0",
+               /*unix_socket=*/true);
   }
 }
 
-void Server::add_client(Socket socket, std::string peer, std::string local) {
+void Server::add_client(Socket socket, std::string peer, std::string local, bool unix_socket) {
   if (clients_.size() >= static_cast<std::size_t>(config_.maxclients)) {
     // Redis answers on the raw socket and closes it without making a client.
     ++stats_.rejected_connections;
@@ -190,6 +192,7 @@ void Server::add_client(Socket socket, std::string peer, std::string local) {
   state.peer_address = std::move(peer);
   state.local_address = std::move(local);
   state.socket_fd = socket.native_handle();
+  state.unix_socket = unix_socket;
   state.created_ms = now_ms();
   auto connection = std::make_shared<Connection>(*this, std::move(socket), std::move(state));
   connection->registry_position = clients_.insert(clients_.end(), connection.get());
@@ -197,6 +200,10 @@ void Server::add_client(Socket socket, std::string peer, std::string local) {
 }
 
 void Server::remove_client(Connection& connection) {
+  // A client that leaves stops listening: nothing may be pushed to it again.
+  commands::ClientState& state = connection.state();
+  pubsub_.unsubscribe_all(state);
+  monitors_.remove(state);
   clients_.erase(connection.registry_position);
 }
 

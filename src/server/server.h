@@ -28,6 +28,8 @@
 #include "commands/command_table.h"
 #include "commands/config.h"
 #include "commands/context.h"
+#include "commands/monitor.h"
+#include "commands/pubsub.h"
 #include "commands/server_stats.h"
 #include "server/connection.h"
 #include "server/logger.h"
@@ -61,6 +63,8 @@ class Server final : public commands::ServerServices {
   commands::Config& config() { return config_; }
   commands::ServerStats& stats() { return stats_; }
   const commands::CommandTable& commands() const { return commands_; }
+  commands::PubSub& pubsub() { return pubsub_; }
+  commands::MonitorFeed& monitors() { return monitors_; }
   Logger& logger() { return logger_; }
   [[nodiscard]] std::int64_t now_ms() const { return clock_.now_ms(); }
   void remove_client(Connection& connection);
@@ -70,7 +74,7 @@ class Server final : public commands::ServerServices {
   asio::awaitable<void> accept_unix(asio::local::stream_protocol::acceptor& acceptor);
   asio::awaitable<void> cron();
   void run_event_loop();
-  void add_client(Socket socket, std::string peer, std::string local);
+  void add_client(Socket socket, std::string peer, std::string local, bool unix_socket);
   void shutdown_now(std::string_view reason);
 
   commands::Config config_;
@@ -80,6 +84,8 @@ class Server final : public commands::ServerServices {
   storage::ActiveExpiryCycle expiry_;
   commands::CommandTable commands_;
   commands::ServerStats stats_;
+  commands::PubSub pubsub_;
+  commands::MonitorFeed monitors_;
 
   // One thread runs this context and touches every socket and timer, so
   // Asio may skip its internal locking altogether (the "unsafe" hint is

@@ -19,7 +19,8 @@ class ArgumentsTest : public ::testing::Test {
   testing::CommandHarness h;
   std::string out;
   protocol::ReplyWriter reply{out};
-  Context ctx{h.client, reply, h.keyspace, h.config, h.stats, h.server, h.table};
+  Context ctx{h.client, reply,   h.keyspace, h.config,  h.stats,
+              h.server, h.table, h.pubsub,   h.monitors};
 };
 
 TEST_F(ArgumentsTest, IntegerOrReplyReadsCanonicalIntegersSilently) {

@@ -4,16 +4,27 @@
 // and gets the exact bytes a client would read. Time is a ManualClock the test
 // advances by hand; the "server" is a fake that records SHUTDOWN requests and
 // lists the clients the test registers.
+//
+// Like a connection, each client has one output buffer that its replies and
+// the messages pushed to it (Pub/Sub, MONITOR) share: run() returns
+// everything that buffer received since the last run(), so a message pushed
+// to a client between two of its commands comes out in front of the second
+// reply, as it would on the wire. add_client() makes more clients (a
+// subscriber and a publisher); output_of() collects what reached them.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "commands/command_table.h"
 #include "commands/dispatcher.h"
+#include "commands/monitor.h"
+#include "commands/pubsub.h"
 #include "storage/clock.h"
 #include "storage/keyspace.h"
 
@@ -32,23 +43,46 @@ class FakeServer final : public commands::ServerServices {
   bool shutdown_requested = false;
 };
 
+// Where a harness client's output collects.
+class OutputBuffer final : public commands::PushTarget {
+ public:
+  void push(std::string_view frame) override { bytes.append(frame); }
+  std::string take() { return std::exchange(bytes, {}); }
+  std::string bytes;
+};
+
 class CommandHarness {
  public:
   CommandHarness() : keyspace(clock, config.databases) {
     client.id = 1;
+    client.push_target = &main_output_;
     server.clients.push_back(&client);
   }
 
-  // Runs one command and returns the bytes of its reply.
-  std::string run(std::vector<std::string> words) {
-    std::vector<std::string_view> args(words.begin(), words.end());
-    std::string out;
-    protocol::ReplyWriter reply(out, client.protocol);
-    commands::Context ctx{client, reply, keyspace, config, stats, server, table};
-    commands::dispatch(ctx, args);
-    client.protocol = reply.version();  // HELLO 3 switches the writer
-    return out;
+  // Runs one command as the first client and returns the bytes it received.
+  std::string run(std::vector<std::string> words) { return run_as(client, std::move(words)); }
+
+  // Another client (ids 2, 3...), registered with the fake server.
+  commands::ClientState& add_client() {
+    auto& [state, output] = others_.emplace_back();
+    state.id = static_cast<std::int64_t>(others_.size()) + 1;
+    state.push_target = &output;
+    server.clients.push_back(&state);
+    return state;
   }
+
+  std::string run_as(commands::ClientState& who, std::vector<std::string> words) {
+    std::vector<std::string_view> args(words.begin(), words.end());
+    OutputBuffer& output = output_buffer(who);
+    protocol::ReplyWriter reply(output.bytes, who.protocol);
+    commands::Context ctx{who, reply, keyspace, config, stats, server, table, pubsub, monitors};
+    commands::dispatch(ctx, args);
+    who.protocol = reply.version();  // HELLO 3 switches the writer
+    return output.take();
+  }
+
+  // What reached a client since it last ran a command (or since this call).
+  std::string output_of(commands::ClientState& who) { return output_buffer(who).take(); }
 
   storage::ManualClock clock;
   commands::Config config;
@@ -56,7 +90,17 @@ class CommandHarness {
   commands::ServerStats stats;
   FakeServer server;
   commands::CommandTable table;
+  commands::PubSub pubsub;
+  commands::MonitorFeed monitors;
   commands::ClientState client;
+
+ private:
+  OutputBuffer& output_buffer(commands::ClientState& who) {
+    return *static_cast<OutputBuffer*>(who.push_target);
+  }
+
+  OutputBuffer main_output_;
+  std::deque<std::pair<commands::ClientState, OutputBuffer>> others_;
 };
 
 }  // namespace mini_redis::testing
