@@ -11,7 +11,7 @@
 //   - a signal handler turning SIGINT / SIGTERM into a clean shutdown.
 //
 // The Server is also the commands' ServerServices: it lists clients for
-// CLIENT LIST and performs SHUTDOWN.
+// CLIENT LIST, closes them for CLIENT KILL and performs SHUTDOWN.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -54,6 +54,8 @@ class Server final : public commands::ServerServices {
   void for_each_client(
       const std::function<void(const commands::ClientState&)>& visit) const override;
   [[nodiscard]] std::size_t connected_clients() const override { return clients_.size(); }
+  std::size_t kill_clients(
+      const std::function<bool(const commands::ClientState&)>& should_kill) override;
   void request_shutdown() override;
 
   // ---- for connections ----
@@ -63,6 +65,7 @@ class Server final : public commands::ServerServices {
   const commands::CommandTable& commands() const { return commands_; }
   Logger& logger() { return logger_; }
   [[nodiscard]] std::int64_t now_ms() const { return clock_.now_ms(); }
+  // Takes a connection out of the client list; nothing if CLIENT KILL already did.
   void remove_client(Connection& connection);
 
  private:
