@@ -5,7 +5,8 @@
 // connection that sent them; INFO and LIST describe clients one line each,
 // with Redis 7.0's fields in Redis 7.0's order. The one thing these need the
 // server for is the list of other clients (CLIENT LIST), which comes through
-// ServerServices.
+// ServerServices. CLIENT KILL lives in client_kill.cpp; the client types
+// that LIST and KILL both filter by are here.
 //
 // CLIENT SETINFO is Redis 7.2's, not 7.0's: Debian's 7.0.15 answers "unknown
 // subcommand", but redis-py sends it on every connection (and ignores that
@@ -13,6 +14,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <optional>
 
 #include "commands/command_table.h"
 #include "commands/connection_commands.h"
@@ -153,26 +155,19 @@ void client_info_command(Context& ctx, Arguments args) {
 
 // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] | [ID id [id ...]]
 //
-// A subscribed client is of type PUBSUB, every other one NORMAL (a MONITOR
-// client too, as in Redis); mini-redis has no masters or replicas. ID lists
-// the given clients in the order asked, repeating one asked twice, as Redis
-// does.
+// TYPE lists the clients of that type (client_type). ID lists the given
+// clients in the order asked, repeating one asked twice, as Redis does.
 void client_list_command(Context& ctx, Arguments args) {
   std::string text;
   if (args.size() == 4 && equals_ignore_case(args[2], "type")) {
-    const std::string_view type = args[3];
-    const bool normal = equals_ignore_case(type, "normal");
-    if (!normal && !equals_ignore_case(type, "master") && !equals_ignore_case(type, "replica") &&
-        !equals_ignore_case(type, "slave") && !equals_ignore_case(type, "pubsub")) {
-      ctx.reply.error("ERR Unknown client type '" + std::string(type) + "'");
+    const std::optional<ClientType> type = parse_client_type(args[3]);
+    if (!type) {
+      ctx.reply.error("ERR Unknown client type '" + std::string(args[3]) + "'");
       return;
     }
-    const bool pubsub = equals_ignore_case(type, "pubsub");
-    if (normal || pubsub) {
-      ctx.server.for_each_client([&](const ClientState& client) {
-        if (client.subscribed() == pubsub) append_client(ctx, text, client, args);
-      });
-    }
+    ctx.server.for_each_client([&](const ClientState& client) {
+      if (client_type(client) == *type) append_client(ctx, text, client, args);
+    });
   } else if (args.size() > 3 && equals_ignore_case(args[2], "id")) {
     for (std::string_view word : args.subspan(3)) {
       auto id = parse_int64_strict(word);
@@ -212,7 +207,7 @@ void client_reply_command(Context& ctx, Arguments args) {
 
 // Redis's CLIENT HELP, keeping the lines of the subcommands mini-redis has.
 void client_help_command(Context& ctx, Arguments /*args*/) {
-  static constexpr std::array<std::string_view, 21> kLines{
+  static constexpr std::array<std::string_view, 35> kLines{
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "GETNAME",
       "    Return the name of the current connection.",
@@ -220,6 +215,20 @@ void client_help_command(Context& ctx, Arguments /*args*/) {
       "    Return the ID of the current connection.",
       "INFO",
       "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
       "LIST [options ...]",
       "    Return information about client connections. Options:",
       "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
@@ -240,6 +249,24 @@ void client_help_command(Context& ctx, Arguments /*args*/) {
 }
 
 }  // namespace
+
+std::optional<ClientType> parse_client_type(std::string_view name) {
+  if (equals_ignore_case(name, "normal")) return ClientType::normal;
+  if (equals_ignore_case(name, "master")) return ClientType::master;
+  // "slave" is the old name of "replica"; Redis still accepts both.
+  if (equals_ignore_case(name, "replica") || equals_ignore_case(name, "slave")) {
+    return ClientType::replica;
+  }
+  if (equals_ignore_case(name, "pubsub")) return ClientType::pubsub;
+  return std::nullopt;
+}
+
+// Redis counts a client as "pubsub" while it is subscribed to at least one
+// channel or pattern (in RESP2 and RESP3 alike), and as "normal" otherwise.
+// mini-redis has no replication, so no client is a master or a replica.
+ClientType client_type(const ClientState& client) {
+  return client.subscribed() ? ClientType::pubsub : ClientType::normal;
+}
 
 void register_client_commands(CommandTable& table) {
   constexpr std::uint32_t kClientFlags = flags::kNoscript | kAnytime;
@@ -309,6 +336,7 @@ void register_client_commands(CommandTable& table) {
            client_subcommand("setinfo", 4, kClientFlags, client_setinfo_command,
                              "Sets information specific to the client or connection.", "7.2.0"),
            std::move(info),
+           client_kill_subcommand(),
            std::move(list),
            with_arguments(
                client_subcommand("reply", 3, kClientFlags, client_reply_command,

@@ -88,6 +88,13 @@ class ServerServices {
   // Calls `visit` for every connected client, in connection order.
   virtual void for_each_client(const std::function<void(const ClientState&)>& visit) const = 0;
   [[nodiscard]] virtual std::size_t connected_clients() const = 0;
+  // CLIENT KILL: closes every client for which `should_kill` is true and
+  // returns how many. Killed clients leave the client list at once (INFO
+  // and CLIENT LIST right after no longer count them, as in Redis). The
+  // predicate must never pick the client running the command: a command
+  // closes its own connection with close_after_reply, so that it still
+  // gets its reply.
+  virtual std::size_t kill_clients(const std::function<bool(const ClientState&)>& should_kill) = 0;
   // SHUTDOWN: stop accepting, close clients, exit the event loop.
   virtual void request_shutdown() = 0;
 };

@@ -200,11 +200,38 @@ void Server::add_client(Socket socket, std::string peer, std::string local, bool
 }
 
 void Server::remove_client(Connection& connection) {
+  // A killed client has left the list already (kill_clients); its coroutine
+  // still ends through here when it notices its socket closed.
+  if (connection.registry_position == clients_.end()) return;
+  forget_client(connection);
+}
+
+void Server::forget_client(Connection& connection) {
   // A client that leaves stops listening: nothing may be pushed to it again.
   commands::ClientState& state = connection.state();
   pubsub_.unsubscribe_all(state);
   monitors_.remove(state);
   clients_.erase(connection.registry_position);
+  connection.registry_position = clients_.end();
+}
+
+std::size_t Server::kill_clients(
+    const std::function<bool(const commands::ClientState&)>& should_kill) {
+  // Redis frees a killed client on the spot, so a command pipelined after
+  // CLIENT KILL (INFO clients, CLIENT LIST, PUBSUB NUMSUB) no longer sees
+  // it. Closing the socket ends the client's coroutine on its next turn;
+  // forgetting it now gives Redis's view at once. (A std::list end() stays
+  // valid, so it marks "already removed" for remove_client.)
+  std::size_t killed = 0;
+  for (auto it = clients_.begin(); it != clients_.end();) {
+    Connection* connection = *it;
+    ++it;  // forget_client erases the current position
+    if (!should_kill(connection->refreshed_state())) continue;
+    connection->close();
+    forget_client(*connection);
+    ++killed;
+  }
+  return killed;
 }
 
 void Server::for_each_client(const std::function<void(const commands::ClientState&)>& visit) const {

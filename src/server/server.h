@@ -11,7 +11,7 @@
 //   - a signal handler turning SIGINT / SIGTERM into a clean shutdown.
 //
 // The Server is also the commands' ServerServices: it lists clients for
-// CLIENT LIST and performs SHUTDOWN.
+// CLIENT LIST, closes them for CLIENT KILL and performs SHUTDOWN.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -56,6 +56,8 @@ class Server final : public commands::ServerServices {
   void for_each_client(
       const std::function<void(const commands::ClientState&)>& visit) const override;
   [[nodiscard]] std::size_t connected_clients() const override { return clients_.size(); }
+  std::size_t kill_clients(
+      const std::function<bool(const commands::ClientState&)>& should_kill) override;
   void request_shutdown() override;
 
   // ---- for connections ----
@@ -67,6 +69,7 @@ class Server final : public commands::ServerServices {
   commands::MonitorFeed& monitors() { return monitors_; }
   Logger& logger() { return logger_; }
   [[nodiscard]] std::int64_t now_ms() const { return clock_.now_ms(); }
+  // Takes a connection out of the client list; nothing if CLIENT KILL already did.
   void remove_client(Connection& connection);
 
  private:
@@ -75,6 +78,8 @@ class Server final : public commands::ServerServices {
   asio::awaitable<void> cron();
   void run_event_loop();
   void add_client(Socket socket, std::string peer, std::string local, bool unix_socket);
+  // Takes a client off the list and out of Pub/Sub and MONITOR.
+  void forget_client(Connection& connection);
   void shutdown_now(std::string_view reason);
 
   commands::Config config_;

@@ -212,7 +212,7 @@ TEST_F(ClientCommands, ReplyRejectsOtherModes) {
 TEST_F(ClientCommands, HelpListsTheSubcommands) {
   const std::string help = h.run({"CLIENT", "HELP"});
   EXPECT_TRUE(
-      help.starts_with("*21\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+      help.starts_with("*35\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
                        "+GETNAME\r\n+    Return the name of the current connection.\r\n"));
   EXPECT_TRUE(help.ends_with("+HELP\r\n+    Prints this help.\r\n"));
   EXPECT_EQ(h.run({"CLIENT", "HELP", "x"}),

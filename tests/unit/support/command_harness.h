@@ -3,7 +3,7 @@
 // A test writes   EXPECT_EQ(h.run({"SET", "k", "v"}), "+OK\r\n");
 // and gets the exact bytes a client would read. Time is a ManualClock the test
 // advances by hand; the "server" is a fake that records SHUTDOWN requests and
-// lists the clients the test registers.
+// lists (and kills, for CLIENT KILL) the clients the test registers.
 //
 // Like a connection, each client has one output buffer that its replies and
 // the messages pushed to it (Pub/Sub, MONITOR) share: run() returns
@@ -13,6 +13,7 @@
 // subscriber and a publisher); output_of() collects what reached them.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <initializer_list>
@@ -37,9 +38,21 @@ class FakeServer final : public commands::ServerServices {
     for (const commands::ClientState* client : clients) visit(*client);
   }
   [[nodiscard]] std::size_t connected_clients() const override { return clients.size(); }
+  // CLIENT KILL: the killed clients leave `clients`; their ids go to `killed_ids`.
+  std::size_t kill_clients(
+      const std::function<bool(const commands::ClientState&)>& should_kill) override {
+    const std::size_t before = clients.size();
+    std::erase_if(clients, [&](const commands::ClientState* client) {
+      if (!should_kill(*client)) return false;
+      killed_ids.push_back(client->id);
+      return true;
+    });
+    return before - clients.size();
+  }
   void request_shutdown() override { shutdown_requested = true; }
 
   std::vector<const commands::ClientState*> clients;
+  std::vector<std::int64_t> killed_ids;
   bool shutdown_requested = false;
 };
 
