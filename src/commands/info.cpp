@@ -165,8 +165,9 @@ void stats_section(InfoText& info, Context& ctx) {
   info.field("evicted_keys", 0);  // there is no eviction (maxmemory is reported only)
   info.field("keyspace_hits", keys.keyspace_hits);
   info.field("keyspace_misses", keys.keyspace_misses);
-  info.field("pubsub_channels", 0);  // no Pub/Sub yet
-  info.field("pubsub_patterns", 0);
+  info.field("pubsub_channels", ctx.pubsub.active_count(PubSub::Kind::channel));
+  info.field("pubsub_patterns", ctx.pubsub.active_count(PubSub::Kind::pattern));
+  info.field("pubsubshard_channels", ctx.pubsub.active_count(PubSub::Kind::shard_channel));
   info.field("total_error_replies", stats.total_error_replies);
   // These two appeared in Redis 7.2; they come after the fields above there too.
   info.field("client_query_buffer_limit_disconnections",

@@ -192,8 +192,8 @@ TEST(InfoStats, ReportsServerAndKeyspaceCounters) {
           "total_connections_received", "total_commands_processed", "instantaneous_ops_per_sec",
           "total_net_input_bytes", "total_net_output_bytes", "rejected_connections", "expired_keys",
           "expired_stale_perc", "expired_time_cap_reached_count", "evicted_keys", "keyspace_hits",
-          "keyspace_misses", "pubsub_channels", "pubsub_patterns", "total_error_replies",
-          "client_query_buffer_limit_disconnections",
+          "keyspace_misses", "pubsub_channels", "pubsub_patterns", "pubsubshard_channels",
+          "total_error_replies", "client_query_buffer_limit_disconnections",
           "client_output_buffer_limit_disconnections"}));
   EXPECT_EQ(field_value(text, "total_connections_received"), "7");
   // Redis counts a command after it ran: this INFO is not in its own count.

@@ -189,5 +189,19 @@ TEST(PubSubCommands, PubsubHelpAndUnknownSubcommand) {
   EXPECT_EQ(h.run({"PUBSUB", "FOO"}), "-ERR unknown subcommand 'FOO'. Try PUBSUB HELP.\r\n");
 }
 
+TEST(PubSubCommands, InfoStatsCountsLiveChannelsPatternsAndShardChannels) {
+  CommandHarness h;
+  ClientState& first = h.add_client();
+  ClientState& second = h.add_client();
+  h.run_as(first, {"SUBSCRIBE", "a", "b"});
+  h.run_as(second, {"SUBSCRIBE", "a"});
+  h.run_as(second, {"PSUBSCRIBE", "p*"});
+  h.run_as(second, {"SSUBSCRIBE", "s"});
+  const std::string info = h.run({"INFO", "stats"});
+  EXPECT_NE(info.find("pubsub_channels:2\r\npubsub_patterns:1\r\npubsubshard_channels:1\r\n"),
+            std::string::npos)
+      << info;
+}
+
 }  // namespace
 }  // namespace mini_redis::commands
