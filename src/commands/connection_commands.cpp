@@ -101,6 +101,9 @@ void hello_command(Context& ctx, Arguments args) {
   for (std::size_t i = 2; i < args.size(); ++i) {
     const std::size_t words_left = args.size() - 1 - i;
     if (equals_ignore_case(args[i], "AUTH") && words_left >= 2) {
+      // The slowlog shows the user name and password as "(redacted)".
+      redact_argument(ctx.client, i + 1);
+      redact_argument(ctx.client, i + 2);
       // mini-redis has no ACLs and no requirepass: like a fresh Redis, whose
       // only user "default" is "nopass", it takes "default" with any
       // password (args[i + 2]) and knows no other user.
