@@ -19,6 +19,12 @@ void fill_full_names(CommandSpec& spec, std::string_view parent) {
   for (CommandSpec& sub : spec.subcommands) fill_full_names(sub, spec.name);
 }
 
+// Numbers a command and its subcommands, depth first, from `next` on.
+void assign_stats_ids(CommandSpec& spec, std::size_t& next) {
+  spec.stats_id = next++;
+  for (CommandSpec& sub : spec.subcommands) assign_stats_ids(sub, next);
+}
+
 }  // namespace
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {
@@ -45,10 +51,12 @@ CommandTable::CommandTable() {
   register_config_commands(*this);
   register_pubsub_commands(*this);
   register_monitor_command(*this);
+  register_observability_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {
   fill_full_names(spec, "");
+  assign_stats_ids(spec, next_stats_id_);
   auto owned = std::make_unique<CommandSpec>(std::move(spec));
   by_name_[owned->name] = owned.get();
   commands_.push_back(std::move(owned));
@@ -61,6 +69,15 @@ const CommandSpec* CommandTable::find(std::string_view name) const {
   // Debian's Abseil has its own string_view type; it views the same bytes.
   auto it = by_name_.find(absl::string_view(lowered.data(), name.size()));
   return it == by_name_.end() ? nullptr : it->second;
+}
+
+const CommandSpec* CommandTable::find_by_full_name(std::string_view full_name) const {
+  const std::size_t bar = full_name.find('|');
+  const CommandSpec* command = find(full_name.substr(0, bar));
+  if (command == nullptr || bar == std::string_view::npos) return command;
+  const std::string_view sub = full_name.substr(bar + 1);
+  if (sub.find('|') != std::string_view::npos) return nullptr;
+  return command->find_subcommand(sub);
 }
 
 }  // namespace mini_redis::commands

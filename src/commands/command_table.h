@@ -68,6 +68,9 @@ struct CommandSpec {
   std::vector<CommandSpec> subcommands{};
   // Filled in by the table: "get", or "client|setname" for a subcommand.
   std::string full_name{};
+  // Filled in by the table: this command's index in ServerStats::commands
+  // (command_stats.h explains why the counters are not kept in this row).
+  std::size_t stats_id = 0;
   // COMMAND INFO's "tips", space-separated: "nondeterministic_output".
   std::string_view tips{};
   // COMMAND INFO's key specifications, given by their flags: "RO access" for
@@ -103,11 +106,15 @@ class CommandTable {
   // Case-insensitive; nullptr when unknown. Never allocates.
   [[nodiscard]] const CommandSpec* find(std::string_view name) const;
   [[nodiscard]] std::size_t size() const { return commands_.size(); }
+  // Finds "get" or "config|get" as LATENCY HISTOGRAM names them; nullptr
+  // for an unknown name or a deeper path ("config|get|x").
+  [[nodiscard]] const CommandSpec* find_by_full_name(std::string_view full_name) const;
   // Commands in registration order (COMMAND, COMMAND LIST).
   [[nodiscard]] const std::vector<std::unique_ptr<CommandSpec>>& all() const { return commands_; }
 
  private:
   std::vector<std::unique_ptr<CommandSpec>> commands_;
+  std::size_t next_stats_id_ = 0;
   // Abseil's flat map looks a name up by view, without building a std::string,
   // and without the modulo and pointer chasing of std::unordered_map: this
   // lookup runs once per command, so it shows in benchmarks.
@@ -120,9 +127,10 @@ void register_string_commands(CommandTable& table);
 void register_key_commands(CommandTable& table);
 void register_expire_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
-void register_config_commands(CommandTable& table);  // in config_commands.cpp
-void register_pubsub_commands(CommandTable& table);  // in pubsub_commands.cpp
-void register_monitor_command(CommandTable& table);  // in monitor.cpp
+void register_config_commands(CommandTable& table);         // in config_commands.cpp
+void register_pubsub_commands(CommandTable& table);         // in pubsub_commands.cpp
+void register_monitor_command(CommandTable& table);         // in monitor.cpp
+void register_observability_commands(CommandTable& table);  // SLOWLOG, LATENCY
 
 // Case-insensitive ASCII comparison, for option words such as "EX" or "nx".
 bool equals_ignore_case(std::string_view a, std::string_view b);

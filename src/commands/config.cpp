@@ -19,8 +19,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <expected>
 #include <filesystem>
 #include <limits>
@@ -29,6 +33,7 @@
 #include "commands/command_table.h"
 #include "commands/config_parameters.h"
 #include "commands/config_values.h"
+#include "commands/info.h"
 #include "common/glob.h"
 #include "common/integer_parsing.h"
 
@@ -209,6 +214,40 @@ SetResult set_maxclients(Config& config, std::string_view value, bool at_startup
   return std::nullopt;
 }
 
+// latency-tracking-info-percentiles "50 99 99.9": each word a double as
+// Redis's string2d() reads it (strtod, so "1e1" and "0x10" are numbers, but
+// no leading space, no NaN), each between 0 and 100. An empty value means no
+// percentiles.
+SetResult set_latency_percentiles(Config& config, std::string_view value, bool /*at_startup*/) {
+  std::vector<double> percentiles;
+  for (std::string_view word : split_on_spaces(value)) {
+    const std::string text(word);  // strtod needs a terminated string
+    char* end = nullptr;
+    errno = 0;
+    const double percentile = text.empty() ? 0.0 : std::strtod(text.c_str(), &end);
+    const bool underflow_or_overflow =
+        errno == ERANGE && (percentile == HUGE_VAL || percentile == -HUGE_VAL || percentile == 0.0);
+    if (text.empty() || std::isspace(static_cast<unsigned char>(text[0])) != 0 ||
+        end != text.c_str() + text.size() || underflow_or_overflow || std::isnan(percentile)) {
+      return "Invalid latency-tracking-info-percentiles parameters";
+    }
+    if (percentile < 0.0 || percentile > 100.0)
+      return "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+    percentiles.push_back(percentile);
+  }
+  config.latency_tracking_info_percentiles = std::move(percentiles);
+  return std::nullopt;
+}
+
+std::string get_latency_percentiles(const Config& config) {
+  std::string text;
+  for (double percentile : config.latency_tracking_info_percentiles) {
+    if (!text.empty()) text.push_back(' ');
+    text += format_percentile(percentile);
+  }
+  return text;
+}
+
 // CONFIG GET dir shows an absolute path: Redis changes into the directory and
 // reports getcwd(). We keep no files, so we only resolve the name.
 std::string get_dir(const Config& config) {
@@ -225,7 +264,7 @@ std::string get_dir(const Config& config) {
 // Redis 7.0 lets CONFIG SET change port and bind (it re-binds its sockets). The
 // listening sockets belong to server/, out of this layer's reach, so here
 // they are start-up only and answer as Redis does for its immutable ones.
-const std::array<Parameter, 20> kParameters{{
+const std::array<Parameter, 24> kParameters{{
     {"bind", Changeable::at_startup_only,
      [](Config& c, std::string_view v, bool) { return store_text(v, c.bind); },
      [](const Config& c) { return c.bind; }},
@@ -305,6 +344,26 @@ const std::array<Parameter, 20> kParameters{{
        return store_number(v, {0, kIntMax}, c.lfu_decay_time);
      },
      [](const Config& c) { return to_text(c.lfu_decay_time); }},
+    {"slowlog-log-slower-than", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) {
+       return store_number(v, {-1, kLongLongMax}, c.slowlog_log_slower_than_us);
+     },
+     [](const Config& c) { return to_text(c.slowlog_log_slower_than_us); }},
+    {"slowlog-max-len", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) {
+       return store_number(v, {0, kLongLongMax}, c.slowlog_max_len);
+     },
+     [](const Config& c) { return to_text(c.slowlog_max_len); }},
+    {"latency-tracking", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) -> SetResult {
+       std::string answer;
+       if (auto error = store_yes_no(v, answer)) return error;
+       c.latency_tracking = answer == "yes";
+       return std::nullopt;
+     },
+     [](const Config& c) { return std::string(c.latency_tracking ? "yes" : "no"); }},
+    {"latency-tracking-info-percentiles", Changeable::at_runtime, set_latency_percentiles,
+     get_latency_percentiles},
     {"save", Changeable::at_runtime, set_save, [](const Config& c) { return c.save; }},
     {"appendonly", Changeable::at_runtime,
      [](Config& c, std::string_view v, bool) { return store_yes_no(v, c.appendonly); },

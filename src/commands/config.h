@@ -56,6 +56,11 @@ struct Config {
   // OBJECT FREQ for now; see storage/access_tracking.h).
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;  // minutes
+  // ---- observability (slowlog.h, latency_histogram.h) ----
+  std::int64_t slowlog_log_slower_than_us = 10000;  // negative: off; 0: every command
+  std::uint64_t slowlog_max_len = 128;
+  bool latency_tracking = true;  // per-command latency histograms
+  std::vector<double> latency_tracking_info_percentiles{50.0, 99.0, 99.9};
   // ---- persistence (reported only: mini-redis keeps no files) ----
   std::string save = "3600 1 300 100 60 10000";
   std::string appendonly = "no";

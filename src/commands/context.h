@@ -58,8 +58,10 @@ struct ClientState {
   // True while the command after a CLIENT REPLY SKIP runs: its reply is dropped.
   bool skipping_reply = false;
   bool close_after_reply = false;  // set by QUIT; the server closes once flushed
-  // Arguments of the running command that MONITOR and SLOWLOG must not show
-  // (bit i: argument i), such as AUTH's password. Cleared before each command.
+  // Arguments of the running command that the slowlog (and MONITOR) must not
+  // show, one bit per position: HELLO ... AUTH <user> <password> hides both,
+  // as Redis's redactClientCommandArgument() does. The dispatcher clears it
+  // after each command. Use redact_argument().
   std::uint64_t redacted_arguments = 0;
   protocol::ProtocolVersion protocol = protocol::ProtocolVersion::resp2;
   // Pub/Sub: what this client listens to (commands/pubsub.h).
@@ -80,6 +82,13 @@ struct ClientState {
   std::size_t query_buffer_free = 0;
   std::size_t output_buffer_bytes = 0;
 };
+
+// Marks argument `position` of the running command as secret (see
+// ClientState::redacted_arguments). Positions past 63 cannot be marked; no
+// command has secrets that far out.
+inline void redact_argument(ClientState& client, std::size_t position) {
+  if (position < 64) client.redacted_arguments |= std::uint64_t{1} << position;
+}
 
 // The few things only the server can do for a command.
 class ServerServices {

@@ -4,6 +4,12 @@
 // insensitive), check its arity, with Redis's exact errors for both, then run
 // its handler and count it for INFO. It also honours CLIENT REPLY OFF/SKIP by
 // dropping what the handler wrote.
+//
+// The accounting is Redis 7.0's: a handler that runs is a call (its time goes
+// to usec, the latency histogram and maybe the slowlog; an error reply makes
+// it a failed call); a known command refused before its handler (arity) is a
+// rejected call; every error reply counts in total_error_replies and under
+// its code in errorstats, unknown commands included.
 #pragma once
 
 #include "commands/command_table.h"

@@ -154,10 +154,11 @@ void stats_section(InfoText& info, Context& ctx) {
   const storage::KeyspaceStats& keys = ctx.keyspace.stats();
   info.field("total_connections_received", stats.total_connections_received);
   info.field("total_commands_processed", stats.total_commands_processed);
-  // Not measured yet: Redis samples the command counter every 100 ms.
-  info.field("instantaneous_ops_per_sec", 0);
+  info.field("instantaneous_ops_per_sec", stats.instantaneous.ops_per_sec());
   info.field("total_net_input_bytes", stats.total_net_input_bytes);
   info.field("total_net_output_bytes", stats.total_net_output_bytes);
+  info.field_fixed2("instantaneous_input_kbps", stats.instantaneous.input_kbps());
+  info.field_fixed2("instantaneous_output_kbps", stats.instantaneous.output_kbps());
   info.field("rejected_connections", stats.rejected_connections);
   info.field("expired_keys", keys.expired_keys);
   info.field_fixed2("expired_stale_perc", keys.expired_stale_percent);
@@ -206,6 +207,63 @@ void cpu_section(InfoText& info, Context& /*ctx*/) {
 
 void modules_section(InfoText& /*info*/, Context& /*ctx*/) {}  // no modules: a bare header
 
+// Calls `visit` for every command and subcommand that has counters, in
+// table order (Redis walks its command dict; the order is not specified).
+template <typename Visit>
+void for_each_counted_command(Context& ctx, Visit visit) {
+  auto visit_one = [&](const CommandSpec& spec) {
+    const CommandStats* stats = ctx.stats.commands.find(spec.stats_id);
+    if (stats != nullptr) visit(spec, *stats);
+  };
+  for (const auto& command : ctx.commands.all()) {
+    visit_one(*command);
+    for (const CommandSpec& sub : command->subcommands) visit_one(sub);
+  }
+}
+
+// "%.2f" of a ratio, "%.3f" of microseconds: Redis's formats in these sections.
+std::string fixed(double value, int decimals) {
+  std::array<char, 64> digits{};
+  const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), value,
+                                    std::chars_format::fixed, decimals);
+  return std::string(digits.data(), result.ptr);
+}
+
+void commandstats_section(InfoText& info, Context& ctx) {
+  // cmdstat_get:calls=2,usec=15,usec_per_call=7.50,rejected_calls=0,failed_calls=0
+  for_each_counted_command(ctx, [&](const CommandSpec& spec, const CommandStats& stats) {
+    if (!stats.used()) return;
+    const double per_call =
+        stats.calls == 0 ? 0.0 : static_cast<double>(stats.usec) / static_cast<double>(stats.calls);
+    info.field("cmdstat_" + spec.full_name,
+               "calls=" + std::to_string(stats.calls) + ",usec=" + std::to_string(stats.usec) +
+                   ",usec_per_call=" + fixed(per_call, 2) +
+                   ",rejected_calls=" + std::to_string(stats.rejected_calls) +
+                   ",failed_calls=" + std::to_string(stats.failed_calls));
+  });
+}
+
+void errorstats_section(InfoText& info, Context& ctx) {
+  for (const auto& [code, count] : ctx.stats.errors.by_code()) {
+    info.field("errorstat_" + code, "count=" + std::to_string(count));
+  }
+}
+
+void latencystats_section(InfoText& info, Context& ctx) {
+  // latency_percentiles_usec_get:p50=1.003,p99=2.007,p99.9=2.007: each
+  // percentile as CONFIG GET shows it, each value in microseconds, "%.3f".
+  for_each_counted_command(ctx, [&](const CommandSpec& spec, const CommandStats& stats) {
+    if (!stats.latency) return;
+    std::string value;
+    for (double percentile : ctx.config.latency_tracking_info_percentiles) {
+      if (!value.empty()) value.push_back(',');
+      value += "p" + format_percentile(percentile) + "=" +
+               fixed(static_cast<double>(stats.latency->value_at_percentile(percentile)) / 1000, 3);
+    }
+    info.field("latency_percentiles_usec_" + spec.full_name, value);
+  });
+}
+
 void cluster_section(InfoText& info, Context& /*ctx*/) {
   info.field("cluster_enabled", 0);
 }
@@ -229,17 +287,30 @@ struct Section {
   void (*render)(InfoText&, Context&);
 };
 
-constexpr std::array<Section, 10> kSections{{
-    {"server", "Server", server_section},
-    {"clients", "Clients", clients_section},
-    {"memory", "Memory", memory_section},
-    {"persistence", "Persistence", persistence_section},
-    {"stats", "Stats", stats_section},
-    {"replication", "Replication", replication_section},
-    {"cpu", "CPU", cpu_section},
-    {"modules", "Modules", modules_section},
-    {"cluster", "Cluster", cluster_section},
-    {"keyspace", "Keyspace", keyspace_section},
+// Which of INFO's section sets a section belongs to: "INFO" and "INFO
+// default" leave out commandstats and latencystats (long, and costly to
+// build); "INFO all" and "INFO everything" include them.
+enum class Shown { by_default, only_when_asked_for_all };
+
+struct SectionEntry {
+  Section section;
+  Shown shown;
+};
+
+constexpr std::array<SectionEntry, 13> kSections{{
+    {{"server", "Server", server_section}, Shown::by_default},
+    {{"clients", "Clients", clients_section}, Shown::by_default},
+    {{"memory", "Memory", memory_section}, Shown::by_default},
+    {{"persistence", "Persistence", persistence_section}, Shown::by_default},
+    {{"stats", "Stats", stats_section}, Shown::by_default},
+    {{"replication", "Replication", replication_section}, Shown::by_default},
+    {{"cpu", "CPU", cpu_section}, Shown::by_default},
+    {{"modules", "Modules", modules_section}, Shown::by_default},
+    {{"commandstats", "Commandstats", commandstats_section}, Shown::only_when_asked_for_all},
+    {{"errorstats", "Errorstats", errorstats_section}, Shown::by_default},
+    {{"latencystats", "Latencystats", latencystats_section}, Shown::only_when_asked_for_all},
+    {{"cluster", "Cluster", cluster_section}, Shown::by_default},
+    {{"keyspace", "Keyspace", keyspace_section}, Shown::by_default},
 }};
 
 void info_command(Context& ctx, Arguments args) {
@@ -253,25 +324,41 @@ std::string render_info(Context& ctx, Arguments sections) {
   // often, each is printed once and in the fixed order (Redis 7.0 does the
   // same with its dict of requested sections).
   std::array<bool, kSections.size()> wanted{};
-  if (sections.empty()) wanted.fill(true);
+  auto want_default = [&wanted] {
+    for (std::size_t i = 0; i < kSections.size(); ++i)
+      wanted[i] = wanted[i] || kSections[i].shown == Shown::by_default;
+  };
+  if (sections.empty()) want_default();
   for (std::string_view name : sections) {
-    if (equals_ignore_case(name, "default") || equals_ignore_case(name, "all") ||
-        equals_ignore_case(name, "everything")) {
+    if (equals_ignore_case(name, "default")) {
+      want_default();
+      continue;
+    }
+    // "everything" adds module-generated sections to "all"; there are none.
+    if (equals_ignore_case(name, "all") || equals_ignore_case(name, "everything")) {
       wanted.fill(true);
       continue;
     }
     for (std::size_t i = 0; i < kSections.size(); ++i) {
-      if (equals_ignore_case(name, kSections[i].name)) wanted[i] = true;
+      if (equals_ignore_case(name, kSections[i].section.name)) wanted[i] = true;
     }
   }
 
   InfoText info;
   for (std::size_t i = 0; i < kSections.size(); ++i) {
     if (!wanted[i]) continue;
-    info.section(kSections[i].title);
-    kSections[i].render(info, ctx);
+    info.section(kSections[i].section.title);
+    kSections[i].section.render(info, ctx);
   }
   return info.take();
+}
+
+std::string format_percentile(double percentile) {
+  // Redis prints "%f" and trims the trailing zeros (and a bare '.').
+  std::string text = fixed(percentile, 6);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
 }
 
 std::string format_human_bytes(std::uint64_t bytes) {

@@ -32,6 +32,10 @@ inline constexpr std::string_view kMiniRedisVersion = "0.1.0";
 // exactly as Redis formats it. Unknown section names are ignored.
 std::string render_info(Context& ctx, Arguments sections);
 
+// A percentile as CONFIG GET latency-tracking-info-percentiles and INFO
+// latencystats show it: "50", "99.9" (Redis's "%f", trailing zeros trimmed).
+std::string format_percentile(double percentile);
+
 // Bytes as Redis's used_memory_human shows them: "512B", "967.33K", "1.50M".
 std::string format_human_bytes(std::uint64_t bytes);
 

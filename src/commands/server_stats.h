@@ -4,10 +4,18 @@
 // happen; the dispatcher counts commands. Keyspace counters (hits, misses,
 // expired keys) live in storage::KeyspaceStats instead, next to the code
 // that produces them.
+//
+// Per-command counters, error counts by code and the slowlog are here too
+// (command_stats.h, slowlog.h): the dispatcher fills them, INFO, LATENCY and
+// SLOWLOG read them.
 #pragma once
 
 #include <cstdint>
 #include <string>
+
+#include "commands/command_stats.h"
+#include "commands/instantaneous_metrics.h"
+#include "commands/slowlog.h"
 
 namespace mini_redis::commands {
 
@@ -29,6 +37,12 @@ struct ServerStats {
   std::uint64_t total_error_replies = 0;
   std::uint64_t client_output_buffer_limit_disconnections = 0;
   std::uint64_t client_query_buffer_limit_disconnections = 0;
+  CommandStatsTable commands;          // INFO commandstats, latencystats; LATENCY HISTOGRAM
+  ErrorStats errors;                   // INFO errorstats
+  InstantaneousMetrics instantaneous;  // sampled by the server's cron
+
+  // ---- not a counter: CONFIG RESETSTAT leaves it, as in Redis ----
+  Slowlog slowlog;
 
   void reset_counters() {
     total_connections_received = 0;
@@ -39,6 +53,9 @@ struct ServerStats {
     total_error_replies = 0;
     client_output_buffer_limit_disconnections = 0;
     client_query_buffer_limit_disconnections = 0;
+    commands.clear();
+    errors.clear();
+    instantaneous = InstantaneousMetrics{};
   }
 };
 

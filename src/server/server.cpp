@@ -257,6 +257,8 @@ asio::awaitable<void> Server::cron() {
     for (int i = 0; i < keyspace_.database_count(); ++i) keyspace_.db(i).rehash_step();
 
     const std::int64_t now = now_ms();
+    // INFO's instantaneous_* rates: a sample every 100 ms (it checks the time itself).
+    stats_.instantaneous.sample(stats_, now);
     // check_limits may close a client; its coroutine removes it from the list
     // later, so iterating here stays safe.
     for (Connection* connection : clients_) connection->check_limits(now);

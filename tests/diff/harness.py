@@ -272,7 +272,47 @@ def norm_without_subcommands(reply: bytes) -> bytes:
     return encode_resp((kind, entries))
 
 
+def norm_slowlog(reply: bytes) -> bytes:
+    """SLOWLOG GET: each entry's id (it counts every entry since the server
+    started, and the two servers have run different histories), Unix time,
+    duration in microseconds and client address (ports differ) are masked.
+    The arguments as logged and the client name are compared."""
+    value, _ = parse_resp(reply)
+    kind, body = value
+    if kind != b"*" or body is None:
+        return reply
+    entries = []
+    for entry in body:
+        if entry[0] == b"*" and entry[1] is not None and len(entry[1]) == 6:
+            items = list(entry[1])
+            items[0] = items[1] = items[2] = (b":", b"<int>")
+            items[4] = (b"$", b"<addr>")
+            entry = (b"*", items)
+        entries.append(entry)
+    return encode_resp((kind, entries))
+
+
+def norm_latency_histogram(reply: bytes) -> bytes:
+    """LATENCY HISTOGRAM: the buckets hold measured durations, which differ
+    between two servers; the command names, their order, the "calls" counts
+    and the reply's structure are compared."""
+    value, _ = parse_resp(reply)
+    kind, body = value
+    if kind not in (b"*", b"%") or body is None:
+        return reply
+    items = list(body)
+    for i in range(1, len(items), 2):
+        kind_i, fields = items[i]
+        if kind_i in (b"*", b"%") and fields is not None and len(fields) == 4:
+            fields = list(fields)
+            fields[3] = (fields[3][0], [])
+            items[i] = (kind_i, fields)
+    return encode_resp((kind, items))
+
+
 NORMALISERS = {
+    "slowlog": norm_slowlog,
+    "latency-histogram": norm_latency_histogram,
     "without-subcommands": norm_without_subcommands,
     "client-list": norm_client_list,
     "integer": norm_integer,
@@ -293,6 +333,8 @@ AUTO_NORMALISERS = {
     ("info", None): "shape",
     ("memory", "usage"): "shape",
     ("object", "idletime"): "shape",
+    ("slowlog", "get"): "slowlog",
+    ("latency", "histogram"): "latency-histogram",
 }
 
 

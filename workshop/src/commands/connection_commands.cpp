@@ -82,11 +82,6 @@ void select_command(Context& ctx, Arguments args) {
 
 // ---- AUTH, HELLO and RESET ---------------------------------------------------------
 
-// Hides argument `index` from MONITOR and SLOWLOG, as Redis does with passwords.
-void redact(Context& ctx, std::size_t index) {
-  ctx.client.redacted_arguments |= std::uint64_t{1} << index;
-}
-
 // The one user mini-redis knows, as in a fresh Redis: "default", with no
 // password ("nopass"), so any password is right for it and no other user
 // exists.
@@ -97,7 +92,7 @@ bool credentials_ok(std::string_view user) {
 // AUTH [username] password. Without a configured password Redis refuses
 // the one-argument form, and takes "default" with any password.
 void auth_command(Context& ctx, Arguments args) {
-  for (std::size_t i = 1; i < args.size(); ++i) redact(ctx, i);
+  for (std::size_t i = 1; i < args.size(); ++i) redact_argument(ctx.client, i);
   if (args.size() > 3) {
     ctx.reply.error(errors::kSyntax);
     return;
@@ -145,8 +140,8 @@ void hello_command(Context& ctx, Arguments args) {
   for (std::size_t i = 2; i < args.size(); ++i) {
     const std::size_t words_left = args.size() - 1 - i;
     if (equals_ignore_case(args[i], "AUTH") && words_left >= 2) {
-      redact(ctx, i + 1);
-      redact(ctx, i + 2);
+      redact_argument(ctx.client, i + 1);
+      redact_argument(ctx.client, i + 2);
       if (!credentials_ok(args[i + 1])) {
         ctx.reply.error(errors::kWrongPass);
         return;
