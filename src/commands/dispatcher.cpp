@@ -1,7 +1,5 @@
 #include "commands/dispatcher.h"
 
-#include <chrono>
-
 #include "commands/errors.h"
 #include "commands/monitor.h"
 #include "common/not_implemented.h"
@@ -67,12 +65,13 @@ bool is_error_reply(const std::string& out, std::size_t reply_start) {
 }
 
 // Runs the handler and accounts for it: calls, time, failure, latency
-// histogram and slowlog (Redis's call()). The clock is read twice per
-// command, as Redis does: steady_clock is a vDSO read, no system call.
+// histogram and slowlog (Redis's call()). Two clock readings per command, as
+// in Redis; the Stopwatch makes them as cheap as they can be.
 void run(Context& ctx, const CommandSpec& spec, Arguments args, std::size_t reply_start) {
   std::string& out = ctx.reply.buffer();
   ctx.client.last_command = spec.full_name;
-  const auto started = std::chrono::steady_clock::now();
+  const Stopwatch& stopwatch = ctx.stats.stopwatch;
+  const std::uint64_t started = stopwatch.ticks();
   try {
     spec.handler(ctx, args);
   } catch (const NotImplemented& missing) {
@@ -81,10 +80,9 @@ void run(Context& ctx, const CommandSpec& spec, Arguments args, std::size_t repl
     out.resize(reply_start);
     ctx.reply.error(std::string("ERR ") + missing.what());
   }
-  const auto duration_us =
-      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                     std::chrono::steady_clock::now() - started)
-                                     .count());
+  const std::uint64_t duration_ns = stopwatch.elapsed_ns(started, stopwatch.ticks());
+  // Redis measures whole microseconds and records them as nanoseconds.
+  const std::uint64_t duration_us = duration_ns / 1000;
 
   // Counted after it ran, as Redis does: CONFIG RESETSTAT counts itself.
   ++ctx.stats.total_commands_processed;
@@ -94,7 +92,7 @@ void run(Context& ctx, const CommandSpec& spec, Arguments args, std::size_t repl
   if (is_error_reply(out, reply_start)) ++stats.failed_calls;
   if (ctx.config.latency_tracking) {
     if (!stats.latency) stats.latency = std::make_unique<LatencyHistogram>();
-    stats.latency->record(duration_us * 1000);  // Redis records nanoseconds
+    stats.latency->record(duration_us * 1000);
   }
   // Only a slow command costs the wall-clock read its entry needs.
   const std::int64_t slower_than = ctx.config.slowlog_log_slower_than_us;

@@ -16,6 +16,7 @@
 #include "commands/command_stats.h"
 #include "commands/instantaneous_metrics.h"
 #include "commands/slowlog.h"
+#include "common/stopwatch.h"
 
 namespace mini_redis::commands {
 
@@ -41,8 +42,9 @@ struct ServerStats {
   ErrorStats errors;                   // INFO errorstats
   InstantaneousMetrics instantaneous;  // sampled by the server's cron
 
-  // ---- not a counter: CONFIG RESETSTAT leaves it, as in Redis ----
+  // ---- not counters: CONFIG RESETSTAT leaves them, as Redis leaves the slowlog ----
   Slowlog slowlog;
+  Stopwatch stopwatch;  // times each command (common/stopwatch.h says why not steady_clock)
 
   void reset_counters() {
     total_connections_received = 0;
