@@ -60,6 +60,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
   // A Pub/Sub message or MONITOR line for this client, made by another
   // client's command (or its own): queued, and written soon.
   void push(std::string_view frame) override;
+  // Called by the server for a connection that push() queued for writing.
+  void write_queued_output();
 
   // Copies current buffer sizes into the state, for CLIENT LIST and INFO.
   const commands::ClientState& refreshed_state();
@@ -102,7 +104,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
   commands::Context context_;
 
   bool writing_ = false;
-  bool write_posted_ = false;  // a push has asked for a write soon
+  bool write_queued_ = false;  // push() has queued this connection with the server
   bool draining_ = false;      // drain() waits on write_finished_
   asio::steady_timer write_finished_;
   std::int64_t over_soft_limit_since_ms_ = 0;  // 0: not over the soft limit

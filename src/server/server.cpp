@@ -234,6 +234,20 @@ std::size_t Server::kill_clients(
   return killed;
 }
 
+void Server::queue_write(std::shared_ptr<Connection> connection) {
+  // One posted task writes the whole batch: a message to 100 subscribers
+  // costs one task, not 100. Holding the shared_ptr keeps a connection that
+  // closes meanwhile alive until its turn (it then writes nothing).
+  if (queued_writes_.empty()) {
+    asio::post(io_, [this] {
+      std::vector<std::shared_ptr<Connection>> batch;
+      batch.swap(queued_writes_);
+      for (const auto& queued : batch) queued->write_queued_output();
+    });
+  }
+  queued_writes_.push_back(std::move(connection));
+}
+
 void Server::for_each_client(const std::function<void(const commands::ClientState&)>& visit) const {
   for (Connection* connection : clients_) visit(connection->refreshed_state());
 }

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "commands/command_table.h"
 #include "commands/config.h"
@@ -71,6 +72,9 @@ class Server final : public commands::ServerServices {
   [[nodiscard]] std::int64_t now_ms() const { return clock_.now_ms(); }
   // Takes a connection out of the client list; nothing if CLIENT KILL already did.
   void remove_client(Connection& connection);
+  // Writes this connection's pending output soon, together with every other
+  // connection queued before the loop comes round (Pub/Sub fan-out).
+  void queue_write(std::shared_ptr<Connection> connection);
 
  private:
   asio::awaitable<void> accept_tcp(asio::ip::tcp::acceptor& acceptor);
@@ -102,6 +106,7 @@ class Server final : public commands::ServerServices {
   asio::steady_timer cron_timer_{io_};
 
   std::list<Connection*> clients_;
+  std::vector<std::shared_ptr<Connection>> queued_writes_;
   std::int64_t next_client_id_ = 1;
   bool shutting_down_ = false;
 };

@@ -43,6 +43,10 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
                server, server.commands(), server.pubsub(),   server.monitors()},
       write_finished_(socket_.get_executor()) {
   state_.push_target = this;
+  // Writes are tried at once and may stop short (start_write), so the
+  // socket must never block.
+  asio::error_code ignored;
+  socket_.non_blocking(true, ignored);
 }
 
 void Connection::close() {
@@ -160,13 +164,29 @@ asio::awaitable<bool> Connection::process_input() {
 
 void Connection::start_write() {
   if (writing_ || closed_ || output_.empty()) return;
+  // Usually the kernel takes everything at once: write now, as Redis does,
+  // and wait for the socket only when it takes less.
+  asio::error_code error;
+  const std::size_t written = socket_.write_some(asio::buffer(output_), error);
+  server_.stats().total_net_output_bytes += written;
+  if (error && error != asio::error::would_block) {
+    close();  // the client went away; the read loop notices and ends
+    return;
+  }
+  if (written == output_.size()) {
+    output_.clear();
+    if (output_.capacity() > kKeepBufferCapacity) std::string().swap(output_);
+    return;
+  }
+  // The rest goes out asynchronously from in_flight_, while new output
+  // collects in output_.
   writing_ = true;
-  // The write sends in_flight_; new output goes on collecting in output_.
   std::swap(output_, in_flight_);
-  asio::async_write(socket_, asio::buffer(in_flight_),
-                    [self = shared_from_this()](const asio::error_code& error, std::size_t bytes) {
-                      self->on_written(error, bytes);
-                    });
+  asio::async_write(
+      socket_, asio::buffer(in_flight_) + written,
+      [self = shared_from_this()](const asio::error_code& write_error, std::size_t bytes) {
+        self->on_written(write_error, bytes);
+      });
 }
 
 void Connection::on_written(const asio::error_code& error, std::size_t bytes) {
@@ -202,12 +222,14 @@ void Connection::push(std::string_view frame) {
   // first, and so do the other clients that are ready, so a burst of
   // messages to this client leaves in one write. (Redis likewise writes
   // every client's pending output once per event-loop turn, in beforeSleep.)
-  if (writing_ || write_posted_) return;
-  write_posted_ = true;
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
-    self->write_posted_ = false;
-    self->start_write();
-  });
+  if (writing_ || write_queued_) return;
+  write_queued_ = true;
+  server_.queue_write(shared_from_this());
+}
+
+void Connection::write_queued_output() {
+  write_queued_ = false;
+  start_write();
 }
 
 const commands::OutputBufferLimit& Connection::output_limit() const {
