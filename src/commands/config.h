@@ -56,6 +56,9 @@ struct Config {
   // OBJECT FREQ for now; see storage/access_tracking.h).
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;  // minutes
+  // ---- keyspace notifications (notifications.h) ----
+  // The notify::k... bits of notify-keyspace-events; 0, the default, is off.
+  std::uint32_t notify_keyspace_events = 0;
   // ---- persistence (reported only: mini-redis keeps no files) ----
   std::string save = "3600 1 300 100 60 10000";
   std::string appendonly = "no";

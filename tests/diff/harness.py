@@ -272,7 +272,47 @@ def norm_without_subcommands(reply: bytes) -> bytes:
     return encode_resp((kind, entries))
 
 
+def norm_slowlog(reply: bytes) -> bytes:
+    """SLOWLOG GET: each entry's id (it counts every entry since the server
+    started, and the two servers have run different histories), Unix time,
+    duration in microseconds and client address (ports differ) are masked.
+    The arguments as logged and the client name are compared."""
+    value, _ = parse_resp(reply)
+    kind, body = value
+    if kind != b"*" or body is None:
+        return reply
+    entries = []
+    for entry in body:
+        if entry[0] == b"*" and entry[1] is not None and len(entry[1]) == 6:
+            items = list(entry[1])
+            items[0] = items[1] = items[2] = (b":", b"<int>")
+            items[4] = (b"$", b"<addr>")
+            entry = (b"*", items)
+        entries.append(entry)
+    return encode_resp((kind, entries))
+
+
+def norm_latency_histogram(reply: bytes) -> bytes:
+    """LATENCY HISTOGRAM: the buckets hold measured durations, which differ
+    between two servers; the command names, their order, the "calls" counts
+    and the reply's structure are compared."""
+    value, _ = parse_resp(reply)
+    kind, body = value
+    if kind not in (b"*", b"%") or body is None:
+        return reply
+    items = list(body)
+    for i in range(1, len(items), 2):
+        kind_i, fields = items[i]
+        if kind_i in (b"*", b"%") and fields is not None and len(fields) == 4:
+            fields = list(fields)
+            fields[3] = (fields[3][0], [])
+            items[i] = (kind_i, fields)
+    return encode_resp((kind, items))
+
+
 NORMALISERS = {
+    "slowlog": norm_slowlog,
+    "latency-histogram": norm_latency_histogram,
     "without-subcommands": norm_without_subcommands,
     "client-list": norm_client_list,
     "integer": norm_integer,
@@ -293,6 +333,8 @@ AUTO_NORMALISERS = {
     ("info", None): "shape",
     ("memory", "usage"): "shape",
     ("object", "idletime"): "shape",
+    ("slowlog", "get"): "slowlog",
+    ("latency", "histogram"): "latency-histogram",
 }
 
 
@@ -310,7 +352,8 @@ def auto_normaliser(args):
 
 @dataclass
 class Step:
-    kind: str           # command, noreply, raw, send, read, closed, sleep, scan, let
+    kind: str           # command, noreply, raw, send, read, closed, sleep, scan, let,
+                        # replies, unordered, conn
     line: str           # the line as written, for messages
     lineno: int
     args: list = field(default_factory=list)
@@ -318,6 +361,8 @@ class Step:
     normaliser: str | None = None
     approx: int | None = None
     var: str | None = None
+    count: int = 1      # how many replies @read N / @replies N / @unordered N read
+    proto: int | None = None  # @conn NAME 3: the protocol a new connection starts in
 
 
 @dataclass
@@ -368,6 +413,26 @@ def _parse_step(text: str, lineno: int) -> Step:
             return step
         elif word == "@read":
             step.kind = "read"
+            step.count = int(tail) if tail.strip() else 1
+            return step
+        elif word in ("@replies", "@unordered"):
+            # A command with several replies: SUBSCRIBE a b c answers three
+            # times. @unordered compares them as a multiset, for replies that
+            # Redis sends in dict order (UNSUBSCRIBE with no argument walks the
+            # client's channel dict, whose order differs from run to run even
+            # between two redis-servers; so does the order of the pmessages
+            # one PUBLISH sends to a client matching several patterns).
+            # "@unordered N" with no command reads N replies (pushed messages).
+            count, _, rest = tail.partition(" ")
+            step.kind, step.count = word[1:], int(count)
+        elif word == "@conn":
+            # @conn NAME [2|3]: the lines that follow run on connection NAME,
+            # opened (fresh, on both servers) the first time it is named.
+            parts = tail.split()
+            if len(parts) not in (1, 2) or (len(parts) == 2 and parts[1] not in ("2", "3")):
+                raise ValueError(f"line {lineno}: @conn NAME [2|3], got: {text}")
+            step.kind, step.var = "conn", parts[0]
+            step.proto = int(parts[1]) if len(parts) == 2 else None
             return step
         elif word == "@closed":
             step.kind = "closed"
@@ -412,7 +477,26 @@ def load_cases(directory: Path = CASES_DIR) -> list[Case]:
                 current.proto = int(line.split()[1])
             else:
                 current.steps.append(_parse_step(line, lineno))
+    for case in cases:
+        _resolve_connection_protocols(case)
     return cases
+
+
+def _resolve_connection_protocols(case: Case):
+    """Every @conn step gets the protocol its connection opens in: the one
+    given at its first mention, else the case's @proto. Naming a protocol again
+    later must agree with the first one (a connection is opened only once)."""
+    protos = {MAIN_CONNECTION: case.proto}
+    for step in case.steps:
+        if step.kind != "conn":
+            continue
+        if step.var in protos:
+            if step.proto is not None and step.proto != protos[step.var]:
+                raise ValueError(f"{case.file}:{step.lineno}: connection {step.var} "
+                                 f"is already open in RESP{protos[step.var]}")
+        else:
+            protos[step.var] = step.proto if step.proto is not None else case.proto
+        step.proto = protos[step.var]
 
 
 # ---------------------------------------------------------------------------
@@ -423,13 +507,59 @@ CLOSED = b"<connection closed>"
 NO_REPLY = b"<no reply>"
 
 
-class Side:
-    """One server's connection during one case."""
+# The connection a case starts on; @conn NAME switches to another one.
+MAIN_CONNECTION = "main"
+
+# What the closing PING may answer: the plain reply, or the array that a RESP2
+# client in subscribed mode gets instead (Redis: *2 "pong" <argument>).
+END_OF_CASE_REPLIES = (b"$16\r\ndiff-end-of-case\r\n",
+                       b"*2\r\n$4\r\npong\r\n$16\r\ndiff-end-of-case\r\n")
+
+
+class Connection:
+    """One socket to one server."""
 
     def __init__(self, raw_client_class, port):
         self.client = raw_client_class(port, timeout=REPLY_TIMEOUT)
-        self.vars = {}
         self.dead = False
+
+
+class Side:
+    """One server during one case: its named connections (each opened on first
+    use), which of them the next step talks on, and the @let variables."""
+
+    def __init__(self, raw_client_class, port):
+        self.raw_client_class, self.port = raw_client_class, port
+        self.connections = {MAIN_CONNECTION: Connection(raw_client_class, port)}
+        self.current = MAIN_CONNECTION
+        self.vars = {}
+
+    @property
+    def client(self):
+        """The current connection's client."""
+        return self.connections[self.current].client
+
+    @property
+    def dead(self):
+        return self.connections[self.current].dead
+
+    @dead.setter
+    def dead(self, value):
+        self.connections[self.current].dead = value
+
+    def use(self, name, proto=2):
+        """Makes `name` the current connection, opening it if it is new (and
+        switching it to RESP3 with HELLO 3 if asked; that reply carries a
+        client id, so it is not compared)."""
+        self.current = name
+        if name not in self.connections:
+            self.connections[name] = Connection(self.raw_client_class, self.port)
+            if proto == 3:
+                self.command([b"HELLO", b"3"])
+
+    def close(self):
+        for connection in self.connections.values():
+            connection.client.close()
 
     def send(self, data):
         if self.dead:
@@ -453,6 +583,15 @@ class Side:
         except OSError:
             self.dead = True
             return CLOSED
+
+    def read_many(self, count) -> list:
+        """Up to `count` replies; stops early at a closed or silent connection."""
+        replies = []
+        for _ in range(count):
+            replies.append(self.read())
+            if replies[-1] in (CLOSED, NO_REPLY):
+                break
+        return replies
 
     def command(self, args) -> bytes:
         self.send(encode_command(self.substitute(args)))
@@ -486,6 +625,35 @@ def scan_all(side: Side, args) -> bytes:
     return b"scan did not finish"
 
 
+def unordered_replies(replies) -> bytes:
+    """Replies whose order Redis does not define, as one comparable string.
+
+    The replies are compared as a multiset, except for the subscription count
+    that ends each (un)subscribe confirmation ([kind, channel, count]): the
+    count says how many subscriptions remain after *that* reply, so it goes
+    down 3, 2, 1 whichever channel comes first. Those counts are compared in
+    the order they arrived; the rest of each reply as a multiset."""
+    markers = [r for r in replies if r in (CLOSED, NO_REPLY)]
+    bodies, counts = [], []
+    for reply in replies:
+        if reply in markers:
+            continue
+        try:
+            (kind, items), _ = parse_resp(reply)
+        except (ValueError, IndexError):
+            bodies.append(reply)
+            continue
+        if kind in (b"*", b">") and items and len(items) == 3 and items[2][0] == b":":
+            counts.append(items[2][1])
+            bodies.append(encode_resp((kind, items[:2] + [(b":", b"<count>")])))
+        else:
+            bodies.append(reply)
+    out = b"".join(sorted(bodies))
+    if counts:
+        out += b" counts in order: " + b",".join(counts)
+    return out + b"".join(markers)
+
+
 def compare_approx(a: bytes, b: bytes, tolerance: int) -> bool:
     ma, mb = re.fullmatch(rb":(-?\d+)\r\n", a), re.fullmatch(rb":(-?\d+)\r\n", b)
     if ma and mb:
@@ -511,8 +679,11 @@ def run_case(case: Case, reference_port: int, candidate_port: int, raw_client_cl
             ref, cand = replies["redis"], replies["mini-redis"]
             if ref is None:
                 continue
-            if ref == NO_REPLY:
-                mismatches.append(f"line {step.lineno}: {step.line}\n"
+            where = f"line {step.lineno}: {step.line}"
+            if sides["redis"].current != MAIN_CONNECTION:
+                where += f"  (on connection {sides['redis'].current})"
+            if ref.endswith(NO_REPLY):
+                mismatches.append(f"{where}\n"
                                   "    redis itself sent no reply: the case is wrong")
                 break
             if step.normaliser and _is_reply(ref) and _is_reply(cand):
@@ -527,26 +698,51 @@ def run_case(case: Case, reference_port: int, candidate_port: int, raw_client_cl
                 first = next((i for i, (x, y) in enumerate(zip(ref, cand)) if x != y),
                              min(len(ref), len(cand)))
                 mismatches.append(
-                    f"line {step.lineno}: {step.line}\n"
+                    f"{where}\n"
                     f"    redis:      {ref!r}\n"
                     f"    mini-redis: {cand!r}\n"
                     f"    (first difference at byte {first})")
-            if any(s.dead and r == NO_REPLY for s, r in ((sides['redis'], ref),
-                                                         (sides['mini-redis'], cand))):
+            if any(s.dead and r.endswith(NO_REPLY) for s, r in ((sides['redis'], ref),
+                                                                (sides['mini-redis'], cand))):
                 mismatches.append("    (case stopped: a server did not answer)")
                 break
-        # Anything still pending on either side is an extra, unexpected reply.
-        for label, side in sides.items():
-            if not side.dead:
-                tail = side.command([b"PING", b"diff-end-of-case"])
-                if tail not in (b"$16\r\ndiff-end-of-case\r\n",):
-                    mismatches.append(f"after the case, {label} sent {tail!r} "
-                                      f"instead of the reply to the closing PING")
+        mismatches += _check_nothing_pending(sides)
     finally:
-        for label, side in sides.items():
-            side.client.close()
+        for side in sides.values():
+            side.close()
         if any(v for v in config_backup.values()):
             _restore_config(config_backup, reference_port, candidate_port, raw_client_class)
+    return mismatches
+
+
+def _check_nothing_pending(sides):
+    """Sends a PING on every connection of both servers: anything still pending
+    (an extra reply, an unread message) arrives before its answer and shows up
+    as a failure. A RESP2 connection in subscribed mode answers PING with
+    *2 "pong" "<arg>", so whether a connection is still subscribed is compared
+    too. Then RESET ends every subscription before the sockets close, so the
+    next case never meets a subscriber left over from this one (a closed
+    socket is reaped by the server some time later; RESET acts at once)."""
+    mismatches, tails = [], {}
+    for label, side in sides.items():
+        for name in side.connections:
+            side.current = name
+            if side.dead:
+                continue
+            tail = side.command([b"PING", b"diff-end-of-case"])
+            tails[label, name] = tail
+            if tail not in END_OF_CASE_REPLIES:
+                on = "" if name == MAIN_CONNECTION else f" on connection {name}"
+                mismatches.append(f"after the case, {label} sent {tail!r}{on} "
+                                  f"instead of the reply to the closing PING")
+            else:
+                side.command([b"RESET"])
+    for (label, name), tail in tails.items():
+        other = tails.get(("mini-redis" if label == "redis" else "redis", name))
+        if label == "redis" and other is not None and other != tail and \
+                other in END_OF_CASE_REPLIES and tail in END_OF_CASE_REPLIES:
+            mismatches.append(f"after the case, the closing PING on connection {name}: "
+                              f"redis {tail!r}, mini-redis {other!r} (subscribed or not)")
     return mismatches
 
 
@@ -564,7 +760,17 @@ def _run_step(side: Side, step: Step):
         side.send(step.data)
         return None
     if step.kind == "read":
-        return side.read()
+        return b"".join(side.read_many(step.count))
+    if step.kind == "replies":
+        side.send(encode_command(side.substitute(step.args)))
+        return b"".join(side.read_many(step.count))
+    if step.kind == "unordered":
+        if step.args:  # "@unordered N" alone only reads
+            side.send(encode_command(side.substitute(step.args)))
+        return unordered_replies(side.read_many(step.count))
+    if step.kind == "conn":
+        side.use(step.var, step.proto)
+        return None
     if step.kind == "closed":
         if side.dead:
             return b"<closed: yes>"
