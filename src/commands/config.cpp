@@ -34,6 +34,7 @@
 #include "commands/config_parameters.h"
 #include "commands/config_values.h"
 #include "commands/info.h"
+#include "commands/notifications.h"
 #include "common/glob.h"
 #include "common/integer_parsing.h"
 
@@ -264,7 +265,7 @@ std::string get_dir(const Config& config) {
 // Redis 7.0 lets CONFIG SET change port and bind (it re-binds its sockets). The
 // listening sockets belong to server/, out of this layer's reach, so here
 // they are start-up only and answer as Redis does for its immutable ones.
-const std::array<Parameter, 24> kParameters{{
+const std::array<Parameter, 25> kParameters{{
     {"bind", Changeable::at_startup_only,
      [](Config& c, std::string_view v, bool) { return store_text(v, c.bind); },
      [](const Config& c) { return c.bind; }},
@@ -368,6 +369,14 @@ const std::array<Parameter, 24> kParameters{{
     {"appendonly", Changeable::at_runtime,
      [](Config& c, std::string_view v, bool) { return store_yes_no(v, c.appendonly); },
      [](const Config& c) { return c.appendonly; }},
+    {"notify-keyspace-events", Changeable::at_runtime,
+     [](Config& c, std::string_view v, bool) -> SetResult {
+       auto flags = parse_notify_flags(v);
+       if (!flags) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+       c.notify_keyspace_events = *flags;
+       return std::nullopt;
+     },
+     [](const Config& c) { return format_notify_flags(c.notify_keyspace_events); }},
 }};
 
 }  // namespace

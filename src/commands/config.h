@@ -61,6 +61,9 @@ struct Config {
   std::uint64_t slowlog_max_len = 128;
   bool latency_tracking = true;  // per-command latency histograms
   std::vector<double> latency_tracking_info_percentiles{50.0, 99.0, 99.9};
+  // ---- keyspace notifications (notifications.h) ----
+  // The notify::k... bits of notify-keyspace-events; 0, the default, is off.
+  std::uint32_t notify_keyspace_events = 0;
   // ---- persistence (reported only: mini-redis keeps no files) ----
   std::string save = "3600 1 300 100 60 10000";
   std::string appendonly = "no";

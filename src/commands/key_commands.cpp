@@ -56,7 +56,9 @@ namespace {
 void del_command(Context& ctx, Arguments args) {
   std::int64_t removed = 0;
   for (std::string_view key : args.subspan(1)) {
-    if (ctx.db().erase(key)) ++removed;
+    if (!ctx.db().erase(key)) continue;
+    ++removed;
+    notify_keyspace_event(ctx, notify::kGeneric, "del", key);
   }
   ctx.reply.integer(removed);
 }
@@ -76,7 +78,11 @@ void exists_command(Context& ctx, Arguments args) {
 void touch_command(Context& ctx, Arguments args) {
   std::int64_t touched = 0;
   for (std::string_view key : args.subspan(1)) {
-    if (ctx.db().lookup_for_read(key) != nullptr) ++touched;
+    if (ctx.db().lookup_for_read(key) != nullptr) {
+      ++touched;
+    } else {
+      notify_key_miss(ctx, key);
+    }
   }
   ctx.reply.integer(touched);
 }
@@ -117,11 +123,16 @@ void rename_key(Context& ctx, Arguments args, bool only_if_absent) {
 
   // An entry's key is part of its memory block, so the value is stored anew
   // under the new name and the old entry is then deleted. `entry` stays valid
-  // while we write `destination`: other keys' blocks never move.
+  // while we write `destination`: other keys' blocks never move. Like Redis,
+  // an existing destination is deleted first and the key added anew, so the
+  // destination is always "new" (a notification subscribers see).
   const std::int64_t expire_at = entry->expire_at_ms();
+  db.erase(destination);
   storage::Entry& renamed = db.set(destination, entry->value(), entry->encoding());
   if (expire_at != storage::kNoExpire) db.set_expire_at(renamed, expire_at);
   db.erase(source);
+  notify_keyspace_event(ctx, notify::kGeneric, "rename_from", source);
+  notify_keyspace_event(ctx, notify::kGeneric, "rename_to", destination);
 
   if (only_if_absent) {
     ctx.reply.integer(1);
@@ -174,6 +185,7 @@ void copy_command(Context& ctx, Arguments args) {
   }
   const storage::Entry* entry = from.lookup_for_read(source);
   if (entry == nullptr) {
+    notify_key_miss(ctx, source);
     ctx.reply.integer(0);
     return;
   }
@@ -181,10 +193,12 @@ void copy_command(Context& ctx, Arguments args) {
     ctx.reply.integer(0);
     return;
   }
-  // set() replaces an existing destination and clears its old TTL; the
-  // source's TTL, if any, is then carried over.
+  // An existing destination (REPLACE) is deleted and the key added anew, as
+  // Redis does, so that it is "new"; the source's TTL, if any, is carried over.
+  to.erase(destination);
   storage::Entry& copy = to.set(destination, entry->value(), entry->encoding());
   if (entry->has_expire()) to.set_expire_at(copy, entry->expire_at_ms());
+  notify_keyspace_event(ctx, notify::kGeneric, "copy_to", destination, target_index);
   ctx.reply.integer(1);
 }
 
@@ -212,6 +226,9 @@ void move_command(Context& ctx, Arguments args) {
   }
   // The same entry changes hands: no copy of the value, TTL included.
   to.attach(from.detach(key));
+  // "new" in the target came first, from attach(); then both sides.
+  notify_keyspace_event(ctx, notify::kGeneric, "move_from", key, ctx.client.db_index);
+  notify_keyspace_event(ctx, notify::kGeneric, "move_to", key, *index);
   ctx.reply.integer(1);
 }
 

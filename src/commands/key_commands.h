@@ -18,6 +18,7 @@
 
 #include "commands/command_table.h"
 #include "commands/context.h"
+#include "commands/notifications.h"
 #include "storage/entry.h"
 
 namespace mini_redis::commands {
@@ -28,7 +29,8 @@ void register_database_commands(CommandTable& table);
 // Looks a key up the way EXISTS, TYPE and TTL do in Redis (lookupKeyRead
 // with LOOKUP_NOTOUCH): passive expiry applies and the read counts as a
 // keyspace hit or miss in INFO stats, but the key's access time is left
-// alone, so asking about a key does not make it look recently used.
+// alone, so asking about a key does not make it look recently used. A miss
+// is a "keymiss" notification too.
 inline storage::Entry* lookup_without_touching(Context& ctx, std::string_view key) {
   storage::Entry* entry = ctx.db().lookup_quietly(key);
   storage::KeyspaceStats& stats = ctx.keyspace.stats();
@@ -36,6 +38,7 @@ inline storage::Entry* lookup_without_touching(Context& ctx, std::string_view ke
     ++stats.keyspace_hits;
   } else {
     ++stats.keyspace_misses;
+    notify_key_miss(ctx, key);
   }
   return entry;
 }

@@ -20,6 +20,7 @@
 #include "commands/arguments.h"
 #include "commands/command_table.h"
 #include "commands/errors.h"
+#include "commands/notifications.h"
 #include "commands/string_commands.h"
 
 namespace mini_redis::commands {
@@ -164,7 +165,7 @@ bool reply_value(Context& ctx, std::string_view key) {
 namespace {
 
 void get_command(Context& ctx, Arguments args) {
-  reply_value(ctx, args[1]);
+  if (!reply_value(ctx, args[1])) notify_key_miss(ctx, args[1]);
 }
 
 // ---- SET -----------------------------------------------------------------------------------
@@ -188,8 +189,9 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
   }
 
   storage::Database& db = ctx.db();
-  // SET ... GET answers the old value before writing (and counts as a read).
-  if (options.get) reply_value(ctx, key);
+  // SET ... GET answers the old value before writing (and counts as a read,
+  // so a missing key is a "keymiss" too).
+  if (options.get && !reply_value(ctx, key)) notify_key_miss(ctx, key);
 
   if (options.nx || options.xx) {
     const bool found = db.lookup_for_write(key) != nullptr;
@@ -214,6 +216,11 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
   // then expires on its next lookup, as in Redis 7.0.
   if (options.sets_expire_time()) db.set_expire_at(entry, expire_at);
   // workshop: end
+
+  // Redis announces the write, then the time to live ("new", if the key is
+  // new, came from storage before both).
+  notify_keyspace_event(ctx, notify::kString, "set", key);
+  if (options.sets_expire_time()) notify_keyspace_event(ctx, notify::kGeneric, "expire", key);
 
   if (options.get) return;
   if (replies.integer_replies) {
@@ -255,7 +262,12 @@ void getset_command(Context& ctx, Arguments args) {
 
 void getdel_command(Context& ctx, Arguments args) {
   // Reply first: the bytes live in the entry that erase() frees.
-  if (reply_value(ctx, args[1])) ctx.db().erase(args[1]);
+  if (!reply_value(ctx, args[1])) {
+    notify_key_miss(ctx, args[1]);
+    return;
+  }
+  ctx.db().erase(args[1]);
+  notify_keyspace_event(ctx, notify::kGeneric, "del", args[1]);
 }
 
 void getex_command(Context& ctx, Arguments args) {
@@ -267,6 +279,7 @@ void getex_command(Context& ctx, Arguments args) {
   // A missing key answers null even when the time is invalid: Redis looks
   // the key up before it reads the number.
   if (entry == nullptr) {
+    notify_key_miss(ctx, args[1]);
     ctx.reply.null();
     return;
   }
@@ -282,10 +295,14 @@ void getex_command(Context& ctx, Arguments args) {
   if (absolute && expire_at <= ctx.now_ms()) {
     // EXAT/PXAT in the past: Redis deletes the key right away.
     db.erase(args[1]);
+    notify_keyspace_event(ctx, notify::kGeneric, "del", args[1]);
   } else if (options->sets_expire_time()) {
     db.set_expire_at(*entry, expire_at);
-  } else if (options->ttl == TtlOption::persist) {
+    notify_keyspace_event(ctx, notify::kGeneric, "expire", args[1]);
+  } else if (options->ttl == TtlOption::persist && entry->has_expire()) {
+    // Only a key that had a time to live announces "persist".
     db.remove_expire(*entry);
+    notify_keyspace_event(ctx, notify::kGeneric, "persist", args[1]);
   }
 }
 

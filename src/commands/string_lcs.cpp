@@ -31,6 +31,7 @@
 #include "commands/arguments.h"
 #include "commands/command_table.h"
 #include "commands/errors.h"
+#include "commands/notifications.h"
 #include "commands/string_commands.h"
 
 namespace mini_redis::commands {
@@ -197,8 +198,10 @@ void lcs_command(Context& ctx, Arguments args) {
   // Redis reads both keys before the options; a missing key is "".
   storage::Database& db = ctx.db();
   const storage::Entry* first = db.lookup_for_read(args[1]);
+  if (first == nullptr) notify_key_miss(ctx, args[1]);
   const std::string_view a = first == nullptr ? std::string_view() : first->value();
   const storage::Entry* second = db.lookup_for_read(args[2]);
+  if (second == nullptr) notify_key_miss(ctx, args[2]);
   const std::string_view b = second == nullptr ? std::string_view() : second->value();
 
   std::optional<LcsOptions> options = parse_lcs_options(ctx, args.subspan(3));

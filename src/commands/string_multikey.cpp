@@ -9,6 +9,7 @@
 #include "commands/arguments.h"
 #include "commands/command_table.h"
 #include "commands/errors.h"
+#include "commands/notifications.h"
 #include "commands/string_commands.h"
 
 namespace mini_redis::commands {
@@ -20,7 +21,9 @@ namespace {
 void mget_command(Context& ctx, Arguments args) {
   const Arguments keys = args.subspan(1);
   ctx.reply.array_header(keys.size());
-  for (std::string_view key : keys) reply_value(ctx, key);
+  for (std::string_view key : keys) {
+    if (!reply_value(ctx, key)) notify_key_miss(ctx, key);
+  }
 }
 
 // MSET and MSETNX take pairs; an odd count is an arity error even though the
@@ -31,9 +34,14 @@ bool pairs_or_reply(Context& ctx, Arguments args, std::string_view command) {
   return false;
 }
 
-// Later pairs win: MSET k 1 k 2 leaves k = 2. Old TTLs are cleared.
+// Later pairs win: MSET k 1 k 2 leaves k = 2. Old TTLs are cleared. Each
+// key announces "set" right after its own write, as in Redis (so "new" and
+// "set" alternate key by key).
 void set_pairs(Context& ctx, Arguments args) {
-  for (std::size_t i = 1; i + 1 < args.size(); i += 2) ctx.db().set(args[i], args[i + 1]);
+  for (std::size_t i = 1; i + 1 < args.size(); i += 2) {
+    ctx.db().set(args[i], args[i + 1]);
+    notify_keyspace_event(ctx, notify::kString, "set", args[i]);
+  }
 }
 
 void mset_command(Context& ctx, Arguments args) {

@@ -24,6 +24,7 @@
 #include "commands/arguments.h"
 #include "commands/command_table.h"
 #include "commands/errors.h"
+#include "commands/notifications.h"
 #include "commands/string_commands.h"
 #include "common/integer_parsing.h"
 
@@ -69,6 +70,8 @@ void increment_by(Context& ctx, std::string_view key, std::int64_t delta) {
   (void)error;  // cannot fail: the buffer fits every int64
   const std::string_view text(digits.data(), static_cast<std::size_t>(end - digits.data()));
   db.set(key, text, storage::Encoding::integer, /*keep_ttl=*/true);
+  // INCR, DECR, INCRBY and DECRBY all announce "incrby".
+  notify_keyspace_event(ctx, notify::kString, "incrby", key);
   ctx.reply.integer(result);
 }
 
@@ -121,6 +124,7 @@ void incrbyfloat_command(Context& ctx, Arguments args) {
   storage::Encoding encoding = storage::encoding_for_value(text);
   if (encoding == storage::Encoding::integer) encoding = storage::Encoding::embstr;
   db.set(args[1], text, encoding, /*keep_ttl=*/true);
+  notify_keyspace_event(ctx, notify::kString, "incrbyfloat", args[1]);
   ctx.reply.bulk_string(text);
 }
 

@@ -12,6 +12,7 @@
 #include "commands/arguments.h"
 #include "commands/command_table.h"
 #include "commands/errors.h"
+#include "commands/notifications.h"
 #include "commands/string_commands.h"
 
 namespace mini_redis::commands {
@@ -39,12 +40,14 @@ void append_command(Context& ctx, Arguments args) {
     }
   }
   const storage::Entry& entry = db.append(args[1], tail);
+  notify_keyspace_event(ctx, notify::kString, "append", args[1]);
   ctx.reply.integer(static_cast<std::int64_t>(entry.value().size()));
 }
 
 // STRLEN key: 0 for a missing key.
 void strlen_command(Context& ctx, Arguments args) {
   const storage::Entry* entry = ctx.db().lookup_for_read(args[1]);
+  if (entry == nullptr) notify_key_miss(ctx, args[1]);
   ctx.reply.integer(entry == nullptr ? 0 : static_cast<std::int64_t>(entry->value().size()));
 }
 
@@ -60,6 +63,7 @@ void getrange_command(Context& ctx, Arguments args) {
 
   const storage::Entry* entry = ctx.db().lookup_for_read(args[1]);
   if (entry == nullptr) {
+    notify_key_miss(ctx, args[1]);
     ctx.reply.bulk_string("");
     return;
   }
@@ -111,6 +115,7 @@ void setrange_command(Context& ctx, Arguments args) {
     return;
   }
   const storage::Entry& changed = db.set_range(args[1], static_cast<std::size_t>(*offset), bytes);
+  notify_keyspace_event(ctx, notify::kString, "setrange", args[1]);
   ctx.reply.integer(static_cast<std::int64_t>(changed.value().size()));
 }
 

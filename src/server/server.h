@@ -30,6 +30,7 @@
 #include "commands/config.h"
 #include "commands/context.h"
 #include "commands/monitor.h"
+#include "commands/notifications.h"
 #include "commands/pubsub.h"
 #include "commands/server_stats.h"
 #include "server/connection.h"
@@ -95,6 +96,9 @@ class Server final : public commands::ServerServices {
   commands::ServerStats stats_;
   commands::PubSub pubsub_;
   commands::MonitorFeed monitors_;
+  // Publishes the keyspace notifications storage reports (new keys, expired
+  // keys, from commands and from the cron's active expiry alike).
+  commands::KeyspaceNotifier notifier_{config_, pubsub_};
 
   // One thread runs this context and touches every socket and timer, so
   // Asio may skip its internal locking altogether (the "unsafe" hint is

@@ -7,6 +7,9 @@
 // looked up again are reclaimed by the ActiveExpiryCycle, which samples the
 // `expiring_` list below.
 //
+// What it does on its own, creating a key or expiring one, it reports to a
+// KeyspaceObserver (keyspace_observer.h), for keyspace notifications.
+//
 // Commands never touch HashTable or Entry internals; they go through these
 // verbs, which keep the table, the TTL list and the statistics in step.
 #pragma once
@@ -20,6 +23,7 @@
 #include "storage/clock.h"
 #include "storage/entry.h"
 #include "storage/hash_table.h"
+#include "storage/keyspace_observer.h"
 
 namespace mini_redis::storage {
 
@@ -109,6 +113,14 @@ class Database {
   // Under LFU: the entry's access counter, decayed to now (OBJECT FREQ).
   [[nodiscard]] std::uint8_t access_frequency(const Entry& entry) const;
 
+  // ---- what storage reports on its own (keyspace_observer.h) -------------------
+  // The Keyspace sets both: `index` is this database's number as clients
+  // see it (SWAPDB changes it), `observer` may be null (nothing reported).
+  void set_observer(KeyspaceObserver* observer, int index) {
+    observer_ = observer;
+    index_ = index;
+  }
+
  private:
   // The live entry for `key` (passive expiry applied), touching nothing else.
   Entry* find_live(std::string_view key);
@@ -118,6 +130,9 @@ class Database {
   void replace_entry(Entry*& entry, EntryPtr bigger);
   void touch(Entry& entry);
   void start_tracking(Entry& entry) const;  // a new entry's first access field
+  void report_added(std::string_view key) {
+    if (observer_ != nullptr) observer_->key_added(index_, key);
+  }
 
   const Clock* clock_;
   KeyspaceStats* stats_;
@@ -129,6 +144,8 @@ class Database {
   std::size_t expire_cursor_ = 0;  // where expire_sample continues
   AccessTracking access_tracking_ = AccessTracking::lru;
   LfuSettings lfu_{};
+  KeyspaceObserver* observer_ = nullptr;
+  int index_ = 0;
 };
 
 }  // namespace mini_redis::storage

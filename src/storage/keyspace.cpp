@@ -17,6 +17,10 @@ void Keyspace::swap(int a, int b) {
   // objects is all SWAPDB needs: the next command of a client on `a` finds
   // what was in `b`.
   std::swap(databases_[static_cast<std::size_t>(a)], databases_[static_cast<std::size_t>(b)]);
+  // A key that expires in what is now database `a` is reported as in `a`
+  // (Redis swaps the contents and keeps each db's id).
+  databases_[static_cast<std::size_t>(a)]->set_observer(observer_, a);
+  databases_[static_cast<std::size_t>(b)]->set_observer(observer_, b);
 }
 
 void Keyspace::clear() {
@@ -27,6 +31,11 @@ std::size_t Keyspace::total_keys() const {
   std::size_t total = 0;
   for (const auto& database : databases_) total += database->size();
   return total;
+}
+
+void Keyspace::set_observer(KeyspaceObserver* observer) {
+  observer_ = observer;
+  for (int i = 0; i < database_count(); ++i) db(i).set_observer(observer, i);
 }
 
 void Keyspace::set_access_tracking(AccessTracking mode, const LfuSettings& lfu) {

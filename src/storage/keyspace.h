@@ -9,6 +9,7 @@
 
 #include "storage/clock.h"
 #include "storage/database.h"
+#include "storage/keyspace_observer.h"
 
 namespace mini_redis::storage {
 
@@ -37,8 +38,14 @@ class Keyspace {
     return databases_.front()->access_tracking();
   }
 
+  // Who hears about keys created or expired in any database (see
+  // keyspace_observer.h); null for nobody. The observer must outlive the
+  // keyspace or be reset first.
+  void set_observer(KeyspaceObserver* observer);
+
  private:
   const Clock* clock_;
+  KeyspaceObserver* observer_ = nullptr;
   KeyspaceStats stats_;
   std::vector<std::unique_ptr<Database>> databases_;
 };

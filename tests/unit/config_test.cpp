@@ -386,7 +386,7 @@ TEST(GetConfigValues, ListsMatchesInTableOrder) {
   ASSERT_EQ(values.size(), 1U);
   EXPECT_EQ(values[0].first, "tcp-keepalive");
   EXPECT_EQ(values[0].second, "300");
-  EXPECT_EQ(get_config_values(config, "*").size(), 24U);
+  EXPECT_EQ(get_config_values(config, "*").size(), 25U);
 }
 
 // ---- RESETSTAT and HELP ----------------------------------------------------------------

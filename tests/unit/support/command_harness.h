@@ -25,6 +25,7 @@
 #include "commands/command_table.h"
 #include "commands/dispatcher.h"
 #include "commands/monitor.h"
+#include "commands/notifications.h"
 #include "commands/pubsub.h"
 #include "storage/clock.h"
 #include "storage/keyspace.h"
@@ -70,6 +71,7 @@ class CommandHarness {
     client.id = 1;
     client.push_target = &main_output_;
     server.clients.push_back(&client);
+    keyspace.set_observer(&notifier);  // "new" and "expired", as the server does
   }
 
   // Runs one command as the first client and returns the bytes it received.
@@ -105,6 +107,7 @@ class CommandHarness {
   commands::CommandTable table;
   commands::PubSub pubsub;
   commands::MonitorFeed monitors;
+  commands::KeyspaceNotifier notifier{config, pubsub};
   commands::ClientState client;
 
  private:

@@ -28,6 +28,7 @@
 #include "commands/command_table.h"
 #include "commands/errors.h"
 #include "commands/key_commands.h"
+#include "commands/notifications.h"
 
 #include "common/not_implemented.h"
 
@@ -136,6 +137,10 @@ void expire_generic(Context& ctx, Arguments args, std::int64_t base_ms, TimeUnit
   // TODO(step 3): write this part, then delete the not_implemented line.
   not_implemented(3, "commands/expire_commands.cpp: expire_generic");
   // workshop: end
+
+  // A time in the past deleted the key, and Redis says so: "del", not "expire".
+  const bool deleted = db.lookup_quietly(key) == nullptr;
+  notify_keyspace_event(ctx, notify::kGeneric, deleted ? "del" : "expire", key);
 }
 
 // EXPIRE key seconds [NX|XX|GT|LT]
@@ -207,6 +212,7 @@ void persist_command(Context& ctx, Arguments args) {
     return;
   }
   db.remove_expire(*entry);
+  notify_keyspace_event(ctx, notify::kGeneric, "persist", args[1]);
   ctx.reply.integer(1);
 }
 

@@ -23,6 +23,7 @@
 #include "commands/arguments.h"
 #include "commands/command_table.h"
 #include "commands/errors.h"
+#include "commands/notifications.h"
 #include "commands/string_commands.h"
 
 #include "common/not_implemented.h"
@@ -164,7 +165,7 @@ bool reply_value(Context& ctx, std::string_view key) {
 namespace {
 
 void get_command(Context& ctx, Arguments args) {
-  reply_value(ctx, args[1]);
+  if (!reply_value(ctx, args[1])) notify_key_miss(ctx, args[1]);
 }
 
 // ---- SET -----------------------------------------------------------------------------------
@@ -188,8 +189,9 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
   }
 
   storage::Database& db = ctx.db();
-  // SET ... GET answers the old value before writing (and counts as a read).
-  if (options.get) reply_value(ctx, key);
+  // SET ... GET answers the old value before writing (and counts as a read,
+  // so a missing key is a "keymiss" too).
+  if (options.get && !reply_value(ctx, key)) notify_key_miss(ctx, key);
 
   if (options.nx || options.xx) {
     const bool found = db.lookup_for_write(key) != nullptr;
@@ -212,6 +214,11 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
   // TODO(step 3): write this part, then delete the not_implemented line.
   not_implemented(3, "commands/string_commands.cpp: set_generic");
   // workshop: end
+
+  // Redis announces the write, then the time to live ("new", if the key is
+  // new, came from storage before both).
+  notify_keyspace_event(ctx, notify::kString, "set", key);
+  if (options.sets_expire_time()) notify_keyspace_event(ctx, notify::kGeneric, "expire", key);
 
   if (options.get) return;
   if (replies.integer_replies) {
@@ -253,7 +260,12 @@ void getset_command(Context& ctx, Arguments args) {
 
 void getdel_command(Context& ctx, Arguments args) {
   // Reply first: the bytes live in the entry that erase() frees.
-  if (reply_value(ctx, args[1])) ctx.db().erase(args[1]);
+  if (!reply_value(ctx, args[1])) {
+    notify_key_miss(ctx, args[1]);
+    return;
+  }
+  ctx.db().erase(args[1]);
+  notify_keyspace_event(ctx, notify::kGeneric, "del", args[1]);
 }
 
 void getex_command(Context& ctx, Arguments args) {
@@ -265,6 +277,7 @@ void getex_command(Context& ctx, Arguments args) {
   // A missing key answers null even when the time is invalid: Redis looks
   // the key up before it reads the number.
   if (entry == nullptr) {
+    notify_key_miss(ctx, args[1]);
     ctx.reply.null();
     return;
   }
@@ -280,10 +293,14 @@ void getex_command(Context& ctx, Arguments args) {
   if (absolute && expire_at <= ctx.now_ms()) {
     // EXAT/PXAT in the past: Redis deletes the key right away.
     db.erase(args[1]);
+    notify_keyspace_event(ctx, notify::kGeneric, "del", args[1]);
   } else if (options->sets_expire_time()) {
     db.set_expire_at(*entry, expire_at);
-  } else if (options->ttl == TtlOption::persist) {
+    notify_keyspace_event(ctx, notify::kGeneric, "expire", args[1]);
+  } else if (options->ttl == TtlOption::persist && entry->has_expire()) {
+    // Only a key that had a time to live announces "persist".
     db.remove_expire(*entry);
+    notify_keyspace_event(ctx, notify::kGeneric, "persist", args[1]);
   }
 }
 

@@ -131,6 +131,7 @@ Entry& Database::set(std::string_view key, std::string_view value, Encoding enco
   // the LFU counter) and counts one more access.
   if (is_new) {
     start_tracking(*entry);
+    report_added(key);  // after the key is in place, as Redis's dbAdd notifies
   } else {
     touch(*entry);
   }
@@ -172,6 +173,7 @@ Entry& Database::set_range(std::string_view key, std::size_t offset, std::string
   entry->encoding_ = Encoding::raw;
   if (is_new) {
     start_tracking(*entry);
+    report_added(key);  // after the key is in place, as Redis's dbAdd notifies
   } else {
     touch(*entry);
   }
@@ -199,6 +201,7 @@ void Database::attach(EntryPtr entry) {
   Entry& attached = *entry;
   table_.insert(std::move(entry));
   if (attached.has_expire()) track_expiring(attached);
+  report_added(attached.key());
 }
 
 void Database::clear() {
@@ -252,8 +255,11 @@ void Database::untrack_expiring(Entry& entry) {
 
 void Database::delete_expired(Entry& entry) {
   untrack_expiring(entry);
-  table_.remove(entry.key());
+  // Keep the block alive until the observer has seen its key: the
+  // notification says "expired" once the key is gone, as in Redis.
+  const EntryPtr gone = table_.remove(entry.key());
   ++stats_->expired_keys;
+  if (observer_ != nullptr) observer_->key_expired(index_, gone->key());
 }
 
 // ---- whole-database views ----------------------------------------------------------
