@@ -260,14 +260,25 @@ def norm_without_subcommands(reply: bytes) -> bytes:
     field lists every subcommand Redis has, in dict order. mini-redis has only
     some of them, so the list is dropped here and each implemented subcommand
     is compared on its own (COMMAND INFO client|setname)."""
+    def drop_subcommands(items):
+        if len(items) < 10:
+            return items
+        return items[:9] + [(b"+", b"<subcommands>")] + items[10:]
+    return map_array_entries(reply, drop_subcommands)
+
+
+def map_array_entries(reply: bytes, change) -> bytes:
+    """Applies `change` to the items of each array entry of an array reply
+    (COMMAND INFO's commands, SLOWLOG GET's entries); anything else is left
+    as it is."""
     value, _ = parse_resp(reply)
     kind, body = value
     if kind != b"*" or body is None:
         return reply
     entries = []
     for entry in body:
-        if entry[0] == b"*" and entry[1] is not None and len(entry[1]) >= 10:
-            entry = (b"*", entry[1][:9] + [(b"+", b"<subcommands>")] + entry[1][10:])
+        if entry[0] == b"*" and entry[1] is not None:
+            entry = (b"*", change(list(entry[1])))
         entries.append(entry)
     return encode_resp((kind, entries))
 
@@ -277,19 +288,12 @@ def norm_slowlog(reply: bytes) -> bytes:
     started, and the two servers have run different histories), Unix time,
     duration in microseconds and client address (ports differ) are masked.
     The arguments as logged and the client name are compared."""
-    value, _ = parse_resp(reply)
-    kind, body = value
-    if kind != b"*" or body is None:
-        return reply
-    entries = []
-    for entry in body:
-        if entry[0] == b"*" and entry[1] is not None and len(entry[1]) == 6:
-            items = list(entry[1])
+    def mask(items):
+        if len(items) == 6:
             items[0] = items[1] = items[2] = (b":", b"<int>")
             items[4] = (b"$", b"<addr>")
-            entry = (b"*", items)
-        entries.append(entry)
-    return encode_resp((kind, entries))
+        return items
+    return map_array_entries(reply, mask)
 
 
 def norm_latency_histogram(reply: bytes) -> bytes:

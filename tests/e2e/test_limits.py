@@ -6,6 +6,7 @@ import socket
 import time
 
 import servers
+from servers import wait_for
 
 
 def info_field(client, section, field) -> str:
@@ -14,15 +15,6 @@ def info_field(client, section, field) -> str:
         if line.startswith(field + ":"):
             return line.split(":", 1)[1]
     raise AssertionError(f"{field} not in INFO {section}: {reply!r}")
-
-
-def wait_for(predicate, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
 
 
 def proc_status_kb(pid, field) -> int:

@@ -41,15 +41,6 @@ def proc_status_kb(pid, field) -> int:
     raise AssertionError(f"{field} missing for pid {pid}")
 
 
-def wait_for(predicate, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
-
-
 def pubsub_clients(client) -> list:
     """The lines of CLIENT LIST TYPE pubsub (clients with a subscription)."""
     reply = client.command("CLIENT", "LIST", "TYPE", "pubsub")

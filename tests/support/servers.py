@@ -166,3 +166,13 @@ AGAINST_REDIS = os.environ.get("E2E_AGAINST") == "redis"
 def server_under_test(*extra_args, port=None):
     """mini-redis, or redis-server when E2E_AGAINST=redis; not started yet."""
     return (real_redis if AGAINST_REDIS else mini_redis)(*extra_args, port=port)
+
+
+def wait_for(predicate, timeout, step=0.05):
+    """Polls `predicate` until it holds or `timeout` seconds pass; its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
