@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 
 namespace mini_redis::commands {
 
@@ -65,7 +66,8 @@ std::uint64_t LatencyHistogram::value_at_percentile(double percentile) const {
   const double wanted = std::min(percentile, 100.0);
   // Rounded to the nearest count, and never below the first value.
   const auto rank = std::max<std::uint64_t>(
-      1, static_cast<std::uint64_t>(wanted / 100 * static_cast<double>(total_count_) + 0.5));
+      1,
+      static_cast<std::uint64_t>(std::llround(wanted / 100 * static_cast<double>(total_count_))));
   std::uint64_t seen = 0;
   for (std::size_t slot = 0; slot < counts_.size(); ++slot) {
     seen += counts_[slot];
