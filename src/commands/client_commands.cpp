@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "commands/command_docs.h"
 #include "commands/command_table.h"
 #include "commands/connection_commands.h"
 #include "commands/errors.h"
@@ -207,45 +208,41 @@ void client_reply_command(Context& ctx, Arguments args) {
 
 // Redis's CLIENT HELP, keeping the lines of the subcommands mini-redis has.
 void client_help_command(Context& ctx, Arguments /*args*/) {
-  static constexpr std::array<std::string_view, 35> kLines{
-      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GETNAME",
-      "    Return the name of the current connection.",
-      "ID",
-      "    Return the ID of the current connection.",
-      "INFO",
-      "    Return information about the current client connection.",
-      "KILL <ip:port>",
-      "    Kill connection made from <ip:port>.",
-      "KILL <option> <value> [<option> <value> [...]]",
-      "    Kill connections. Options are:",
-      "    * ADDR (<ip:port>|<unixsocket>:0)",
-      "      Kill connections made from the specified address",
-      "    * LADDR (<ip:port>|<unixsocket>:0)",
-      "      Kill connections made to specified local address",
-      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-      "      Kill connections by type.",
-      "    * USER <username>",
-      "      Kill connections authenticated by <username>.",
-      "    * SKIPME (YES|NO)",
-      "      Skip killing current connection (default: yes).",
-      "LIST [options ...]",
-      "    Return information about client connections. Options:",
-      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-      "      Return clients of specified type.",
-      "REPLY (ON|OFF|SKIP)",
-      "    Control the replies sent to the current connection.",
-      "SETNAME <name>",
-      "    Assign the name <name> to the current connection.",
-      "SETINFO <option> <value>",
-      "    Set client meta attr. Options are:",
-      "    * LIB-NAME: the client lib name.",
-      "    * LIB-VER: the client lib version.",
-      "HELP",
-      "    Prints this help.",
-  };
-  ctx.reply.array_header(kLines.size());
-  for (std::string_view line : kLines) ctx.reply.simple_string(line);
+  reply_help(ctx.reply, "CLIENT",
+             {
+                 "GETNAME",
+                 "    Return the name of the current connection.",
+                 "ID",
+                 "    Return the ID of the current connection.",
+                 "INFO",
+                 "    Return information about the current client connection.",
+                 "KILL <ip:port>",
+                 "    Kill connection made from <ip:port>.",
+                 "KILL <option> <value> [<option> <value> [...]]",
+                 "    Kill connections. Options are:",
+                 "    * ADDR (<ip:port>|<unixsocket>:0)",
+                 "      Kill connections made from the specified address",
+                 "    * LADDR (<ip:port>|<unixsocket>:0)",
+                 "      Kill connections made to specified local address",
+                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                 "      Kill connections by type.",
+                 "    * USER <username>",
+                 "      Kill connections authenticated by <username>.",
+                 "    * SKIPME (YES|NO)",
+                 "      Skip killing current connection (default: yes).",
+                 "LIST [options ...]",
+                 "    Return information about client connections. Options:",
+                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                 "      Return clients of specified type.",
+                 "REPLY (ON|OFF|SKIP)",
+                 "    Control the replies sent to the current connection.",
+                 "SETNAME <name>",
+                 "    Assign the name <name> to the current connection.",
+                 "SETINFO <option> <value>",
+                 "    Set client meta attr. Options are:",
+                 "    * LIB-NAME: the client lib name.",
+                 "    * LIB-VER: the client lib version.",
+             });
 }
 
 }  // namespace

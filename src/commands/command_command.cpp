@@ -42,7 +42,7 @@ void command_info(Context& ctx, Arguments args) {
   }
   ctx.reply.array_header(args.size() - 2);
   for (std::string_view name : args.subspan(2)) {
-    if (const CommandSpec* spec = find_by_full_name(ctx.commands, name)) {
+    if (const CommandSpec* spec = ctx.commands.find_by_full_name(name)) {
       reply_command_info(ctx.reply, *spec);
     } else {
       ctx.reply.null();
@@ -58,7 +58,7 @@ void command_docs(Context& ctx, Arguments args) {
     for (const auto& spec : ctx.commands.all()) found.push_back(spec.get());
   } else {
     for (std::string_view name : args.subspan(2)) {
-      if (const CommandSpec* spec = find_by_full_name(ctx.commands, name)) found.push_back(spec);
+      if (const CommandSpec* spec = ctx.commands.find_by_full_name(name)) found.push_back(spec);
     }
   }
   ctx.reply.map_header(found.size());

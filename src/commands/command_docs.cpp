@@ -288,13 +288,6 @@ void reply_docs(ReplyWriter& reply, const CommandSpec& spec) {
   }
 }
 
-const CommandSpec* find_by_full_name(const CommandTable& table, std::string_view full_name) {
-  const std::size_t bar = full_name.find('|');
-  const CommandSpec* spec = table.find(full_name.substr(0, bar));
-  if (spec == nullptr || bar == std::string_view::npos) return spec;
-  return spec->find_subcommand(full_name.substr(bar + 1));
-}
-
 void reply_help(ReplyWriter& reply, std::string_view command,
                 std::initializer_list<std::string_view> lines) {
   reply.array_header(lines.size() + 3);

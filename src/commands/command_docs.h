@@ -31,9 +31,6 @@ CommandSpec make_command_command();
 // COMMAND INFO's ten-element description of one command (or subcommand).
 void reply_command_info(protocol::ReplyWriter& reply, const CommandSpec& spec);
 
-// Finds "get" or, for a subcommand, "object|encoding" (case-insensitive).
-const CommandSpec* find_by_full_name(const CommandTable& table, std::string_view full_name);
-
 // Replies to CMD HELP as Redis does (addReplyHelp): a first line naming the
 // command, the given lines, then "HELP / Prints this help.", all as status
 // strings. `command` is upper case, e.g. "OBJECT".

@@ -106,7 +106,7 @@ class CommandTable {
   // Case-insensitive; nullptr when unknown. Never allocates.
   [[nodiscard]] const CommandSpec* find(std::string_view name) const;
   [[nodiscard]] std::size_t size() const { return commands_.size(); }
-  // Finds "get" or "config|get" as LATENCY HISTOGRAM names them; nullptr
+  // Finds "get" or "config|get" as COMMAND INFO and LATENCY HISTOGRAM name them; nullptr
   // for an unknown name or a deeper path ("config|get|x").
   [[nodiscard]] const CommandSpec* find_by_full_name(std::string_view full_name) const;
   // Commands in registration order (COMMAND, COMMAND LIST).

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "commands/command_docs.h"
 #include "commands/command_table.h"
 #include "commands/config.h"
 #include "commands/config_parameters.h"
@@ -108,19 +109,15 @@ void config_resetstat_command(Context& ctx, Arguments /*args*/) {
 
 // Redis's CONFIG HELP text, without REWRITE, which mini-redis does not have.
 void config_help_command(Context& ctx, Arguments /*args*/) {
-  static constexpr std::array<std::string_view, 9> kLines{
-      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GET <pattern>",
-      "    Return parameters matching the glob-like <pattern> and their values.",
-      "SET <directive> <value>",
-      "    Set the configuration <directive> to <value>.",
-      "RESETSTAT",
-      "    Reset statistics reported by the INFO command.",
-      "HELP",
-      "    Prints this help.",
-  };
-  ctx.reply.array_header(kLines.size());
-  for (std::string_view line : kLines) ctx.reply.simple_string(line);
+  reply_help(ctx.reply, "CONFIG",
+             {
+                 "GET <pattern>",
+                 "    Return parameters matching the glob-like <pattern> and their values.",
+                 "SET <directive> <value>",
+                 "    Set the configuration <directive> to <value>.",
+                 "RESETSTAT",
+                 "    Reset statistics reported by the INFO command.",
+             });
 }
 
 }  // namespace

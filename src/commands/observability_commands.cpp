@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/command_docs.h"
 #include "commands/command_table.h"
 #include "common/integer_parsing.h"
 
@@ -67,22 +68,18 @@ void slowlog_reset_command(Context& ctx, Arguments /*args*/) {
 }
 
 void slowlog_help_command(Context& ctx, Arguments /*args*/) {
-  static constexpr std::array<std::string_view, 12> kLines{
-      "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GET [<count>]",
-      "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
-      "    Entries are made of:",
-      "    id, timestamp, time in microseconds, arguments array, client IP and port,",
-      "    client name",
-      "LEN",
-      "    Return the length of the slowlog.",
-      "RESET",
-      "    Reset the slowlog.",
-      "HELP",
-      "    Prints this help.",
-  };
-  ctx.reply.array_header(kLines.size());
-  for (std::string_view line : kLines) ctx.reply.simple_string(line);
+  reply_help(ctx.reply, "SLOWLOG",
+             {
+                 "GET [<count>]",
+                 "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+                 "    Entries are made of:",
+                 "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+                 "    client name",
+                 "LEN",
+                 "    Return the length of the slowlog.",
+                 "RESET",
+                 "    Reset the slowlog.",
+             });
 }
 
 // ---- LATENCY -------------------------------------------------------------------
@@ -131,17 +128,14 @@ void latency_histogram_command(Context& ctx, Arguments args) {
 
 // LATENCY HELP, without the latency monitor's subcommands (not here).
 void latency_help_command(Context& ctx, Arguments /*args*/) {
-  static constexpr std::array<std::string_view, 6> kLines{
-      "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "HISTOGRAM [COMMAND ...]",
-      "    Return a cumulative distribution of latencies in the format of a histogram for the "
-      "specified command names.",
-      "    If no commands are specified then all histograms are replied.",
-      "HELP",
-      "    Prints this help.",
-  };
-  ctx.reply.array_header(kLines.size());
-  for (std::string_view line : kLines) ctx.reply.simple_string(line);
+  reply_help(
+      ctx.reply, "LATENCY",
+      {
+          "HISTOGRAM [COMMAND ...]",
+          "    Return a cumulative distribution of latencies in the format of a histogram for the "
+          "specified command names.",
+          "    If no commands are specified then all histograms are replied.",
+      });
 }
 
 CommandSpec subcommand(std::string_view name, int arity, std::uint32_t command_flags,

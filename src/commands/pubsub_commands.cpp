@@ -11,6 +11,7 @@
 // and how a published message reaches subscribers, are in pubsub.h.
 #include <array>
 
+#include "commands/command_docs.h"
 #include "commands/command_table.h"
 #include "commands/errors.h"
 #include "commands/pubsub.h"
@@ -140,25 +141,22 @@ void pubsub_numpat_command(Context& ctx, Arguments /*args*/) {
 }
 
 void pubsub_help_command(Context& ctx, Arguments /*args*/) {
-  static constexpr std::array<std::string_view, 14> kLines{
-      "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "CHANNELS [<pattern>]",
-      "    Return the currently active channels matching a <pattern> (default: '*').",
-      "NUMPAT",
-      "    Return number of subscriptions to patterns.",
-      "NUMSUB [<channel> ...]",
-      "    Return the number of subscribers for the specified channels, excluding",
-      "    pattern subscriptions(default: no channels).",
-      "SHARDCHANNELS [<pattern>]",
-      "    Return the currently active shard level channels matching a <pattern> (default: "
-      "'*').",
-      "SHARDNUMSUB [<shardchannel> ...]",
-      "    Return the number of subscribers for the specified shard level channel(s)",
-      "HELP",
-      "    Prints this help.",
-  };
-  ctx.reply.array_header(kLines.size());
-  for (std::string_view line : kLines) ctx.reply.simple_string(line);
+  reply_help(
+      ctx.reply, "PUBSUB",
+      {
+          "CHANNELS [<pattern>]",
+          "    Return the currently active channels matching a <pattern> (default: '*').",
+          "NUMPAT",
+          "    Return number of subscriptions to patterns.",
+          "NUMSUB [<channel> ...]",
+          "    Return the number of subscribers for the specified channels, excluding",
+          "    pattern subscriptions(default: no channels).",
+          "SHARDCHANNELS [<pattern>]",
+          "    Return the currently active shard level channels matching a <pattern> (default: "
+          "'*').",
+          "SHARDNUMSUB [<shardchannel> ...]",
+          "    Return the number of subscribers for the specified shard level channel(s)",
+      });
 }
 
 }  // namespace
