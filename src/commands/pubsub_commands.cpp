@@ -152,6 +152,8 @@ void pubsub_help_command(Context& ctx, Arguments /*args*/) {
           "    Return the number of subscribers for the specified channels, excluding",
           "    pattern subscriptions(default: no channels).",
           "SHARDCHANNELS [<pattern>]",
+          // One line of Redis's text, split only to fit our line length.
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
           "    Return the currently active shard level channels matching a <pattern> (default: "
           "'*').",
           "SHARDNUMSUB [<shardchannel> ...]",
