@@ -37,7 +37,7 @@
 #include <memory>
 #include <string>
 
-#include "commands/context.h"
+#include "commands/core/context.h"
 #include "protocol/reply_writer.h"
 #include "protocol/request_parser.h"
 

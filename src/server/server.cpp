@@ -11,7 +11,8 @@
 #include <filesystem>
 #include <random>
 
-#include "commands/errors.h"
+#include "commands/core/errors.h"
+#include "commands/server/config_commands.h"
 #include "common/not_implemented.h"
 
 namespace mini_redis::server {

@@ -26,13 +26,13 @@
 #include <string>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/config.h"
-#include "commands/context.h"
-#include "commands/monitor.h"
-#include "commands/notifications.h"
-#include "commands/pubsub.h"
-#include "commands/server_stats.h"
+#include "commands/core/command_table.h"
+#include "commands/core/context.h"
+#include "commands/server/monitor.h"
+#include "config/config.h"
+#include "observability/server_stats.h"
+#include "pubsub/notifications.h"
+#include "pubsub/pubsub.h"
 #include "server/connection.h"
 #include "server/logger.h"
 #include "server/server_options.h"

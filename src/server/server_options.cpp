@@ -14,17 +14,17 @@ namespace {
 
 // Applies one directive ("port", {"6380"}); the words of a multi-word value
 // ("save 3600 1 300 100") are joined with spaces, as redis-server does.
-std::optional<std::string> apply_directive(commands::Config& config, std::string_view name,
+std::optional<std::string> apply_directive(config::Config& config, std::string_view name,
                                            std::span<const std::string> words) {
   std::string value;
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (i > 0) value.push_back(' ');
     value.append(words[i]);
   }
-  return commands::set_config_value(config, name, value, /*at_startup=*/true);
+  return config::set_config_value(config, name, value, /*at_startup=*/true);
 }
 
-std::optional<std::string> read_config_file(commands::Config& config, const std::string& path) {
+std::optional<std::string> read_config_file(config::Config& config, const std::string& path) {
   std::ifstream file(path);
   if (!file) return "Fatal error, can't open config file '" + path + "'";
   std::string line;

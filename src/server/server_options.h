@@ -12,12 +12,12 @@
 #include <span>
 #include <string>
 
-#include "commands/config.h"
+#include "config/config.h"
 
 namespace mini_redis::server {
 
 struct ServerOptions {
-  commands::Config config;
+  config::Config config;
   std::string config_file;  // absolute path, or empty
   bool show_help = false;
   bool show_version = false;

@@ -22,11 +22,11 @@
 #include <utility>
 #include <vector>
 
-#include "commands/command_table.h"
-#include "commands/dispatcher.h"
-#include "commands/monitor.h"
-#include "commands/notifications.h"
-#include "commands/pubsub.h"
+#include "commands/core/command_table.h"
+#include "commands/core/dispatcher.h"
+#include "commands/core/notifications.h"
+#include "commands/server/monitor.h"
+#include "pubsub/pubsub.h"
 #include "storage/clock.h"
 #include "storage/keyspace.h"
 

@@ -10,13 +10,18 @@
 #include <asio/write.hpp>
 #include <cstring>
 
-#include "commands/dispatcher.h"
+#include "commands/core/dispatcher.h"
 #include "common/not_implemented.h"
 #include "server/server.h"
 
 namespace mini_redis::server {
 
 namespace {
+
+// The parser's limits, from the settings CONFIG SET may change at any time.
+protocol::ProtocolLimits limits_from(const commands::Config& config) {
+  return {.max_bulk_length = config.proto_max_bulk_len};
+}
 
 // How much we ask the kernel for per read. Redis reads 16 KiB (PROTO_IOBUF_LEN).
 constexpr std::size_t kReadChunk = 16 * 1024;
@@ -37,7 +42,7 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
     : server_(server),
       socket_(std::move(socket)),
       state_(std::move(state)),
-      parser_(server.config().protocol_limits),
+      parser_(limits_from(server.config())),
       writer_(output_),
       context_{state_, writer_,           server.keyspace(), server.config(),  server.stats(),
                server, server.commands(), server.pubsub(),   server.monitors()},
@@ -98,7 +103,7 @@ asio::awaitable<void> Connection::serve() {
 }
 
 asio::awaitable<bool> Connection::process_input() {
-  parser_.set_limits(server_.config().protocol_limits);  // CONFIG SET may have changed them
+  parser_.set_limits(limits_from(server_.config()));  // CONFIG SET may have changed them
   std::size_t start = 0;
   bool keep_going = true;
 

@@ -1,0 +1,302 @@
+// Rendering the command table: a CommandSpec row as COMMAND INFO's ten-element
+// array and as COMMAND DOCS's map, and the HELP text of container commands.
+//
+// The replies are Redis 7.0's, field for field and in its order: flags in
+// the fixed order of its flag table, ACL categories in the order of acl.c,
+// key specifications reduced to the "index" and "range" kinds our rows can
+// express, and DOCS fields left out when a row has nothing for them. The
+// COMMAND handlers that send these replies are in command_command.cpp.
+#include "commands/core/command_docs.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "commands/core/command_docs_internal.h"
+
+namespace mini_redis::commands {
+
+// ---- small text helpers -------------------------------------------------------
+
+// "a b  c" -> {"a", "b", "c"}; the rows spell their lists as short strings.
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> words;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find(separator), text.size());
+    if (end > 0) words.push_back(text.substr(0, end));
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+  return words;
+}
+
+namespace {
+
+using protocol::ReplyWriter;
+
+// ---- flags and ACL categories, in the order Redis prints them ----------------
+
+// COMMAND INFO lists flags in this fixed order, whatever order a row names
+// them in. Redis hides "sentinel" (and a few flags we do not have), so it is
+// not in the list.
+constexpr std::array<std::pair<std::uint32_t, std::string_view>, 18> kFlagNames{{
+    {flags::kWrite, "write"},
+    {flags::kReadonly, "readonly"},
+    {flags::kDenyOom, "denyoom"},
+    {flags::kAdmin, "admin"},
+    {flags::kPubsub, "pubsub"},
+    {flags::kNoscript, "noscript"},
+    {flags::kBlocking, "blocking"},
+    {flags::kLoading, "loading"},
+    {flags::kStale, "stale"},
+    {flags::kSkipMonitor, "skip_monitor"},
+    {flags::kSkipSlowlog, "skip_slowlog"},
+    {flags::kFast, "fast"},
+    {flags::kNoAuth, "no_auth"},
+    {flags::kNoMandatoryKeys, "no_mandatory_keys"},
+    {flags::kNoAsyncLoading, "no_async_loading"},
+    {flags::kNoMulti, "no_multi"},
+    {flags::kMovableKeys, "movablekeys"},
+    {flags::kAllowBusy, "allow_busy"},
+}};
+
+// Redis's ACL categories in the order of its category table (acl.c), which
+// is the order COMMAND INFO prints them in.
+constexpr std::array<std::string_view, 21> kAclCategoryOrder{
+    "@keyspace",   "@read",        "@write",     "@set",         "@sortedset", "@list",
+    "@hash",       "@string",      "@bitmap",    "@hyperloglog", "@geo",       "@stream",
+    "@pubsub",     "@admin",       "@fast",      "@slow",        "@blocking",  "@dangerous",
+    "@connection", "@transaction", "@scripting",
+};
+
+std::size_t category_rank(std::string_view category) {
+  const auto* it = std::find(kAclCategoryOrder.begin(), kAclCategoryOrder.end(), category);
+  return static_cast<std::size_t>(it - kAclCategoryOrder.begin());
+}
+
+std::vector<std::string_view> acl_categories_of(const CommandSpec& spec) {
+  std::vector<std::string_view> categories = split(spec.acl_categories, ' ');
+  std::stable_sort(
+      categories.begin(), categories.end(),
+      [](std::string_view a, std::string_view b) { return category_rank(a) < category_rank(b); });
+  return categories;
+}
+
+// ---- key positions ---------------------------------------------------------------
+
+// One key specification, reduced to what our rows can express: the keys
+// start at argument `begin_index` and run to `last_key` (relative to the
+// first key; -1 means "the last argument"), every `key_step` arguments.
+struct KeySpec {
+  std::string_view flags;  // "RO access"
+  std::string_view notes;  // why a flag is there, or empty
+  int begin_index = 0;
+  int last_key = 0;
+  int key_step = 1;
+};
+
+std::vector<KeySpec> key_specs_of(const CommandSpec& spec) {
+  std::vector<KeySpec> specs;
+  if (spec.first_key <= 0) return specs;
+  const std::vector<std::string_view> flag_groups = split(spec.key_specs, '|');
+  // Notes are kept with their empty parts, so that they stay aligned with
+  // the flag groups ("|notes of the second spec").
+  std::vector<std::string_view> notes;
+  for (std::string_view rest = spec.key_spec_notes; !rest.empty();) {
+    const std::size_t bar = std::min(rest.find('|'), rest.size());
+    notes.push_back(rest.substr(0, bar));
+    rest.remove_prefix(std::min(bar + 1, rest.size()));
+  }
+  const auto notes_of = [&notes](std::size_t i) {
+    return i < notes.size() ? notes[i] : std::string_view();
+  };
+  if (flag_groups.size() <= 1) {
+    // One spec covering the legacy first/last/step range.
+    const int last = spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key;
+    specs.push_back({flag_groups.empty() ? std::string_view() : flag_groups[0], notes_of(0),
+                     spec.first_key, last, spec.key_step});
+    return specs;
+  }
+  // Several specs (RENAME: the source is read and deleted, the destination
+  // overwritten): one key each, in argument order.
+  const int step = spec.key_step > 0 ? spec.key_step : 1;
+  int index = spec.first_key;
+  for (std::size_t i = 0; i < flag_groups.size(); ++i) {
+    specs.push_back({flag_groups[i], notes_of(i), index, 0, 1});
+    index += step;
+  }
+  return specs;
+}
+
+// ---- COMMAND INFO ------------------------------------------------------------------
+
+void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
+  // Redis puts "notes" first, and only when the spec has some.
+  reply.map_header(key_spec.notes.empty() ? 3 : 4);
+  if (!key_spec.notes.empty()) {
+    reply.bulk_string("notes");
+    reply.bulk_string(key_spec.notes);
+  }
+  reply.bulk_string("flags");
+  const std::vector<std::string_view> flag_words = split(key_spec.flags, ' ');
+  reply.set_header(flag_words.size());
+  for (std::string_view word : flag_words) reply.simple_string(word);
+
+  reply.bulk_string("begin_search");
+  reply.map_header(2);
+  reply.bulk_string("type");
+  reply.bulk_string("index");
+  reply.bulk_string("spec");
+  reply.map_header(1);
+  reply.bulk_string("index");
+  reply.integer(key_spec.begin_index);
+
+  reply.bulk_string("find_keys");
+  reply.map_header(2);
+  reply.bulk_string("type");
+  reply.bulk_string("range");
+  reply.bulk_string("spec");
+  reply.map_header(3);
+  reply.bulk_string("lastkey");
+  reply.integer(key_spec.last_key);
+  reply.bulk_string("keystep");
+  reply.integer(key_spec.key_step);
+  reply.bulk_string("limit");
+  reply.integer(0);
+}
+
+}  // namespace
+
+// The positions of the keys in `args` (the full command, name first), each
+// with the flags of the spec that found it. Positions past the end are
+// dropped, as Redis does for a malformed command.
+std::vector<std::pair<std::size_t, std::string_view>> key_positions(const CommandSpec& spec,
+                                                                    std::size_t argc) {
+  std::vector<std::pair<std::size_t, std::string_view>> positions;
+  for (const KeySpec& key_spec : key_specs_of(spec)) {
+    const int count = static_cast<int>(argc);
+    const int first = key_spec.begin_index;
+    const int last = key_spec.last_key < 0 ? count + key_spec.last_key : first + key_spec.last_key;
+    const int step = key_spec.key_step > 0 ? key_spec.key_step : 1;
+    for (int i = first; i <= last && i < count; i += step) {
+      positions.emplace_back(static_cast<std::size_t>(i), key_spec.flags);
+    }
+  }
+  return positions;
+}
+
+void reply_command_info(ReplyWriter& reply, const CommandSpec& spec) {
+  reply.array_header(10);
+  reply.bulk_string(spec.full_name);
+  reply.integer(spec.arity);
+
+  std::size_t flag_count = 0;
+  for (const auto& [bit, name] : kFlagNames) flag_count += (spec.flags & bit) != 0 ? 1 : 0;
+  reply.set_header(flag_count);
+  for (const auto& [bit, name] : kFlagNames) {
+    if ((spec.flags & bit) != 0) reply.simple_string(name);
+  }
+
+  reply.integer(spec.first_key);
+  reply.integer(spec.last_key);
+  reply.integer(spec.key_step);
+
+  const std::vector<std::string_view> categories = acl_categories_of(spec);
+  reply.set_header(categories.size());
+  for (std::string_view category : categories) reply.simple_string(category);
+
+  const std::vector<std::string_view> tips = split(spec.tips, ' ');
+  reply.set_header(tips.size());
+  for (std::string_view tip : tips) reply.bulk_string(tip);
+
+  const std::vector<KeySpec> key_specs = key_specs_of(spec);
+  reply.set_header(key_specs.size());
+  for (const KeySpec& key_spec : key_specs) reply_key_spec(reply, key_spec);
+
+  // Redis 7.0 sends an empty *set* when there are no subcommands, but an
+  // array when there are some; RESP3 clients see "~0" and "*5" respectively.
+  if (spec.subcommands.empty()) {
+    reply.set_header(0);
+  } else {
+    reply.array_header(spec.subcommands.size());
+    for (const CommandSpec& sub : spec.subcommands) reply_command_info(reply, sub);
+  }
+}
+
+// ---- COMMAND DOCS -------------------------------------------------------------------
+
+void reply_docs(ReplyWriter& reply, const CommandSpec& spec) {
+  // Redis leaves out a field it has nothing for, so a client must cope
+  // with any subset; we do the same for the fields our rows leave empty.
+  // The order is Redis 7.0's (addReplyCommandDocs), fixed, not hash-based.
+  const std::array<std::pair<std::string_view, std::string_view>, 4> fields{{
+      {"summary", spec.summary},
+      {"since", spec.since},
+      {"group", spec.group},
+      {"complexity", spec.complexity},
+  }};
+  const bool deprecated = !spec.deprecated_since.empty();
+  std::size_t count = 0;
+  for (const auto& field : fields) count += field.second.empty() ? 0 : 1;
+  count += deprecated ? 2 : 0;  // "doc_flags" and "deprecated_since"
+  count += spec.replaced_by.empty() ? 0 : 1;
+  count += spec.history.empty() ? 0 : 1;
+  count += spec.arguments.empty() ? 0 : 1;
+  count += spec.subcommands.empty() ? 0 : 1;
+
+  reply.map_header(count);
+  for (const auto& [name, value] : fields) {
+    if (value.empty()) continue;
+    reply.bulk_string(name);
+    reply.bulk_string(value);
+  }
+  if (deprecated) {
+    // The only doc flag our commands can have ("syscmd" marks internal
+    // commands such as REPLCONF, which we do not have).
+    reply.bulk_string("doc_flags");
+    reply.set_header(1);
+    reply.simple_string("deprecated");
+    reply.bulk_string("deprecated_since");
+    reply.bulk_string(spec.deprecated_since);
+  }
+  if (!spec.replaced_by.empty()) {
+    reply.bulk_string("replaced_by");
+    reply.bulk_string(spec.replaced_by);
+  }
+  if (!spec.history.empty()) {
+    // A set of [version, change] pairs (RESP3 "~"), as Redis 7.0 sends it.
+    reply.bulk_string("history");
+    reply.set_header(spec.history.size());
+    for (const HistoryEntry& entry : spec.history) {
+      reply.array_header(2);
+      reply.bulk_string(entry.version);
+      reply.bulk_string(entry.change);
+    }
+  }
+  if (!spec.arguments.empty()) {
+    reply.bulk_string("arguments");
+    reply_arguments(reply, spec.arguments);
+  }
+  if (!spec.subcommands.empty()) {
+    reply.bulk_string("subcommands");
+    reply.map_header(spec.subcommands.size());
+    for (const CommandSpec& sub : spec.subcommands) {
+      reply.bulk_string(sub.full_name);
+      reply_docs(reply, sub);
+    }
+  }
+}
+
+void reply_help(ReplyWriter& reply, std::string_view command,
+                std::initializer_list<std::string_view> lines) {
+  reply.array_header(lines.size() + 3);
+  std::string first(command);
+  first.append(" <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+  reply.simple_string(first);
+  for (std::string_view line : lines) reply.simple_string(line);
+  reply.simple_string("HELP");
+  reply.simple_string("    Prints this help.");
+}
+
+}  // namespace mini_redis::commands

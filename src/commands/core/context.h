@@ -1,0 +1,138 @@
+// Context: everything a command handler may touch while it runs.
+//
+// A handler never sees a socket. It gets the client's state (selected
+// database, protocol version, name...), a ReplyWriter to answer through, the
+// keyspace, the settings, and a small ServerServices interface for the few
+// things only the server can do (list the other clients, shut down). server/
+// implements that interface; tests implement a fake one. That is what keeps
+// commands/ free of Asio and testable on plain strings.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "config/config.h"
+#include "observability/server_stats.h"
+#include "protocol/reply_writer.h"
+#include "pubsub/notifications.h"
+#include "pubsub/pubsub.h"
+#include "storage/keyspace.h"
+
+namespace mini_redis::commands {
+
+// The parts of the server that commands use and that live in their own
+// layers (config/, pubsub/, observability/), under their short names.
+using config::Config;
+using config::format_percentile;
+using config::get_config_values;
+using config::OutputBufferLimit;
+using config::set_config_value;
+using observability::CommandStats;
+using observability::CommandStatsTable;
+using observability::ErrorStats;
+using observability::InstantaneousMetrics;
+using observability::LatencyHistogram;
+using observability::ServerStats;
+using observability::Slowlog;
+using observability::SlowlogEntry;
+using pubsub::KeyspaceNotifier;
+using pubsub::PubSub;
+using pubsub::PushTarget;
+using pubsub::Subscriber;
+using pubsub::Subscriptions;
+
+class CommandTable;
+
+class MonitorFeed;
+
+// CLIENT REPLY ON|OFF|SKIP.
+enum class ReplyMode { on, off, skip_next };
+
+// What a command may know about, and change in, the connection that sent it.
+struct ClientState : pubsub::Subscriber {
+  std::int64_t id = 0;
+  int db_index = 0;
+  std::string name;          // CLIENT SETNAME / HELLO SETNAME
+  std::string library_name;  // CLIENT SETINFO LIB-NAME
+  std::string library_version;
+  std::string peer_address;   // "127.0.0.1:53122" (CLIENT LIST addr=)
+  std::string local_address;  // "127.0.0.1:6379" (CLIENT LIST laddr=)
+  int socket_fd = -1;
+  bool unix_socket = false;  // connected through unixsocket, not TCP
+  std::int64_t created_ms = 0;
+  std::int64_t last_command_ms = 0;
+  // CLIENT LIST cmd=: the full name of the last command ("client|list"). It
+  // points into the command table, which outlives every client.
+  std::string_view last_command = "NULL";
+  ReplyMode reply_mode = ReplyMode::on;
+  // True while the command after a CLIENT REPLY SKIP runs: its reply is dropped.
+  bool skipping_reply = false;
+  bool close_after_reply = false;  // set by QUIT; the server closes once flushed
+  // Arguments of the running command that the slowlog (and MONITOR) must not
+  // show, one bit per position: HELLO ... AUTH <user> <password> hides both,
+  // as Redis's redactClientCommandArgument() does. The dispatcher clears it
+  // after each command. Use redact_argument().
+  std::uint64_t redacted_arguments = 0;
+  bool monitor = false;  // MONITOR: receives a line for every command run
+
+  // Redis's CLIENT_PUBSUB flag: subscribed to anything. In RESP2 such a
+  // client may only run the (un)subscribe family, PING, QUIT and RESET,
+  // because its replies and its messages would be indistinguishable.
+  [[nodiscard]] bool subscribed() const { return !subscriptions.empty(); }
+  [[nodiscard]] bool in_resp2_subscribed_mode() const {
+    return subscribed() && protocol == protocol::ProtocolVersion::resp2;
+  }
+
+  // Filled in by the server when listing: buffer sizes CLIENT LIST shows.
+  std::size_t query_buffer_bytes = 0;
+  std::size_t query_buffer_free = 0;
+  std::size_t output_buffer_bytes = 0;
+};
+
+// Marks argument `position` of the running command as secret (see
+// ClientState::redacted_arguments). Positions past 63 cannot be marked; no
+// command has secrets that far out.
+inline void redact_argument(ClientState& client, std::size_t position) {
+  if (position < 64) client.redacted_arguments |= std::uint64_t{1} << position;
+}
+
+// The few things only the server can do for a command.
+class ServerServices {
+ public:
+  virtual ~ServerServices() = default;
+  // Calls `visit` for every connected client, in connection order.
+  virtual void for_each_client(const std::function<void(const ClientState&)>& visit) const = 0;
+  [[nodiscard]] virtual std::size_t connected_clients() const = 0;
+  // CLIENT KILL: closes every client for which `should_kill` is true and
+  // returns how many. Killed clients leave the client list at once (INFO
+  // and CLIENT LIST right after no longer count them, as in Redis). The
+  // predicate must never pick the client running the command: a command
+  // closes its own connection with close_after_reply, so that it still
+  // gets its reply.
+  virtual std::size_t kill_clients(const std::function<bool(const ClientState&)>& should_kill) = 0;
+  // SHUTDOWN: stop accepting, close clients, exit the event loop.
+  virtual void request_shutdown() = 0;
+};
+
+struct Context {
+  ClientState& client;
+  protocol::ReplyWriter& reply;
+  storage::Keyspace& keyspace;
+  Config& config;
+  ServerStats& stats;
+  ServerServices& server;
+  const CommandTable& commands;
+  PubSub& pubsub;
+  MonitorFeed& monitors;
+
+  storage::Database& db() { return keyspace.db(client.db_index); }
+  [[nodiscard]] std::int64_t now_ms() const { return keyspace.clock().now_ms(); }
+};
+
+// A handler's view of its request: argument 0 is the command name as sent.
+using Arguments = std::span<const std::string_view>;
+
+}  // namespace mini_redis::commands

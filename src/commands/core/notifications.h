@@ -1,0 +1,36 @@
+// Keyspace notifications as a command sends them: the event goes to the
+// client's own database and through the Context's settings and registry.
+// The channels and the publishing live in pubsub/notifications.h; this is
+// only the short form every command family calls after its write.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "commands/core/context.h"
+#include "pubsub/notifications.h"
+
+namespace mini_redis::commands {
+
+namespace notify = config::notify;
+using pubsub::notify_keyspace_event;
+
+inline void notify_keyspace_event(Context& ctx, std::uint32_t type, std::string_view event,
+                                  std::string_view key, int db_index) {
+  notify_keyspace_event(ctx.config, ctx.pubsub, type, event, key, db_index);
+}
+
+// The common case: an event on a key of the client's selected database.
+inline void notify_keyspace_event(Context& ctx, std::uint32_t type, std::string_view event,
+                                  std::string_view key) {
+  notify_keyspace_event(ctx.config, ctx.pubsub, type, event, key, ctx.client.db_index);
+}
+
+// A read found no key: "keymiss" (class m). Redis reports it from its read
+// lookups (lookupKeyRead), so every command that reads a key calls this when
+// the key is not there; writes that find nothing (SETRANGE, RENAME) do not.
+inline void notify_key_miss(Context& ctx, std::string_view key) {
+  notify_keyspace_event(ctx, notify::kKeyMiss, "keymiss", key);
+}
+
+}  // namespace mini_redis::commands

@@ -1,0 +1,391 @@
+// INFO: see info.h.
+#include "commands/server/info.h"
+
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <concepts>
+
+#include "storage/memory.h"
+
+namespace mini_redis::commands {
+
+namespace {
+
+// Builds INFO's text: sections separated by a blank line, one "name:value"
+// line per field, every line ending in CRLF.
+class InfoText {
+ public:
+  void section(std::string_view title) {
+    if (!text_.empty()) text_.append("\r\n");
+    text_.append("# ");
+    text_.append(title);
+    text_.append("\r\n");
+  }
+
+  void field(std::string_view name, std::string_view value) {
+    text_.append(name);
+    text_.push_back(':');
+    text_.append(value);
+    text_.append("\r\n");
+  }
+
+  template <std::integral Number>
+  void field(std::string_view name, Number value) {
+    std::array<char, 24> digits{};
+    const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+    field(name,
+          std::string_view(digits.data(), static_cast<std::size_t>(result.ptr - digits.data())));
+  }
+
+  // A ratio or percentage, as Redis's "%.2f".
+  void field_fixed2(std::string_view name, double value) {
+    std::array<char, 64> digits{};
+    const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), value,
+                                      std::chars_format::fixed, 2);
+    field(name,
+          std::string_view(digits.data(), static_cast<std::size_t>(result.ptr - digits.data())));
+  }
+
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+// "0.012457": seconds and microseconds of a getrusage time, as "%ld.%06ld".
+std::string format_cpu_time(const timeval& time) {
+  std::string text = std::to_string(time.tv_sec);
+  std::string micros = std::to_string(time.tv_usec);
+  text.push_back('.');
+  text.append(6 - std::min<std::size_t>(6, micros.size()), '0');
+  text.append(micros);
+  return text;
+}
+
+// ---- the sections, in the order INFO prints them ---------------------------------
+
+void server_section(InfoText& info, Context& ctx) {
+  utsname system{};
+  uname(&system);
+  std::string os = system.sysname;
+  os.append(" ").append(system.release).append(" ").append(system.machine);
+  const std::int64_t now_ms = ctx.now_ms();
+  const std::int64_t uptime_s =
+      std::max<std::int64_t>(0, (now_ms - ctx.stats.start_time_ms) / 1000);
+
+  info.field("redis_version", kRedisVersion);
+  info.field("mini_redis_version", kMiniRedisVersion);
+  info.field("redis_mode", "standalone");
+  info.field("os", os);
+  info.field("arch_bits", sizeof(void*) * 8);
+  // Like Redis, the compiler that built us; clang reports itself as gcc 4.2.1.
+  info.field("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                                std::to_string(__GNUC_PATCHLEVEL__));
+  info.field("process_id", ctx.stats.process_id);
+  info.field("run_id", ctx.stats.run_id);
+  info.field("tcp_port", ctx.stats.tcp_port);
+  info.field("server_time_usec", now_ms * 1000);
+  info.field("uptime_in_seconds", uptime_s);
+  info.field("uptime_in_days", uptime_s / 86400);
+  info.field("hz", ctx.config.hz);
+  info.field("configured_hz", ctx.config.hz);
+  info.field("executable", ctx.stats.executable);
+  info.field("config_file", ctx.stats.config_file);
+}
+
+void clients_section(InfoText& info, Context& ctx) {
+  info.field("connected_clients", ctx.server.connected_clients());
+  info.field("maxclients", ctx.config.maxclients);
+  // No command blocks and there is no CLIENT TRACKING, so both are truly 0.
+  info.field("blocked_clients", 0);
+  info.field("tracking_clients", 0);
+}
+
+void memory_section(InfoText& info, Context& ctx) {
+  const std::size_t used = storage::allocated_bytes();
+  const std::size_t rss = storage::resident_set_bytes();
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGESIZE);
+  const std::uint64_t system_memory =
+      pages > 0 && page_size > 0
+          ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size)
+          : 0;
+
+  info.field("used_memory", used);
+  info.field("used_memory_human", format_human_bytes(used));
+  info.field("used_memory_rss", rss);
+  info.field("used_memory_rss_human", format_human_bytes(rss));
+  info.field("total_system_memory", system_memory);
+  info.field("total_system_memory_human", format_human_bytes(system_memory));
+  info.field("maxmemory", ctx.config.maxmemory);
+  info.field("maxmemory_human", format_human_bytes(ctx.config.maxmemory));
+  info.field("maxmemory_policy", ctx.config.maxmemory_policy);
+  // How much more the kernel holds for us than the allocator handed out:
+  // the allocator's own overhead, freed-but-kept pages, code and stacks.
+  info.field_fixed2("mem_fragmentation_ratio",
+                    used == 0 ? 0.0 : static_cast<double>(rss) / static_cast<double>(used));
+  info.field("mem_fragmentation_bytes",
+             static_cast<std::int64_t>(rss) - static_cast<std::int64_t>(used));
+  info.field("mem_allocator", storage::allocator_name());
+}
+
+void persistence_section(InfoText& info, Context& ctx) {
+  // mini-redis writes no RDB or AOF file. These are the fields scripts poll
+  // ("is a save or a load running?"), with the answers that are true here.
+  // Redis sets its last save time to the start time when it loaded nothing.
+  info.field("loading", 0);
+  info.field("async_loading", 0);
+  info.field("rdb_bgsave_in_progress", 0);
+  info.field("rdb_last_save_time", ctx.stats.start_time_ms / 1000);
+  info.field("rdb_last_bgsave_status", "ok");
+  info.field("aof_enabled", 0);
+  info.field("aof_rewrite_in_progress", 0);
+  info.field("aof_rewrite_scheduled", 0);
+  info.field("aof_last_write_status", "ok");
+}
+
+void stats_section(InfoText& info, Context& ctx) {
+  const ServerStats& stats = ctx.stats;
+  const storage::KeyspaceStats& keys = ctx.keyspace.stats();
+  info.field("total_connections_received", stats.total_connections_received);
+  info.field("total_commands_processed", stats.total_commands_processed);
+  info.field("instantaneous_ops_per_sec", stats.instantaneous.ops_per_sec());
+  info.field("total_net_input_bytes", stats.total_net_input_bytes);
+  info.field("total_net_output_bytes", stats.total_net_output_bytes);
+  info.field_fixed2("instantaneous_input_kbps", stats.instantaneous.input_kbps());
+  info.field_fixed2("instantaneous_output_kbps", stats.instantaneous.output_kbps());
+  info.field("rejected_connections", stats.rejected_connections);
+  info.field("expired_keys", keys.expired_keys);
+  info.field_fixed2("expired_stale_perc", keys.expired_stale_percent);
+  info.field("expired_time_cap_reached_count", keys.expired_time_cap_reached_count);
+  info.field("evicted_keys", 0);  // there is no eviction (maxmemory is reported only)
+  info.field("keyspace_hits", keys.keyspace_hits);
+  info.field("keyspace_misses", keys.keyspace_misses);
+  info.field("pubsub_channels", ctx.pubsub.active_count(PubSub::Kind::channel));
+  info.field("pubsub_patterns", ctx.pubsub.active_count(PubSub::Kind::pattern));
+  info.field("pubsubshard_channels", ctx.pubsub.active_count(PubSub::Kind::shard_channel));
+  info.field("total_error_replies", stats.total_error_replies);
+  // These two appeared in Redis 7.2; they come after the fields above there too.
+  info.field("client_query_buffer_limit_disconnections",
+             stats.client_query_buffer_limit_disconnections);
+  info.field("client_output_buffer_limit_disconnections",
+             stats.client_output_buffer_limit_disconnections);
+}
+
+void replication_section(InfoText& info, Context& /*ctx*/) {
+  // A server without replicas is a master with none connected.
+  info.field("role", "master");
+  info.field("connected_slaves", 0);
+  info.field("master_failover_state", "no-failover");
+  info.field("master_repl_offset", 0);
+  info.field("second_repl_offset", -1);
+  info.field("repl_backlog_active", 0);
+}
+
+void cpu_section(InfoText& info, Context& /*ctx*/) {
+  rusage self{};
+  rusage children{};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  info.field("used_cpu_sys", format_cpu_time(self.ru_stime));
+  info.field("used_cpu_user", format_cpu_time(self.ru_utime));
+  info.field("used_cpu_sys_children", format_cpu_time(children.ru_stime));
+  info.field("used_cpu_user_children", format_cpu_time(children.ru_utime));
+#if defined(RUSAGE_THREAD)
+  // The thread running commands; with one thread it is nearly all of "self".
+  rusage main_thread{};
+  getrusage(RUSAGE_THREAD, &main_thread);
+  info.field("used_cpu_sys_main_thread", format_cpu_time(main_thread.ru_stime));
+  info.field("used_cpu_user_main_thread", format_cpu_time(main_thread.ru_utime));
+#endif
+}
+
+void modules_section(InfoText& /*info*/, Context& /*ctx*/) {}  // no modules: a bare header
+
+// Calls `visit` for every command and subcommand that has counters, in
+// table order (Redis walks its command dict; the order is not specified).
+template <typename Visit>
+void for_each_counted_command(Context& ctx, Visit visit) {
+  auto visit_one = [&](const CommandSpec& spec) {
+    const CommandStats* stats = ctx.stats.commands.find(spec.stats_id);
+    if (stats != nullptr) visit(spec, *stats);
+  };
+  for (const auto& command : ctx.commands.all()) {
+    visit_one(*command);
+    for (const CommandSpec& sub : command->subcommands) visit_one(sub);
+  }
+}
+
+// "%.2f" of a ratio, "%.3f" of microseconds: Redis's formats in these sections.
+std::string fixed(double value, int decimals) {
+  std::array<char, 64> digits{};
+  const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), value,
+                                    std::chars_format::fixed, decimals);
+  return std::string(digits.data(), result.ptr);
+}
+
+void commandstats_section(InfoText& info, Context& ctx) {
+  // cmdstat_get:calls=2,usec=15,usec_per_call=7.50,rejected_calls=0,failed_calls=0
+  for_each_counted_command(ctx, [&](const CommandSpec& spec, const CommandStats& stats) {
+    if (!stats.used()) return;
+    const double per_call =
+        stats.calls == 0 ? 0.0 : static_cast<double>(stats.usec) / static_cast<double>(stats.calls);
+    info.field("cmdstat_" + spec.full_name,
+               "calls=" + std::to_string(stats.calls) + ",usec=" + std::to_string(stats.usec) +
+                   ",usec_per_call=" + fixed(per_call, 2) +
+                   ",rejected_calls=" + std::to_string(stats.rejected_calls) +
+                   ",failed_calls=" + std::to_string(stats.failed_calls));
+  });
+}
+
+void errorstats_section(InfoText& info, Context& ctx) {
+  for (const auto& [code, count] : ctx.stats.errors.by_code()) {
+    info.field("errorstat_" + code, "count=" + std::to_string(count));
+  }
+}
+
+void latencystats_section(InfoText& info, Context& ctx) {
+  // latency_percentiles_usec_get:p50=1.003,p99=2.007,p99.9=2.007: each
+  // percentile as CONFIG GET shows it, each value in microseconds, "%.3f".
+  for_each_counted_command(ctx, [&](const CommandSpec& spec, const CommandStats& stats) {
+    if (!stats.latency) return;
+    std::string value;
+    for (double percentile : ctx.config.latency_tracking_info_percentiles) {
+      if (!value.empty()) value.push_back(',');
+      value += "p" + format_percentile(percentile) + "=" +
+               fixed(static_cast<double>(stats.latency->value_at_percentile(percentile)) / 1000, 3);
+    }
+    info.field("latency_percentiles_usec_" + spec.full_name, value);
+  });
+}
+
+void cluster_section(InfoText& info, Context& /*ctx*/) {
+  info.field("cluster_enabled", 0);
+}
+
+void keyspace_section(InfoText& info, Context& ctx) {
+  // One line per non-empty database. Redis's avg_ttl is an estimate its
+  // active expiry cycle keeps; we do not keep one yet, so it reads 0 (which
+  // Redis also shows until its first estimate).
+  for (int index = 0; index < ctx.keyspace.database_count(); ++index) {
+    const storage::Database& db = ctx.keyspace.db(index);
+    if (db.size() == 0) continue;
+    std::string value = "keys=" + std::to_string(db.size()) +
+                        ",expires=" + std::to_string(db.expiring_count()) + ",avg_ttl=0";
+    info.field("db" + std::to_string(index), value);
+  }
+}
+
+struct Section {
+  std::string_view name;   // as INFO <section> names it
+  std::string_view title;  // as its "# Title" header spells it
+  void (*render)(InfoText&, Context&);
+};
+
+// Which of INFO's section sets a section belongs to: "INFO" and "INFO
+// default" leave out commandstats and latencystats (long, and costly to
+// build); "INFO all" and "INFO everything" include them.
+enum class Shown { by_default, only_when_asked_for_all };
+
+struct SectionEntry {
+  Section section;
+  Shown shown;
+};
+
+constexpr std::array<SectionEntry, 13> kSections{{
+    {{"server", "Server", server_section}, Shown::by_default},
+    {{"clients", "Clients", clients_section}, Shown::by_default},
+    {{"memory", "Memory", memory_section}, Shown::by_default},
+    {{"persistence", "Persistence", persistence_section}, Shown::by_default},
+    {{"stats", "Stats", stats_section}, Shown::by_default},
+    {{"replication", "Replication", replication_section}, Shown::by_default},
+    {{"cpu", "CPU", cpu_section}, Shown::by_default},
+    {{"modules", "Modules", modules_section}, Shown::by_default},
+    {{"commandstats", "Commandstats", commandstats_section}, Shown::only_when_asked_for_all},
+    {{"errorstats", "Errorstats", errorstats_section}, Shown::by_default},
+    {{"latencystats", "Latencystats", latencystats_section}, Shown::only_when_asked_for_all},
+    {{"cluster", "Cluster", cluster_section}, Shown::by_default},
+    {{"keyspace", "Keyspace", keyspace_section}, Shown::by_default},
+}};
+
+void info_command(Context& ctx, Arguments args) {
+  ctx.reply.verbatim_text(render_info(ctx, args.subspan(1)));
+}
+
+}  // namespace
+
+std::string render_info(Context& ctx, Arguments sections) {
+  // Which sections to print. Whatever order they were asked in, and however
+  // often, each is printed once and in the fixed order (Redis 7.0 does the
+  // same with its dict of requested sections).
+  std::array<bool, kSections.size()> wanted{};
+  auto want_default = [&wanted] {
+    for (std::size_t i = 0; i < kSections.size(); ++i)
+      wanted[i] = wanted[i] || kSections[i].shown == Shown::by_default;
+  };
+  if (sections.empty()) want_default();
+  for (std::string_view name : sections) {
+    if (equals_ignore_case(name, "default")) {
+      want_default();
+      continue;
+    }
+    // "everything" adds module-generated sections to "all"; there are none.
+    if (equals_ignore_case(name, "all") || equals_ignore_case(name, "everything")) {
+      wanted.fill(true);
+      continue;
+    }
+    for (std::size_t i = 0; i < kSections.size(); ++i) {
+      if (equals_ignore_case(name, kSections[i].section.name)) wanted[i] = true;
+    }
+  }
+
+  InfoText info;
+  for (std::size_t i = 0; i < kSections.size(); ++i) {
+    if (!wanted[i]) continue;
+    info.section(kSections[i].section.title);
+    kSections[i].section.render(info, ctx);
+  }
+  return info.take();
+}
+
+std::string format_human_bytes(std::uint64_t bytes) {
+  // Redis's bytesToHuman: plain bytes below 1 KiB, else two decimals of the
+  // largest unit that is at most the value.
+  constexpr std::array<char, 6> kUnits{'K', 'M', 'G', 'T', 'P', 'E'};
+  if (bytes < 1024) return std::to_string(bytes) + "B";
+  double value = static_cast<double>(bytes) / 1024;
+  std::size_t unit = 0;
+  while (value >= 1024 && unit + 1 < kUnits.size()) {
+    value /= 1024;
+    ++unit;
+  }
+  std::array<char, 32> digits{};
+  const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), value,
+                                    std::chars_format::fixed, 2);
+  std::string text(digits.data(), static_cast<std::size_t>(result.ptr - digits.data()));
+  text.push_back(kUnits[unit]);
+  return text;
+}
+
+CommandSpec make_info_command() {
+  return CommandSpec{
+      .name = "info",
+      .arity = -1,
+      .flags = flags::kLoading | flags::kStale,
+      .handler = info_command,
+      .group = "server",
+      .summary = "Get information and statistics about the server",
+      .since = "1.0.0",
+      .complexity = "O(1)",
+      .acl_categories = "@slow @dangerous",
+      .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
+      .arguments = {arg::string("section").optional().multiple()},
+      .history = {{"7.0.0", "Added support for taking multiple section arguments."}}};
+}
+
+}  // namespace mini_redis::commands
