@@ -29,6 +29,8 @@
 #include <memory>
 #include <string_view>
 
+#include "types/hash_table.h"
+
 namespace mini_redis::storage {
 
 enum class ValueType : std::uint8_t { string };
@@ -49,7 +51,7 @@ class Entry;
 struct EntryDeleter;
 using EntryPtr = std::unique_ptr<Entry, EntryDeleter>;
 
-class Entry {
+class Entry : public types::HashNode {  // HashNode: the hash-chain link, first in the header
  public:
   Entry(const Entry&) = delete;
   Entry& operator=(const Entry&) = delete;
@@ -69,7 +71,6 @@ class Entry {
 
  private:
   friend class Database;
-  friend class HashTable;
   friend struct EntryDeleter;
   friend EntryPtr make_entry(std::string_view key, std::string_view value,
                              std::size_t value_capacity);
@@ -81,7 +82,6 @@ class Entry {
   [[nodiscard]] const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
   char* value_bytes() { return bytes() + key_size_; }
 
-  Entry* next_ = nullptr;  // the next entry in the same hash bucket
   std::int64_t expire_at_ms_ = kNoExpire;
   std::uint32_t key_size_;
   std::uint32_t value_size_ = 0;
@@ -91,6 +91,8 @@ class Entry {
   ValueType type_ = ValueType::string;
   Encoding encoding_ = Encoding::embstr;
 };
+// The header size the memory figures above are computed from.
+static_assert(sizeof(Entry) == 40);
 
 // Frees an entry made by make_entry (the block was sized by hand).
 struct EntryDeleter {
