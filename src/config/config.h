@@ -61,6 +61,12 @@ struct Config {
   // ---- keyspace notifications (notifications.h) ----
   // The notify::k... bits of notify-keyspace-events; 0, the default, is off.
   std::uint32_t notify_keyspace_events = 0;
+  // The small encodings of lists and hashes (Redis 7.0's defaults; see
+  // storage/object.h). Changes apply to values created or converted later.
+  int list_max_listpack_size = -2;  // > 0: entries per node; -1..-5: 4..64 KiB per node
+  int list_compress_depth = 0;
+  std::int64_t hash_max_listpack_entries = 512;
+  std::int64_t hash_max_listpack_value = 64;
   // ---- persistence (reported only: mini-redis keeps no files) ----
   std::string save = "3600 1 300 100 60 10000";
   std::string appendonly = "no";

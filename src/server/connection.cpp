@@ -42,7 +42,7 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
       parser_(limits_from(server.config())),
       writer_(output_),
       context_{state_, writer_,           server.keyspace(), server.config(),  server.stats(),
-               server, server.commands(), server.pubsub(),   server.monitors()},
+               server, server.commands(), server.pubsub(),   server.monitors(), server.blocking()},
       write_finished_(socket_.get_executor()) {
   state_.push_target = this;
   // Writes are tried at once and may stop short (start_write), so the

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/core/blocking.h"
 #include "commands/core/command_table.h"
 #include "commands/core/context.h"
 #include "commands/server/monitor.h"
@@ -69,6 +70,7 @@ class Server final : public commands::ServerServices {
   const commands::CommandTable& commands() const { return commands_; }
   commands::PubSub& pubsub() { return pubsub_; }
   commands::MonitorFeed& monitors() { return monitors_; }
+  commands::BlockingRegistry& blocking() { return blocking_; }
   Logger& logger() { return logger_; }
   [[nodiscard]] std::int64_t now_ms() const { return clock_.now_ms(); }
   // Takes a connection out of the client list; nothing if CLIENT KILL already did.
@@ -96,6 +98,7 @@ class Server final : public commands::ServerServices {
   commands::ServerStats stats_;
   commands::PubSub pubsub_;
   commands::MonitorFeed monitors_;
+  commands::BlockingRegistry blocking_;
   // Publishes the keyspace notifications storage reports (new keys, expired
   // keys, from commands and from the cron's active expiry alike).
   commands::KeyspaceNotifier notifier_{config_, pubsub_};

@@ -121,9 +121,11 @@ Entry& Database::set(std::string_view key, std::string_view value, Encoding enco
     // workshop: end
   } else {
     if (!keep_ttl) remove_expire(*entry);
-    if (fits_in_place(entry->value_capacity_, value.size())) {
+    // A list or hash under this name is replaced whole by the string (SET
+    // overwrites any type); a string is overwritten in place when it fits.
+    if (entry->type_ == ValueType::string && fits_in_place(entry->value_capacity(), value.size())) {
       std::memmove(entry->value_bytes(), value.data(), value.size());
-      entry->value_size_ = static_cast<std::uint32_t>(value.size());
+      entry->value_size_ = value.size();
     } else {
       replace_entry(entry, make_entry(key, value));
     }
@@ -145,11 +147,11 @@ Entry& Database::append(std::string_view key, std::string_view tail) {
   if (entry == nullptr) return set(key, tail);  // Redis: tryObjectEncoding, then dbAdd
 
   std::size_t needed = entry->value_size_ + tail.size();
-  if (needed > entry->value_capacity_) {
+  if (needed > entry->value_capacity()) {
     replace_entry(entry, make_entry(entry->key(), entry->value(), grown_capacity(needed)));
   }
   std::memcpy(entry->value_bytes() + entry->value_size_, tail.data(), tail.size());
-  entry->value_size_ = static_cast<std::uint32_t>(needed);
+  entry->value_size_ = needed;
   entry->encoding_ = Encoding::raw;
   touch(*entry);
   return *entry;
@@ -164,14 +166,14 @@ Entry& Database::set_range(std::string_view key, std::size_t offset, std::string
     EntryPtr fresh = make_entry(key, {}, end);
     entry = fresh.get();
     table_.insert(std::move(fresh));
-  } else if (end > entry->value_capacity_) {
+  } else if (end > entry->value_capacity()) {
     replace_entry(entry, make_entry(entry->key(), entry->value(), grown_capacity(end)));
   }
 
   std::size_t size = entry->value_size_;
   if (offset > size) std::memset(entry->value_bytes() + size, 0, offset - size);  // zero padding
   if (!bytes.empty()) std::memcpy(entry->value_bytes() + offset, bytes.data(), bytes.size());
-  entry->value_size_ = static_cast<std::uint32_t>(std::max(size, end));
+  entry->value_size_ = std::max(size, end);
   entry->encoding_ = Encoding::raw;
   if (is_new) {
     start_tracking(*entry);
@@ -202,6 +204,31 @@ EntryPtr Database::detach(std::string_view key) {
   return table_.remove(key);
 }
 
+Entry& Database::add_object(std::string_view key, ValueType type, void* object) {
+  EntryPtr fresh = make_object_entry(key, type, object);
+  Entry& entry = *fresh;
+  table_.insert(std::move(fresh));
+  start_tracking(entry);
+  report_added(key);
+  return entry;
+}
+
+Entry& Database::add_copy(std::string_view key, const Entry& source) {
+  EntryPtr fresh = copy_entry(source, key);
+  Entry& entry = *fresh;
+  table_.insert(std::move(fresh));
+  if (source.has_expire()) set_expire_at(entry, source.expire_at_ms());
+  start_tracking(entry);  // a copy is a new object, as Redis's COPY makes one
+  report_added(key);
+  return entry;
+}
+
+void Database::rename(std::string_view source, std::string_view destination) {
+  EntryPtr moving = detach(source);
+  erase(destination);
+  attach(rekey_entry(std::move(moving), destination));
+}
+
 void Database::attach(EntryPtr entry) {
   Entry& attached = *entry;
   table_.insert(std::move(entry));
@@ -214,16 +241,15 @@ void Database::clear() {
   expiring_ = {};  // give the memory back, as FLUSHDB does
 }
 
-// Moves `entry` into the bigger block `bigger` (which already holds the key
-// and value): the block carries the TTL and access time over, takes the old
+// Moves `entry` into the block `bigger` (which already holds the key and its
+// new value, and says its own type and encoding): the block carries the TTL
+// and access time over, takes the old
 // block's place in its hash chain and in expiring_, and the old block is freed.
 void Database::replace_entry(Entry*& entry, EntryPtr bigger) {
   Entry* moved = bigger.get();
   moved->expire_at_ms_ = entry->expire_at_ms_;
   moved->expiring_slot_ = entry->expiring_slot_;
   moved->access_ = entry->access_;
-  moved->type_ = entry->type_;
-  moved->encoding_ = entry->encoding_;
   if (moved->expiring_slot_ != kNotExpiring) expiring_[moved->expiring_slot_] = moved;
   table_.replace(entry, std::move(bigger));
   entry = moved;

@@ -65,6 +65,21 @@ class Database {
   Entry& append(std::string_view key, std::string_view tail);
   // Overwrites bytes at `offset`, padding with zero bytes (SETRANGE).
   Entry& set_range(std::string_view key, std::size_t offset, std::string_view bytes);
+  // Adds `key` holding `object` (a list, a hash...; see object.h), taking
+  // ownership. The key must be absent (look it up first).
+  template <class T>
+  T& add(std::string_view key, T object) {
+    auto* owned = new T(std::move(object));
+    add_object(key, kObjectType<T>, owned);
+    return *owned;
+  }
+  Entry& add_object(std::string_view key, ValueType type, void* object);
+  // COPY: a deep copy of `source` (from any database) under the absent
+  // `key`, with its TTL; a new key as far as access tracking goes.
+  Entry& add_copy(std::string_view key, const Entry& source);
+  // RENAME: the live key `source` takes the name `destination`, replacing
+  // any key there; value, TTL and access history move without a copy.
+  void rename(std::string_view source, std::string_view destination);
   // Deletes the key; true if a live key was removed.
   bool erase(std::string_view key);
   // Removes and returns the entry with its value and TTL (RENAME, MOVE).

@@ -36,30 +36,85 @@ Encoding encoding_for_value(std::string_view value) {
 }
 
 void EntryDeleter::operator()(Entry* entry) const {
+  if (entry->type_ != ValueType::string) destroy_object(entry->type_, entry->object_pointer());
   // The header is trivially destructible: ending its lifetime is enough
   // before handing the block back to the allocator.
   entry->~Entry();
   ::operator delete(static_cast<void*>(entry));
 }
 
-EntryPtr make_entry(std::string_view key, std::string_view value, std::size_t value_capacity) {
-  std::size_t wanted = std::max(value_capacity, value.size());
-  // The allocator rounds every request up to a size class (jemalloc: 48, 64,
-  // 80, ...). Those bytes are ours anyway, so give them to the value as spare
-  // capacity: a short APPEND then often fits without moving the entry.
-  std::size_t usable = allocation_size(block_size(key.size(), wanted));
-  std::size_t capacity = usable - sizeof(Entry) - key.size();
-  // The header stores sizes in 32 bits; values are capped at 512 MB by the
-  // protocol (proto-max-bulk-len), far below this.
-  capacity = std::min<std::size_t>(capacity, UINT32_MAX);
+Encoding Entry::encoding() const {
+  return type_ == ValueType::string ? encoding_ : object_encoding(type_, object_pointer());
+}
 
-  void* block = ::operator new(block_size(key.size(), capacity));
-  EntryPtr entry(new (block) Entry(key, static_cast<std::uint32_t>(capacity)));
+std::size_t Entry::value_capacity() const {
+  return usable_size(this) - sizeof(Entry) - key_size_;
+}
+
+void* Entry::object_pointer() const {
+  // The pointer sits where a string's bytes would, possibly unaligned (after
+  // the key), hence memcpy rather than a cast.
+  void* object = nullptr;
+  std::memcpy(static_cast<void*>(&object), bytes() + key_size_, sizeof(object));
+  return object;
+}
+
+EntryPtr Entry::allocate(std::string_view key, std::size_t value_capacity) {
+  // The allocator rounds every request up to a size class (jemalloc: 48, 64,
+  // 80, ...). Those bytes are ours anyway: allocate the whole class, and
+  // value_capacity() then gives them to the value as spare room, so a short
+  // APPEND often fits without moving the entry.
+  std::size_t usable = allocation_size(block_size(key.size(), value_capacity));
+  void* block = ::operator new(usable);
+  EntryPtr entry(new (block) Entry(key));
   std::memcpy(entry->bytes(), key.data(), key.size());
+  return entry;
+}
+
+EntryPtr make_entry(std::string_view key, std::string_view value, std::size_t value_capacity) {
+  EntryPtr entry = Entry::allocate(key, std::max(value_capacity, value.size()));
   if (!value.empty()) std::memcpy(entry->value_bytes(), value.data(), value.size());
-  entry->value_size_ = static_cast<std::uint32_t>(value.size());
+  entry->value_size_ = value.size();
   entry->encoding_ = encoding_for_value(value);
   return entry;
+}
+
+EntryPtr make_object_entry(std::string_view key, ValueType type, void* object) {
+  EntryPtr entry = Entry::allocate(key, sizeof(object));
+  std::memcpy(entry->value_bytes(), static_cast<const void*>(&object), sizeof(object));
+  entry->type_ = type;
+  return entry;
+}
+
+EntryPtr copy_entry(const Entry& source, std::string_view key) {
+  if (source.type_ == ValueType::string) {
+    EntryPtr copy = make_entry(key, source.value());
+    copy->encoding_ = source.encoding_;  // COPY keeps "raw" after an APPEND, as Redis
+    return copy;
+  }
+  return make_object_entry(key, source.type_, clone_object(source.type_, source.object_pointer()));
+}
+
+EntryPtr rekey_entry(EntryPtr entry, std::string_view key) {
+  // The value bytes are a string's bytes or the object pointer: either way
+  // they move as they are. The old block then must not free the object.
+  const std::size_t value_bytes =
+      entry->type_ == ValueType::string ? entry->value_size_ : sizeof(void*);
+  EntryPtr moved = Entry::allocate(key, value_bytes);
+  std::memcpy(moved->value_bytes(), entry->value_bytes(), value_bytes);
+  moved->value_size_ = entry->value_size_;
+  moved->type_ = entry->type_;
+  moved->encoding_ = entry->encoding_;
+  moved->expire_at_ms_ = entry->expire_at_ms_;
+  moved->access_ = entry->access_;
+  entry->type_ = ValueType::string;  // the object now belongs to `moved`
+  return moved;
+}
+
+std::size_t memory_bytes(const Entry& entry) {
+  const std::size_t block = usable_size(&entry);
+  if (entry.type_ == ValueType::string) return block;
+  return block + object_memory_bytes(entry.type_, entry.object_pointer());
 }
 
 std::size_t grown_capacity(std::size_t needed) {

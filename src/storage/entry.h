@@ -17,8 +17,16 @@
 // 1M keys, 88.4 bytes. (Redis 7.0 spends about 112: a 32-byte dictEntry, a
 // 24-byte key sds and a 48-byte embstr object, plus its bucket.)
 //
-// Only strings exist for now; `type()` is there so that TYPE, WRONGTYPE checks
-// and OBJECT ENCODING have one place to grow when lists and hashes arrive.
+// Strings live in the block itself. Every other type (list, hash...) keeps a
+// pointer to its types/ object where a string keeps its bytes, and the
+// object's memory is its own (storage/object.h says which class each type
+// uses). `type()` is what TYPE, the WRONGTYPE checks and OBJECT ENCODING ask.
+//
+// Sizes are 64-bit: a client may raise proto-max-bulk-len past 4 GiB and
+// SETRANGE a value that far (Redis answers :4294967297), so a 32-bit size
+// would wrap and write past the block. The block's capacity is not stored:
+// the allocator knows how big the block it handed out is (usable_size),
+// which keeps the header at 40 bytes.
 //
 // An entry's key never changes. Its value may grow past the block's capacity
 // (APPEND, SETRANGE): then the Database moves it into a bigger block, which is
@@ -29,17 +37,10 @@
 #include <memory>
 #include <string_view>
 
+#include "storage/object.h"
 #include "types/hash_table.h"
 
 namespace mini_redis::storage {
-
-enum class ValueType : std::uint8_t { string };
-
-// What OBJECT ENCODING reports for a string. Redis decides when the value is
-// stored: "int" for a canonical 64-bit integer (SET k 42, INCR), "embstr" for
-// other values up to 44 bytes, "raw" for longer ones and for any value that
-// was modified in place (APPEND, SETRANGE always leave "raw").
-enum class Encoding : std::uint8_t { integer, embstr, raw };
 
 // The encoding Redis picks for a value stored by SET and friends.
 Encoding encoding_for_value(std::string_view value);
@@ -57,9 +58,20 @@ class Entry : public types::HashNode {  // HashNode: the hash-chain link, first 
   Entry& operator=(const Entry&) = delete;
 
   [[nodiscard]] std::string_view key() const { return {bytes(), key_size_}; }
+  // A string's bytes. Only for type() == ValueType::string.
   [[nodiscard]] std::string_view value() const { return {bytes() + key_size_, value_size_}; }
   [[nodiscard]] ValueType type() const { return type_; }
-  [[nodiscard]] Encoding encoding() const { return encoding_; }
+  // What OBJECT ENCODING reports: kept for strings, asked of the object for
+  // the other types (a hash knows whether it is still a listpack).
+  [[nodiscard]] Encoding encoding() const;
+
+  // The list, hash... this entry holds: object<types::Quicklist>() for a
+  // list. The caller has checked type() (a wrong T is a bug, not a user error).
+  template <class T>
+  [[nodiscard]] T& object() const {
+    static_assert(kObjectType<T> != ValueType::string);
+    return *static_cast<T*>(object_pointer());
+  }
 
   [[nodiscard]] bool has_expire() const { return expire_at_ms_ != kNoExpire; }
   // Absolute Unix time in milliseconds, or kNoExpire.
@@ -74,18 +86,26 @@ class Entry : public types::HashNode {  // HashNode: the hash-chain link, first 
   friend struct EntryDeleter;
   friend EntryPtr make_entry(std::string_view key, std::string_view value,
                              std::size_t value_capacity);
+  friend EntryPtr make_object_entry(std::string_view key, ValueType type, void* object);
+  friend EntryPtr copy_entry(const Entry& source, std::string_view key);
+  friend EntryPtr rekey_entry(EntryPtr entry, std::string_view key);
+  friend std::size_t memory_bytes(const Entry& entry);
 
-  Entry(std::string_view key, std::uint32_t value_capacity)
-      : key_size_(static_cast<std::uint32_t>(key.size())), value_capacity_(value_capacity) {}
+  explicit Entry(std::string_view key) : key_size_(static_cast<std::uint32_t>(key.size())) {}
+  // A block for `key` with room for `value_capacity` value bytes, header
+  // constructed and key copied; the value is the caller's to write.
+  static EntryPtr allocate(std::string_view key, std::size_t value_capacity);
 
   char* bytes() { return reinterpret_cast<char*>(this + 1); }
   [[nodiscard]] const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
   char* value_bytes() { return bytes() + key_size_; }
+  // How many value bytes fit in this block without moving it.
+  [[nodiscard]] std::size_t value_capacity() const;
+  [[nodiscard]] void* object_pointer() const;
 
   std::int64_t expire_at_ms_ = kNoExpire;
+  std::uint64_t value_size_ = 0;
   std::uint32_t key_size_;
-  std::uint32_t value_size_ = 0;
-  std::uint32_t value_capacity_;
   std::uint32_t expiring_slot_ = kNotExpiring;  // index in Database's list of keys with a TTL
   std::uint32_t access_ = 0;                    // LRU seconds or LFU minutes << 8 | counter
   ValueType type_ = ValueType::string;
@@ -102,6 +122,22 @@ struct EntryDeleter {
 // A new entry holding `key` and `value`, with room for the value to grow to
 // `value_capacity` bytes (at least value.size()).
 EntryPtr make_entry(std::string_view key, std::string_view value, std::size_t value_capacity = 0);
+
+// A new entry of a non-string `type` that owns `object` (made with new; the
+// entry deletes it with destroy_object).
+EntryPtr make_object_entry(std::string_view key, ValueType type, void* object);
+
+// A deep copy of `source`'s value under `key` (COPY): the same type and
+// encoding, a new object. Neither the TTL nor the access history is copied.
+EntryPtr copy_entry(const Entry& source, std::string_view key);
+
+// The same value under another key (RENAME): the object, TTL and access
+// history move to a new block; `entry` is consumed.
+EntryPtr rekey_entry(EntryPtr entry, std::string_view key);
+
+// The bytes `entry` holds: its block as the allocator sized it, plus its
+// list's or hash's object (MEMORY USAGE).
+std::size_t memory_bytes(const Entry& entry);
 
 // The capacity to reserve when a value must grow to `needed` bytes (APPEND,
 // SETRANGE). Like Redis's sds (sdsMakeRoomFor): double while under 1 MB, then

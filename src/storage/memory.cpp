@@ -24,6 +24,7 @@
 // not; libasan exports both functions either way.
 extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 extern "C" std::size_t __sanitizer_get_estimated_allocated_size(std::size_t size);
+extern "C" std::size_t __sanitizer_get_allocated_size(const volatile void* block);
 #else
 #include <malloc.h>
 #endif
@@ -49,6 +50,10 @@ std::size_t allocation_size(std::size_t size) {
   // nallocx answers "which size class would malloc(size) use" without
   // allocating. It is undefined for 0, so ask for the smallest class then.
   return nallocx(size == 0 ? 1 : size, 0);
+}
+
+std::size_t usable_size(const void* block) {
+  return sallocx(const_cast<void*>(block), 0);  // jemalloc's API takes a non-const pointer
 }
 
 const char* allocator_name() {
@@ -77,6 +82,10 @@ std::size_t allocation_size(std::size_t size) {
   return __sanitizer_get_estimated_allocated_size(size);
 }
 
+std::size_t usable_size(const void* block) {
+  return __sanitizer_get_allocated_size(block);
+}
+
 const char* allocator_name() {
   return "libc";
 }
@@ -100,6 +109,10 @@ std::size_t allocation_size(std::size_t size) {
   std::size_t chunk = (size + kHeader + kAlign - 1) / kAlign * kAlign;
   std::size_t usable = chunk - kHeader;
   return usable < kMinUsable ? kMinUsable : usable;
+}
+
+std::size_t usable_size(const void* block) {
+  return malloc_usable_size(const_cast<void*>(block));  // glibc's API takes a non-const pointer
 }
 
 const char* allocator_name() {

@@ -16,6 +16,9 @@ std::size_t allocated_bytes();
 std::size_t resident_set_bytes();
 // The real size the allocator uses for a request of `size` bytes.
 std::size_t allocation_size(std::size_t size);
+// The real size of the block at `block`, which the allocator handed out:
+// how far it may be filled without moving (Redis's zmalloc_size).
+std::size_t usable_size(const void* block);
 // "jemalloc-5.3.0" or "libc", as INFO's mem_allocator field.
 const char* allocator_name();
 

@@ -10,10 +10,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "commands/core/blocked_state.h"
 #include "config/config.h"
 #include "observability/server_stats.h"
 #include "protocol/reply_writer.h"
@@ -47,6 +49,7 @@ using pubsub::Subscriptions;
 class CommandTable;
 
 class MonitorFeed;
+class BlockingRegistry;
 
 // CLIENT REPLY ON|OFF|SKIP.
 enum class ReplyMode { on, off, skip_next };
@@ -77,6 +80,12 @@ struct ClientState : pubsub::Subscriber {
   // after each command. Use redact_argument().
   std::uint64_t redacted_arguments = 0;
   bool monitor = false;  // MONITOR: receives a line for every command run
+  // Set while a blocking command (BLPOP...) keeps the client waiting; see
+  // commands/core/blocking.h. Null for every client that is not parked.
+  std::unique_ptr<BlockedState> blocked;
+  // Redis's CLIENT_DENY_BLOCKING: inside MULTI/EXEC or a script a blocking
+  // command must not wait, and answers as if its time had run out.
+  bool deny_blocking = false;
 
   // Redis's CLIENT_PUBSUB flag: subscribed to anything. In RESP2 such a
   // client may only run the (un)subscribe family, PING, QUIT and RESET,
@@ -127,6 +136,7 @@ struct Context {
   const CommandTable& commands;
   PubSub& pubsub;
   MonitorFeed& monitors;
+  BlockingRegistry& blocking;
 
   storage::Database& db() { return keyspace.db(client.db_index); }
   [[nodiscard]] std::int64_t now_ms() const { return keyspace.clock().now_ms(); }

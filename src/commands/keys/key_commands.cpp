@@ -121,16 +121,11 @@ void rename_key(Context& ctx, Arguments args, bool only_if_absent) {
     return;
   }
 
-  // An entry's key is part of its memory block, so the value is stored anew
-  // under the new name and the old entry is then deleted. `entry` stays valid
-  // while we write `destination`: other keys' blocks never move. Like Redis,
-  // an existing destination is deleted first and the key added anew, so the
-  // destination is always "new" (a notification subscribers see).
-  const std::int64_t expire_at = entry->expire_at_ms();
-  db.erase(destination);
-  storage::Entry& renamed = db.set(destination, entry->value(), entry->encoding());
-  if (expire_at != storage::kNoExpire) db.set_expire_at(renamed, expire_at);
-  db.erase(source);
+  // The value, TTL and access history move to the new name without a copy
+  // (storage's rename). Like Redis, an existing destination of any type is
+  // deleted first and the key added anew, so the destination is always
+  // "new" (a notification subscribers see).
+  db.rename(source, destination);
   notify_keyspace_event(ctx, notify::kGeneric, "rename_from", source);
   notify_keyspace_event(ctx, notify::kGeneric, "rename_to", destination);
 
@@ -194,10 +189,10 @@ void copy_command(Context& ctx, Arguments args) {
     return;
   }
   // An existing destination (REPLACE) is deleted and the key added anew, as
-  // Redis does, so that it is "new"; the source's TTL, if any, is carried over.
+  // Redis does, so that it is "new". The copy is deep (a list gets its own
+  // nodes) and keeps the source's TTL, if any.
   to.erase(destination);
-  storage::Entry& copy = to.set(destination, entry->value(), entry->encoding());
-  if (entry->has_expire()) to.set_expire_at(copy, entry->expire_at_ms());
+  to.add_copy(destination, *entry);
   notify_keyspace_event(ctx, notify::kGeneric, "copy_to", destination, target_index);
   ctx.reply.integer(1);
 }

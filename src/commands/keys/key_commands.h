@@ -47,6 +47,8 @@ inline storage::Entry* lookup_without_touching(Context& ctx, std::string_view ke
 constexpr std::string_view type_name(storage::ValueType type) {
   switch (type) {
     case storage::ValueType::string: return "string";
+    case storage::ValueType::list: return "list";
+    case storage::ValueType::hash: return "hash";
   }
   return "none";
 }

@@ -94,6 +94,9 @@ std::string_view encoding_name(storage::Encoding encoding) {
     case storage::Encoding::integer: return "int";
     case storage::Encoding::embstr: return "embstr";
     case storage::Encoding::raw: return "raw";
+    case storage::Encoding::quicklist: return "quicklist";
+    case storage::Encoding::listpack: return "listpack";
+    case storage::Encoding::hashtable: return "hashtable";
   }
   return "unknown";
 }
@@ -175,9 +178,10 @@ void object_help(Context& ctx, Arguments /*args*/) {
 // ---- MEMORY -------------------------------------------------------------------
 
 // MEMORY USAGE key [SAMPLES count]: the bytes the key costs. For us that is
-// its one entry block (header, key and value, as the allocator rounds it)
-// plus its share of the table's bucket array. SAMPLES matters only for
-// nested types (how many elements to sample), so for strings it is checked
+// its entry block (header, key and a string's bytes, as the allocator
+// rounds it), a list's or hash's object, and the key's share of the table's
+// bucket array. Redis samples the elements of big values (SAMPLES, 5 by
+// default) to estimate; our objects know their size, so SAMPLES is checked
 // and then ignored. (Redis 7.0 even measures a key whose time has passed
 // but that is not deleted yet; our quiet lookup, as OBJECT's, says nil.)
 void memory_usage(Context& ctx, Arguments args) {
@@ -201,10 +205,8 @@ void memory_usage(Context& ctx, Arguments args) {
     ctx.reply.null();
     return;
   }
-  const std::size_t block = storage::allocation_size(sizeof(storage::Entry) + entry->key().size() +
-                                                     entry->value().size());
   const std::size_t table_share = db.size() == 0 ? 0 : db.overhead_bytes() / db.size();
-  ctx.reply.integer(static_cast<std::int64_t>(block + table_share));
+  ctx.reply.integer(static_cast<std::int64_t>(storage::memory_bytes(*entry) + table_share));
 }
 
 void memory_help(Context& ctx, Arguments /*args*/) {

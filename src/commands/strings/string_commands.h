@@ -18,9 +18,12 @@
 
 namespace mini_redis::commands {
 
-// GET's reply for one key (its value, or null); true if the key exists.
-// MGET answers each of its keys with it.
-bool reply_value(Context& ctx, std::string_view key);
+// What GET's reply for one key was.
+enum class Found { value, nothing, wrong_type };
+
+// GET's reply for one key: its value, null when absent, or WRONGTYPE when
+// the key holds another type. GETDEL and SET ... GET answer with it too.
+Found reply_value(Context& ctx, std::string_view key);
 
 void register_string_multikey_commands(CommandTable& table);
 void register_string_number_commands(CommandTable& table);

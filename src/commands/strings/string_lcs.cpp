@@ -45,6 +45,7 @@ constexpr std::string_view kTableExceedsLimit =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 constexpr std::string_view kTableAllocationFailed =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
+constexpr std::string_view kKeysMustBeStrings = "ERR The specified keys must contain string values";
 
 struct LcsOptions {
   bool len = false;
@@ -199,9 +200,18 @@ void lcs_command(Context& ctx, Arguments args) {
   storage::Database& db = ctx.db();
   const storage::Entry* first = db.lookup_for_read(args[1]);
   if (first == nullptr) notify_key_miss(ctx, args[1]);
-  const std::string_view a = first == nullptr ? std::string_view() : first->value();
   const storage::Entry* second = db.lookup_for_read(args[2]);
   if (second == nullptr) notify_key_miss(ctx, args[2]);
+  // Both keys are looked up before either type is checked, and LCS has its
+  // own text for the wrong type rather than WRONGTYPE (Redis's lcsCommand).
+  const auto is_string = [](const storage::Entry* entry) {
+    return entry == nullptr || entry->type() == storage::ValueType::string;
+  };
+  if (!is_string(first) || !is_string(second)) {
+    ctx.reply.error(kKeysMustBeStrings);
+    return;
+  }
+  const std::string_view a = first == nullptr ? std::string_view() : first->value();
   const std::string_view b = second == nullptr ? std::string_view() : second->value();
 
   std::optional<LcsOptions> options = parse_lcs_options(ctx, args.subspan(3));

@@ -17,12 +17,21 @@ namespace mini_redis::commands {
 namespace {
 
 // One answer per key, null for missing ones: the array always has as many
-// elements as keys were asked for.
+// elements as keys were asked for. A key of another type is null too, not
+// an error (Redis's mgetCommand skips the type check), and no keymiss.
 void mget_command(Context& ctx, Arguments args) {
   const Arguments keys = args.subspan(1);
   ctx.reply.array_header(keys.size());
   for (std::string_view key : keys) {
-    if (!reply_value(ctx, key)) notify_key_miss(ctx, key);
+    const storage::Entry* entry = ctx.db().lookup_for_read(key);
+    if (entry == nullptr) {
+      notify_key_miss(ctx, key);
+      ctx.reply.null();
+    } else if (entry->type() != storage::ValueType::string) {
+      ctx.reply.null();
+    } else {
+      ctx.reply.bulk_string(entry->value());
+    }
   }
 }
 

@@ -25,6 +25,7 @@
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/type_check.h"
 #include "commands/strings/string_commands.h"
 #include "common/integer_parsing.h"
 
@@ -40,12 +41,15 @@ constexpr std::int64_t kMinInt64 = std::numeric_limits<std::int64_t>::min();
 void increment_by(Context& ctx, std::string_view key, std::int64_t delta) {
   storage::Database& db = ctx.db();
   std::int64_t current = 0;
+  const storage::Entry* entry = db.lookup_for_write(key);
+  if (!check_type(ctx, entry, storage::ValueType::string)) return;
   // workshop: begin step 3, increment_by
-  // Read the counter: a missing key counts as 0 (current stays 0). An
-  // existing one (db.lookup_for_write(key)) must spell an integer:
-  // parse_int64_strict(entry->value()) gives it, or nothing for "abc", and
-  // then the reply is the error errors::kNotInteger and nothing is stored.
-  if (const storage::Entry* entry = db.lookup_for_write(key)) {
+  // Read the counter: `entry` is what db.lookup_for_write(key) found. A
+  // missing key (nullptr) counts as 0 (current stays 0). An existing one
+  // must spell an integer: parse_int64_strict(entry->value()) gives it, or
+  // nothing for "abc", and then the reply is the error errors::kNotInteger
+  // and nothing is stored.
+  if (entry != nullptr) {
     std::optional<std::int64_t> stored = parse_int64_strict(entry->value());
     if (!stored) {
       ctx.reply.error(errors::kNotInteger);
@@ -103,7 +107,9 @@ void decrby_command(Context& ctx, Arguments args) {
 void incrbyfloat_command(Context& ctx, Arguments args) {
   storage::Database& db = ctx.db();
   long double current = 0;
-  if (const storage::Entry* entry = db.lookup_for_write(args[1])) {
+  const storage::Entry* entry = db.lookup_for_write(args[1]);
+  if (!check_type(ctx, entry, storage::ValueType::string)) return;
+  if (entry != nullptr) {
     std::optional<long double> stored = long_double_or_reply(ctx, entry->value());
     if (!stored) return;
     current = *stored;

@@ -13,6 +13,7 @@
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/type_check.h"
 #include "commands/strings/string_commands.h"
 
 namespace mini_redis::commands {
@@ -33,8 +34,10 @@ bool exceeds_max_size(const Context& ctx, std::uint64_t size, std::uint64_t extr
 void append_command(Context& ctx, Arguments args) {
   storage::Database& db = ctx.db();
   const std::string_view tail = args[2];
-  if (const storage::Entry* entry = db.lookup_for_write(args[1])) {
-    if (exceeds_max_size(ctx, entry->value().size(), tail.size())) {
+  const storage::Entry* existing = db.lookup_for_write(args[1]);
+  if (!check_type(ctx, existing, storage::ValueType::string)) return;
+  if (existing != nullptr) {
+    if (exceeds_max_size(ctx, existing->value().size(), tail.size())) {
       ctx.reply.error(errors::kStringTooLong);
       return;
     }
@@ -47,6 +50,7 @@ void append_command(Context& ctx, Arguments args) {
 // STRLEN key: 0 for a missing key.
 void strlen_command(Context& ctx, Arguments args) {
   const storage::Entry* entry = ctx.db().lookup_for_read(args[1]);
+  if (!check_type(ctx, entry, storage::ValueType::string)) return;
   if (entry == nullptr) notify_key_miss(ctx, args[1]);
   ctx.reply.integer(entry == nullptr ? 0 : static_cast<std::int64_t>(entry->value().size()));
 }
@@ -62,6 +66,7 @@ void getrange_command(Context& ctx, Arguments args) {
   if (!end) return;
 
   const storage::Entry* entry = ctx.db().lookup_for_read(args[1]);
+  if (!check_type(ctx, entry, storage::ValueType::string)) return;
   if (entry == nullptr) {
     notify_key_miss(ctx, args[1]);
     ctx.reply.bulk_string("");
@@ -106,6 +111,7 @@ void setrange_command(Context& ctx, Arguments args) {
 
   storage::Database& db = ctx.db();
   const storage::Entry* entry = db.lookup_for_write(args[1]);
+  if (!check_type(ctx, entry, storage::ValueType::string)) return;
   if (bytes.empty()) {
     ctx.reply.integer(entry == nullptr ? 0 : static_cast<std::int64_t>(entry->value().size()));
     return;

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "commands/core/blocking.h"
 #include "commands/core/command_table.h"
 #include "commands/core/dispatcher.h"
 #include "commands/core/notifications.h"
@@ -90,7 +91,8 @@ class CommandHarness {
     std::vector<std::string_view> args(words.begin(), words.end());
     OutputBuffer& output = output_buffer(who);
     protocol::ReplyWriter reply(output.bytes, who.protocol);
-    commands::Context ctx{who, reply, keyspace, config, stats, server, table, pubsub, monitors};
+    commands::Context ctx{who,    reply, keyspace, config,   stats,
+                          server, table, pubsub,   monitors, blocking};
     commands::dispatch(ctx, args);
     who.protocol = reply.version();  // HELLO 3 switches the writer
     return output.take();
@@ -107,6 +109,7 @@ class CommandHarness {
   commands::CommandTable table;
   commands::PubSub pubsub;
   commands::MonitorFeed monitors;
+  commands::BlockingRegistry blocking;
   commands::KeyspaceNotifier notifier{config, pubsub};
   commands::ClientState client;
 

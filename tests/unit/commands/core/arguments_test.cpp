@@ -20,7 +20,7 @@ class ArgumentsTest : public ::testing::Test {
   std::string out;
   protocol::ReplyWriter reply{out};
   Context ctx{h.client, reply,   h.keyspace, h.config,  h.stats,
-              h.server, h.table, h.pubsub,   h.monitors};
+              h.server, h.table, h.pubsub,   h.monitors, h.blocking};
 };
 
 TEST_F(ArgumentsTest, IntegerOrReplyReadsCanonicalIntegersSilently) {

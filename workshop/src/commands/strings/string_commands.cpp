@@ -24,6 +24,7 @@
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/type_check.h"
 #include "commands/strings/string_commands.h"
 
 #include "common/not_implemented.h"
@@ -150,13 +151,16 @@ std::optional<std::int64_t> expire_at_or_reply(Context& ctx, const SetOptions& o
 
 // ---- GET ---------------------------------------------------------------------------------
 
-// Replies the value of `key`, or null ($-1 in RESP2, _ in RESP3) when absent.
-// Returns whether the key existed.
-bool reply_value(Context& ctx, std::string_view key) {
+// Replies the value of `key`, or null ($-1 in RESP2, _ in RESP3) when absent,
+// or WRONGTYPE when the key holds a list, a hash... Says which it was.
+Found reply_value(Context& ctx, std::string_view key) {
+  const storage::Entry* entry = ctx.db().lookup_for_read(key);
+  if (!check_type(ctx, entry, storage::ValueType::string)) return Found::wrong_type;
   // workshop: begin step 3, reply_value
-  // GET: ctx.db() is the client's database; lookup_for_read(key) is step 2's.
-  // No entry: reply null() and return false. Else reply the entry's value()
-  // as a bulk string and return true.
+  // GET: `entry` is what lookup_for_read(key), step 2's, found: a string, or
+  // nullptr when the key is absent. No entry: reply null() and return
+  // Found::nothing. Else reply the entry's value() as a bulk string and
+  // return Found::value.
   // TODO(step 3): write this part, then delete the not_implemented line.
   not_implemented(3, "commands/strings/string_commands.cpp: reply_value");
   // workshop: end
@@ -165,7 +169,7 @@ bool reply_value(Context& ctx, std::string_view key) {
 namespace {
 
 void get_command(Context& ctx, Arguments args) {
-  if (!reply_value(ctx, args[1])) notify_key_miss(ctx, args[1]);
+  if (reply_value(ctx, args[1]) == Found::nothing) notify_key_miss(ctx, args[1]);
 }
 
 // ---- SET -----------------------------------------------------------------------------------
@@ -190,8 +194,13 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
 
   storage::Database& db = ctx.db();
   // SET ... GET answers the old value before writing (and counts as a read,
-  // so a missing key is a "keymiss" too).
-  if (options.get && !reply_value(ctx, key)) notify_key_miss(ctx, key);
+  // so a missing key is a "keymiss" too). A key of another type is an error
+  // then, and nothing is written; without GET, SET overwrites any type.
+  if (options.get) {
+    const Found old = reply_value(ctx, key);
+    if (old == Found::wrong_type) return;
+    if (old == Found::nothing) notify_key_miss(ctx, key);
+  }
 
   if (options.nx || options.xx) {
     const bool found = db.lookup_for_write(key) != nullptr;
@@ -260,8 +269,9 @@ void getset_command(Context& ctx, Arguments args) {
 
 void getdel_command(Context& ctx, Arguments args) {
   // Reply first: the bytes live in the entry that erase() frees.
-  if (!reply_value(ctx, args[1])) {
-    notify_key_miss(ctx, args[1]);
+  const Found found = reply_value(ctx, args[1]);
+  if (found != Found::value) {
+    if (found == Found::nothing) notify_key_miss(ctx, args[1]);
     return;
   }
   ctx.db().erase(args[1]);
@@ -274,6 +284,7 @@ void getex_command(Context& ctx, Arguments args) {
 
   storage::Database& db = ctx.db();
   storage::Entry* entry = db.lookup_for_read(args[1]);
+  if (!check_type(ctx, entry, storage::ValueType::string)) return;
   // A missing key answers null even when the time is invalid: Redis looks
   // the key up before it reads the number.
   if (entry == nullptr) {

@@ -1,0 +1,84 @@
+// Who waits on which key, and parking a client. See blocking.h.
+#include "commands/core/blocking.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace mini_redis::commands {
+
+void BlockingRegistry::block(ClientState& client, BlockedState state) {
+  for (const std::string& key : state.keys) {
+    std::deque<ClientState*>& queue = waiting_[WaitKey{state.db_index, key}];
+    // BLPOP k k names a key twice; the client still waits once on it.
+    if (std::find(queue.begin(), queue.end(), &client) == queue.end()) queue.push_back(&client);
+  }
+  client.blocked = std::make_unique<BlockedState>(std::move(state));
+  ++blocked_count_;
+}
+
+void BlockingRegistry::unblock(ClientState& client) {
+  if (!client.blocked) return;
+  for (const std::string& key : client.blocked->keys) {
+    auto found = waiting_.find(WaitKey{client.blocked->db_index, key});
+    if (found == waiting_.end()) continue;
+    std::deque<ClientState*>& queue = found->second;
+    queue.erase(std::remove(queue.begin(), queue.end(), &client), queue.end());
+    if (queue.empty()) waiting_.erase(found);
+  }
+  client.blocked.reset();
+  --blocked_count_;
+}
+
+void BlockingRegistry::signal_key_added(int db_index, std::string_view key) {
+  // The common case, a key nobody waits for, costs one lookup and no
+  // allocation beyond the probe key. (Redis's signalKeyAsReady likewise
+  // returns early when no client is blocked on the key.)
+  if (waiting_.empty()) return;
+  WaitKey probe{db_index, std::string(key)};
+  if (!waiting_.contains(probe)) return;
+  if (!ready_set_.emplace(probe, true).second) return;  // already ready
+  ready_.push_back(ReadyKey{db_index, std::move(probe.key)});
+}
+
+std::vector<ReadyKey> BlockingRegistry::take_ready_keys() {
+  ready_set_.clear();
+  return std::exchange(ready_, {});
+}
+
+std::vector<ClientState*> BlockingRegistry::waiting_on(int db_index, std::string_view key) const {
+  auto found = waiting_.find(WaitKey{db_index, std::string(key)});
+  if (found == waiting_.end()) return {};
+  return {found->second.begin(), found->second.end()};
+}
+
+void reply_timed_out(protocol::ReplyWriter& reply, TimeoutReply timeout_reply) {
+  if (timeout_reply == TimeoutReply::null_array) {
+    reply.null_array();
+  } else {
+    reply.null();
+  }
+}
+
+void block_for_keys(Context& ctx, Arguments args, std::span<const std::string_view> keys,
+                    storage::ValueType type, std::int64_t timeout_ms, TimeoutReply timeout_reply) {
+  if (ctx.client.blocked) {
+    // The command is running again because a key became ready, and another
+    // client was served first: keep waiting, in the same place in line.
+    ctx.client.blocked->still_waiting = true;
+    return;
+  }
+  if (ctx.client.deny_blocking) {
+    reply_timed_out(ctx.reply, timeout_reply);
+    return;
+  }
+  BlockedState state;
+  state.db_index = ctx.client.db_index;
+  state.keys.assign(keys.begin(), keys.end());
+  state.type = type;
+  state.deadline_ms = timeout_ms == 0 ? 0 : ctx.now_ms() + timeout_ms;
+  state.timeout_reply = timeout_reply;
+  state.command.assign(args.begin(), args.end());
+  ctx.blocking.block(ctx.client, std::move(state));
+}
+
+}  // namespace mini_redis::commands

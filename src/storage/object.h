@@ -1,0 +1,55 @@
+// The value model: which types a key can hold, and how each is stored.
+//
+// Redis has one value type per key (TYPE answers it) and, per type, one or
+// two encodings (OBJECT ENCODING answers that): a small value is packed into
+// one compact block, a large one gets a structure that stays fast as it
+// grows. We keep Redis 7.0's encodings and thresholds so that both answers,
+// and the memory they cost, are the ones a Redis user knows:
+//
+//   type     encodings                     C++ object (src/types/)
+//   string   int, embstr, raw              none: the bytes live in the Entry
+//   list     quicklist                     types::Quicklist (listpack nodes)
+//   hash     listpack -> hashtable         types::Hash
+//
+// A string is the common case and stays inside its Entry block (entry.h).
+// Any other value is a heap object of the class in the table, owned by its
+// Entry through a plain pointer where a string keeps its bytes. The functions
+// below are the only places that switch over the types: freeing, copying and
+// measuring an object. A new type adds a row to the table, a kObjectType
+// line, and a case to each of them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mini_redis::types {
+class Quicklist;
+class Hash;
+}  // namespace mini_redis::types
+
+namespace mini_redis::storage {
+
+enum class ValueType : std::uint8_t { string, list, hash };
+
+// What OBJECT ENCODING reports. For strings Redis decides when the value is
+// stored: "int" for a canonical 64-bit integer (SET k 42, INCR), "embstr" for
+// other values up to 44 bytes, "raw" for longer ones and for any value that
+// was modified in place (APPEND, SETRANGE always leave "raw"). The other
+// types' encodings are their objects' own.
+enum class Encoding : std::uint8_t { integer, embstr, raw, quicklist, listpack, hashtable };
+
+// The ValueType of each object class: kObjectType<types::Quicklist> is list.
+template <class T>
+inline constexpr ValueType kObjectType = ValueType::string;
+template <>
+inline constexpr ValueType kObjectType<types::Quicklist> = ValueType::list;
+template <>
+inline constexpr ValueType kObjectType<types::Hash> = ValueType::hash;
+
+// The four things storage does with an object without knowing its class.
+void destroy_object(ValueType type, void* object);
+[[nodiscard]] void* clone_object(ValueType type, const void* object);
+[[nodiscard]] std::size_t object_memory_bytes(ValueType type, const void* object);
+[[nodiscard]] Encoding object_encoding(ValueType type, const void* object);
+
+}  // namespace mini_redis::storage
