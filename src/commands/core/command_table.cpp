@@ -34,6 +34,8 @@ CommandTable::CommandTable() {
   register_connection_commands(*this);
   register_string_commands(*this);
   register_key_commands(*this);
+  register_list_commands(*this);
+  register_hash_commands(*this);
   register_expire_commands(*this);
   register_server_commands(*this);
   register_config_commands(*this);
