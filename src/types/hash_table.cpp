@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
+#include <new>
 
 namespace mini_redis::types {
 
@@ -140,17 +142,29 @@ void HashTableCore::clear(FreeNode free_node) {
   size_ = 0;
 }
 
+void HashTableCore::BucketArray::assign(std::size_t size) {
+  void* zeroed = std::calloc(size, sizeof(HashNode*));
+  if (zeroed == nullptr) throw std::bad_alloc();
+  // calloc's zero bytes are null pointers on every platform we build for.
+  slots_.reset(static_cast<HashNode**>(zeroed));
+  size_ = size;
+}
+
+void HashTableCore::BucketArray::Free::operator()(HashNode** slots) const {
+  std::free(static_cast<void*>(slots));
+}
+
 void HashTableCore::reserve(std::size_t count) {
   if (size_ != 0 || is_rehashing()) return;
   // Load factor 1 at most, as grow_if_needed() keeps it.
-  tables_[0].buckets.assign(std::bit_ceil(std::max(count, kInitialBuckets)), nullptr);
+  tables_[0].buckets.assign(std::bit_ceil(std::max(count, kInitialBuckets)));
   tables_[0].used = 0;
 }
 
 void HashTableCore::grow_if_needed() {
   if (is_rehashing()) return;
   if (tables_[0].buckets.empty()) {
-    tables_[0].buckets.assign(kInitialBuckets, nullptr);
+    tables_[0].buckets.assign(kInitialBuckets);
     return;
   }
   // Redis grows when there are as many keys as buckets (load factor 1), to
@@ -167,7 +181,7 @@ void HashTableCore::shrink_if_needed() {
 }
 
 void HashTableCore::start_rehash(std::size_t new_bucket_count) {
-  tables_[1].buckets.assign(new_bucket_count, nullptr);
+  tables_[1].buckets.assign(new_bucket_count);
   tables_[1].used = 0;
   if (tables_[0].used == 0) {  // nothing to move: switch at once
     tables_[0] = std::exchange(tables_[1], Table{});
