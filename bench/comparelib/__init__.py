@@ -1,0 +1,1 @@
+"""The sections of bench/compare; see its docstring."""
