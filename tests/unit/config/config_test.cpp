@@ -66,14 +66,14 @@ TEST(ConfigGet, APlainNameComesBackSpelledAsAsked) {
 TEST(ConfigGet, GlobsMatchWithoutCase) {
   CommandHarness h;
   EXPECT_EQ(h.run({"CONFIG", "GET", "h?"}), pair("hz", "10"));
-  EXPECT_EQ(
-      h.run({"CONFIG", "GET", "MAXMEMORY*"}),
-      "*4\r\n" + bulk("maxmemory") + bulk("0") + bulk("maxmemory-policy") + bulk("noeviction"));
+  EXPECT_EQ(h.run({"CONFIG", "GET", "MAXMEMORY-[PS]*"}), "*4\r\n" + bulk("maxmemory-policy") +
+                                                             bulk("noeviction") +
+                                                             bulk("maxmemory-samples") + bulk("5"));
 }
 
 TEST(ConfigGet, TakesSeveralPatternsAndListsEachParameterOnce) {
   CommandHarness h;
-  EXPECT_EQ(h.run({"CONFIG", "GET", "hz", "port", "h*"}),
+  EXPECT_EQ(h.run({"CONFIG", "GET", "hz", "port", "h?"}),
             "*4\r\n" + bulk("hz") + bulk("10") + bulk("port") + bulk("6379"));
 }
 
@@ -386,7 +386,9 @@ TEST(GetConfigValues, ListsMatchesInTableOrder) {
   ASSERT_EQ(values.size(), 1U);
   EXPECT_EQ(values[0].first, "tcp-keepalive");
   EXPECT_EQ(values[0].second, "300");
-  EXPECT_EQ(get_config_values(config, "*").size(), 25U);
+  // Redis 7.0.15 lists 192 names, its 19 older names included; requirepass
+  // is not here yet.
+  EXPECT_EQ(get_config_values(config, "*").size(), 191U);
 }
 
 // ---- RESETSTAT and HELP ----------------------------------------------------------------
