@@ -151,8 +151,11 @@ TEST(FieldDict, RandomPairOverManyDrawsHitsEveryField) {
     ++hits[std::string(field)];
   }
   EXPECT_EQ(hits.size(), 100u);
-  // "Uniformly-ish": 200 draws expected per field; no field is starved.
-  for (const auto& [field, count] : hits) EXPECT_GT(count, 40) << field;
+  // "Uniformly-ish": 200 draws expected per field, but a field that shares
+  // its bucket with k others gets about 1/(k+1) of that bucket's draws (as in
+  // Redis's dict), and the hash seed, so the chains, change with every run.
+  // What must never happen is a field that is (nearly) never drawn.
+  for (const auto& [field, count] : hits) EXPECT_GT(count, 10) << field;
 }
 
 TEST(FieldDict, CloneIsAnIndependentDeepCopy) {
