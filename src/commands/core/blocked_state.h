@@ -12,8 +12,9 @@
 namespace mini_redis::commands {
 
 // The reply of a blocked command whose time ran out (Redis's
-// replyToBlockedClientTimedOut): BLPOP, BRPOP, BLMPOP answer a null array
-// (*-1, or _ in RESP3); BLMOVE and BRPOPLPUSH a null bulk ($-1, or _).
+// replyToBlockedClientTimedOut): every list command (BLPOP, BRPOP, BLMPOP,
+// and BLMOVE and BRPOPLPUSH too, whose normal reply is a bulk) answers a
+// null array (*-1, or _ in RESP3); WAIT will answer a number.
 enum class TimeoutReply { null_array, null_bulk };
 
 // What a parked client waits for. It lives in ClientState::blocked while

@@ -12,7 +12,7 @@
 //     as the key still holds elements. Serving means running the client's
 //     command again, which now finds the element and replies.
 //   - the timeout passes: the command answers its "timed out" reply (a null
-//     array for BLPOP, a null bulk for BLMOVE). A timeout of 0 waits forever.
+//     array for every list command). A timeout of 0 waits forever.
 //   - CLIENT UNBLOCK, or the client disconnects.
 //
 // Nothing here uses a thread or a loop that polls: a parked client is an
