@@ -5,10 +5,10 @@
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-#include <cstring>
 
 #include "commands/core/dispatcher.h"
 #include "common/not_implemented.h"
+#include "protocol/cross_protocol_guard.h"
 #include "server/server.h"
 
 namespace mini_redis::server {
@@ -20,8 +20,6 @@ protocol::ProtocolLimits limits_from(const commands::Config& config) {
   return {.max_bulk_length = config.proto_max_bulk_len};
 }
 
-// How much we ask the kernel for per read. Redis reads 16 KiB (PROTO_IOBUF_LEN).
-constexpr std::size_t kReadChunk = 16 * 1024;
 // Replies are written once this much has piled up, even mid-pipeline (unless
 // an output limit allows more, see flush_threshold); this is what bounds the
 // memory a slow reader can make us hold.
@@ -67,22 +65,21 @@ asio::awaitable<void> Connection::serve() {
   std::string missing_part;  // workshop only: see the catch below
   try {
     while (!closed_) {
-      // Make room for the next read. A big bulk argument in progress tells us
-      // how much it still needs, so a 100 MB value takes a few large reads.
-      std::size_t want = std::max(kReadChunk, parser_.bytes_still_needed());
-      if (input_.size() - filled_ < want) input_.resize(filled_ + want);
+      // Room for the next read: it grows with the bytes that arrived, never
+      // with a length the client only announced (protocol/query_buffer.h).
+      const std::span<char> space = input_.prepare_read(parser_.bytes_still_needed());
 
       // workshop: begin step 5, Connection::serve
       // Wait for bytes: co_await socket_.async_read_some(buffer, kNoThrow) with
-      // asio::buffer(input_.data() + filled_, input_.size() - filled_) gives
-      // [error, bytes]. An error (the client left) ends the loop. Otherwise the
-      // new bytes are valid input (filled_), counted in total_net_input_bytes,
+      // asio::buffer(space.data(), space.size()) gives [error, bytes]. An
+      // error (the client left) ends the loop. Otherwise the new bytes are
+      // valid input (input_.commit(bytes)), counted in total_net_input_bytes,
       // and the client is not idle (last_interaction_ms_). Then
       // `co_await process_input()` runs every complete command; false: close.
-      auto [error, bytes] = co_await socket_.async_read_some(
-          asio::buffer(input_.data() + filled_, input_.size() - filled_), kNoThrow);
+      auto [error, bytes] =
+          co_await socket_.async_read_some(asio::buffer(space.data(), space.size()), kNoThrow);
       if (error) break;
-      filled_ += bytes;
+      input_.commit(bytes);
       server_.stats().total_net_input_bytes += bytes;
       last_interaction_ms_ = server_.now_ms();
 
@@ -110,8 +107,9 @@ asio::awaitable<bool> Connection::process_input() {
   std::size_t start = 0;
   bool keep_going = true;
 
-  while (keep_going && start < filled_) {
-    auto status = parser_.parse(std::string_view(input_.data() + start, filled_ - start));
+  const std::string_view input = input_.unparsed();
+  while (keep_going && start < input.size()) {
+    auto status = parser_.parse(input.substr(start));
     if (status == protocol::ParseStatus::incomplete) break;
 
     if (status == protocol::ParseStatus::error) {
@@ -125,6 +123,15 @@ asio::awaitable<bool> Connection::process_input() {
     }
 
     if (status == protocol::ParseStatus::command) {
+      if (protocol::is_cross_protocol_attack(parser_.args()[0])) {
+        // A browser made to POST to us; see protocol/cross_protocol_guard.h.
+        // Redis frees the client at once: the replies still pending for the
+        // commands before it never leave, and nothing after it runs.
+        server_.report_cross_protocol_attack();
+        output_.clear();
+        close();
+        co_return false;
+      }
       // workshop: begin step 5, Connection::process_input
       // One command is parsed: commands::dispatch(context_, parser_.args())
       // runs it, and its reply lands in output_ (written later, all at once).
@@ -141,11 +148,8 @@ asio::awaitable<bool> Connection::process_input() {
   }
 
   // Keep only the unparsed tail, at the front of the buffer.
-  if (start > 0) {
-    std::memmove(input_.data(), input_.data() + start, filled_ - start);
-    filled_ -= start;
-  }
-  if (filled_ > server_.config().client_query_buffer_limit) {
+  input_.consume(start);
+  if (input_.size() > server_.config().client_query_buffer_limit) {
     // Redis closes such a client without a reply ("closing client that
     // reached max query buffer length").
     ++server_.stats().client_query_buffer_limit_disconnections;
@@ -153,9 +157,7 @@ asio::awaitable<bool> Connection::process_input() {
                              state_.peer_address);
     co_return false;
   }
-  if (filled_ == 0 && input_.capacity() > kKeepBufferCapacity) {
-    std::string().swap(input_);
-  }
+  input_.release_if_empty_and_above(kKeepBufferCapacity);
   if (!keep_going) co_return false;
   // Let the other clients whose bytes arrived in the same wake-up run first,
   // and write afterwards. Redis does the same (it writes every client's
@@ -299,8 +301,8 @@ void Connection::check_limits(std::int64_t now_ms) {
 }
 
 const commands::ClientState& Connection::refreshed_state() {
-  state_.query_buffer_bytes = filled_;
-  state_.query_buffer_free = input_.size() - filled_;
+  state_.query_buffer_bytes = input_.size();
+  state_.query_buffer_free = input_.capacity() - input_.size();
   state_.output_buffer_bytes = pending_output();
   state_.last_command_ms = last_interaction_ms_;
   return state_;

@@ -12,6 +12,12 @@
 // await writer.drain()`. Because one thread runs every coroutine, a command
 // runs to completion without locks: commands are atomic for free.
 //
+// Reading: bytes go to a QueryBuffer that grows with what arrives, never with
+// a length the client announced (protocol/query_buffer.h), so a client cannot
+// make us allocate by promising a 512 MB value. A request whose command is
+// POST or Host: is a browser tricked into talking to us: the connection is
+// closed before it runs (protocol/cross_protocol_guard.h).
+//
 // Writing: replies and pushes (Pub/Sub messages, MONITOR lines, which other
 // clients' commands produce) all go to one output buffer. A write takes the
 // whole buffer and sends it; whatever is appended meanwhile goes out with the
@@ -38,6 +44,7 @@
 #include <string>
 
 #include "commands/core/context.h"
+#include "protocol/query_buffer.h"
 #include "protocol/reply_writer.h"
 #include "protocol/request_parser.h"
 
@@ -96,10 +103,9 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
   commands::ClientState state_;
 
   protocol::RequestParser parser_;
-  std::string input_;  // bytes read; [0, filled_) are valid
-  std::size_t filled_ = 0;
-  std::string output_;     // replies and pushes not yet handed to a write
-  std::string in_flight_;  // what the write under way is sending
+  protocol::QueryBuffer input_;  // bytes read and not yet run
+  std::string output_;           // replies and pushes not yet handed to a write
+  std::string in_flight_;        // what the write under way is sending
   protocol::ReplyWriter writer_;
   commands::Context context_;
 

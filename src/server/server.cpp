@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <asio/co_spawn.hpp>
@@ -7,7 +8,9 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <random>
 
@@ -23,6 +26,36 @@ constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
 // How long the event loop keeps polling before it sleeps (see run_event_loop).
 constexpr std::chrono::microseconds kPollBeforeSleep{50};
+
+// Descriptors kept for the server itself beyond one per client: listeners,
+// the log, the event loop, and the files persistence opens. Redis's
+// CONFIG_MIN_RESERVED_FDS.
+constexpr rlim_t kReservedFds = 32;
+// Redis lowers its attempts to raise the open-files limit by this much each time.
+constexpr rlim_t kOpenFilesStep = 16;
+
+// How long accepting pauses after accept() failed (see recover_from_accept_error).
+constexpr std::chrono::milliseconds kAcceptPause{100};
+// A failing accept() is logged at most this often; the pauses keep it failing
+// ten times a second at most, but that would still be a line every 100 ms.
+constexpr std::chrono::seconds kAcceptErrorLogInterval{60};
+// Redis logs the cross-protocol warning at most once a minute
+// (securityWarningCommand), so an attacker cannot fill the disk with it.
+constexpr std::chrono::seconds kAttackLogInterval{60};
+
+constexpr std::string_view kCrossProtocolWarning =
+    "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands "
+    "to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to "
+    "compromise your Redis instance. Connection aborted.";
+
+// True, and `last` set to now, if the last log was longer than `interval` ago.
+bool log_is_due(std::optional<std::chrono::steady_clock::time_point>& last,
+                std::chrono::seconds interval) {
+  const auto now = std::chrono::steady_clock::now();
+  if (last && now - *last <= interval) return false;
+  last = now;
+  return true;
+}
 
 std::string random_run_id() {
   std::random_device device;
@@ -70,7 +103,71 @@ Server::Server(ServerOptions options, Logger& logger)
 
 Server::~Server() = default;
 
+bool Server::adjust_open_files_limit() {
+  // Every client is a descriptor: with the soft limit below maxclients + 32,
+  // accept() would fail with EMFILE long before maxclients is reached, and
+  // the clients past it would wait in the listen queue instead of hearing
+  // "max number of clients reached". So, as Redis's adjustOpenFilesLimit():
+  // raise the soft limit to what maxclients needs, or, if the system says
+  // no, lower maxclients to what the limit allows, and say so in the log.
+  const rlim_t wanted = static_cast<rlim_t>(config_.maxclients) + kReservedFds;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == -1) {
+    logger_.warning("Unable to obtain the current NOFILE limit (" +
+                    std::string(std::strerror(errno)) +
+                    "), assuming 1024 and setting the max clients configuration accordingly.");
+    config_.maxclients = 1024 - static_cast<int>(kReservedFds);
+    return true;
+  }
+  const rlim_t original = limit.rlim_cur;
+  if (original >= wanted) return true;
+
+  // Ask for all of it, then 16 fewer at a time until the system agrees or we
+  // are back at the original limit (Redis's loop, so that maxclients ends up
+  // where Redis's would). Raising the hard limit as well takes privileges.
+  // Redis also lowers the hard limit to what it got; we leave it as it was.
+  rlim_t best = wanted;
+  int failure = 0;
+  while (best > original) {
+    const rlimit attempt{best, std::max(best, limit.rlim_max)};
+    if (setrlimit(RLIMIT_NOFILE, &attempt) == 0) break;
+    failure = errno;
+    if (best < kOpenFilesStep) {
+      best = original;
+      break;
+    }
+    best -= kOpenFilesStep;
+  }
+  best = std::max(best, original);
+
+  const auto text = [](rlim_t n) { return std::to_string(static_cast<unsigned long long>(n)); };
+  if (best >= wanted) {
+    logger_.notice("Increased maximum number of open files to " + text(wanted) +
+                   " (it was originally set to " + text(original) + ").");
+    return true;
+  }
+  if (best <= kReservedFds) {
+    logger_.warning("Your current 'ulimit -n' of " + text(original) +
+                    " is not enough for the server to start. Please increase your open file "
+                    "limit to at least " +
+                    text(wanted) + ". Exiting.");
+    return false;
+  }
+  const int requested = config_.maxclients;
+  config_.maxclients = static_cast<int>(best - kReservedFds);
+  logger_.warning("You requested maxclients of " + std::to_string(requested) +
+                  " requiring at least " + text(wanted) + " max file descriptors.");
+  logger_.warning("Server can't set maximum open files to " + text(wanted) +
+                  " because of OS error: " + std::strerror(failure) + ".");
+  logger_.warning("Current maximum open files is " + text(best) +
+                  ". maxclients has been reduced to " + std::to_string(config_.maxclients) +
+                  " to compensate for low ulimit. If you need higher maxclients increase "
+                  "'ulimit -n'.");
+  return true;
+}
+
 bool Server::listen() {
+  if (!adjust_open_files_limit()) return false;
   logger_.notice("Server initialized");  // then "Ready to accept", in Redis's order
   asio::error_code error;
   if (config_.port != 0) {
@@ -154,7 +251,7 @@ asio::awaitable<void> Server::accept_tcp(asio::ip::tcp::acceptor& acceptor) {
     auto [error, socket] = co_await acceptor.async_accept(kNoThrow);
     if (error) {
       if (shutting_down_) co_return;
-      logger_.warning("Accepting client connection: " + error.message());
+      co_await recover_from_accept_error(error);
       continue;
     }
     // Replies are small and latency matters: send them without Nagle's delay, as Redis does.
@@ -172,11 +269,27 @@ asio::awaitable<void> Server::accept_unix(asio::local::stream_protocol::acceptor
     auto [error, socket] = co_await acceptor.async_accept(kNoThrow);
     if (error) {
       if (shutting_down_) co_return;
+      co_await recover_from_accept_error(error);
       continue;
     }
     add_client(Socket(std::move(socket)), config_.unixsocket + ":0", config_.unixsocket + ":0",
                /*unix_socket=*/true);
   }
+}
+
+asio::awaitable<void> Server::recover_from_accept_error(const asio::error_code& error) {
+  // Out of descriptors (EMFILE, ENFILE) or memory, accept() fails before it
+  // takes the connection off the listen queue: the listener stays readable,
+  // and trying again at once fails again, forever. Measured before this
+  // pause: 100% of a core and 60 MB of log per second. Waiting lets clients
+  // leave and free descriptors; the queued connections are accepted then.
+  // Any other failure gets the same short pause: retrying at once is what
+  // spins, whatever the cause. Redis logs every failure with this text.
+  if (log_is_due(last_accept_error_logged_, kAcceptErrorLogInterval)) {
+    logger_.warning("Accepting client connection: accept: " + error.message());
+  }
+  asio::steady_timer pause(io_, kAcceptPause);
+  co_await pause.async_wait(kNoThrow);
 }
 
 void Server::add_client(Socket socket, std::string peer, std::string local, bool unix_socket) {
@@ -248,6 +361,10 @@ void Server::queue_write(std::shared_ptr<Connection> connection) {
     });
   }
   queued_writes_.push_back(std::move(connection));
+}
+
+void Server::report_cross_protocol_attack() {
+  if (log_is_due(last_attack_logged_, kAttackLogInterval)) logger_.warning(kCrossProtocolWarning);
 }
 
 void Server::for_each_client(const std::function<void(const commands::ClientState&)>& visit) const {

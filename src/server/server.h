@@ -10,6 +10,11 @@
 //     clients that are idle past `timeout` or over their output soft limit;
 //   - a signal handler turning SIGINT / SIGTERM into a clean shutdown.
 //
+// Before it listens, the server makes sure it can hold maxclients open
+// sockets: it raises its open-files limit to maxclients + 32, or lowers
+// maxclients to fit the limit, as Redis does. Should accept() still fail (out
+// of descriptors after all), it pauses instead of retrying in a tight loop.
+//
 // The Server is also the commands' ServerServices: it lists clients for
 // CLIENT LIST, closes them for CLIENT KILL and performs SHUTDOWN.
 #pragma once
@@ -20,6 +25,7 @@
 #include <asio/local/stream_protocol.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
+#include <chrono>
 #include <list>
 #include <memory>
 #include <optional>
@@ -50,7 +56,9 @@ class Server final : public commands::ServerServices {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Opens the listeners; false (after logging why) if one cannot be opened.
+  // Raises the open-files limit for maxclients (or lowers maxclients to fit
+  // it), then opens the listeners; false (after logging why) if the limit is
+  // hopeless or a listener cannot be opened.
   bool listen();
   // Runs the event loop until SHUTDOWN or a signal; returns the exit code.
   int run();
@@ -78,10 +86,18 @@ class Server final : public commands::ServerServices {
   // Writes this connection's pending output soon, together with every other
   // connection queued before the loop comes round (Pub/Sub fan-out).
   void queue_write(std::shared_ptr<Connection> connection);
+  // A client sent POST or Host: (protocol/cross_protocol_guard.h): logs
+  // Redis's warning, at most once a minute as Redis does.
+  void report_cross_protocol_attack();
 
  private:
+  // Redis's adjustOpenFilesLimit(); false if not even 32 descriptors are left.
+  bool adjust_open_files_limit();
   asio::awaitable<void> accept_tcp(asio::ip::tcp::acceptor& acceptor);
   asio::awaitable<void> accept_unix(asio::local::stream_protocol::acceptor& acceptor);
+  // After accept() failed: logs it (rate-limited) and waits a moment before
+  // the next try, instead of spinning on a connection that stays queued.
+  asio::awaitable<void> recover_from_accept_error(const asio::error_code& error);
   asio::awaitable<void> cron();
   void run_event_loop();
   void add_client(Socket socket, std::string peer, std::string local, bool unix_socket);
@@ -111,6 +127,10 @@ class Server final : public commands::ServerServices {
   std::optional<asio::local::stream_protocol::acceptor> unix_acceptor_;
   asio::signal_set signals_{io_, SIGINT, SIGTERM};
   asio::steady_timer cron_timer_{io_};
+
+  // When these warnings were last logged, for their rate limits; empty: never.
+  std::optional<std::chrono::steady_clock::time_point> last_accept_error_logged_;
+  std::optional<std::chrono::steady_clock::time_point> last_attack_logged_;
 
   std::list<Connection*> clients_;
   std::vector<std::shared_ptr<Connection>> queued_writes_;
