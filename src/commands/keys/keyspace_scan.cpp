@@ -5,43 +5,18 @@
 // cursor to continue from. Database::scan guarantees, as Redis's dictScan
 // does, that a key present for the whole iteration is returned at least once
 // (possibly more than once) even if the table grows or shrinks in between.
-#include <charconv>
 #include <cstdint>
-#include <limits>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "commands/core/arguments.h"
-#include "commands/core/errors.h"
+#include "commands/core/scan_arguments.h"
 #include "commands/keys/key_commands.h"
 #include "common/glob.h"
 
 namespace mini_redis::commands {
 
 namespace {
-
-// Redis reads the cursor with C's strtoul (db.c, parseScanCursorOrReply), and
-// we reproduce its quirks because clients may rely on them:
-//   - a leading space is refused ("invalid cursor"), trailing bytes too;
-//   - an optional '+' or '-' is allowed, and "-1" wraps to 2^64-1;
-//   - the empty string reads as cursor 0;
-//   - a value past 2^64-1 is refused.
-std::optional<std::uint64_t> parse_scan_cursor(std::string_view text) {
-  if (text.empty()) return 0;
-  bool negative = false;
-  if (text.front() == '+' || text.front() == '-') {
-    negative = text.front() == '-';
-    text.remove_prefix(1);
-  }
-  std::uint64_t magnitude = 0;
-  const char* end = text.data() + text.size();
-  auto [stop, error] = std::from_chars(text.data(), end, magnitude);
-  if (error != std::errc{} || stop != end) return std::nullopt;
-  // Negation in unsigned arithmetic wraps, exactly as strtoul does.
-  return negative ? 0 - magnitude : magnitude;
-}
 
 // KEYS pattern: every live key matching the glob pattern, in table order.
 // Expired keys that nobody has deleted yet are skipped but left in place:
@@ -58,45 +33,6 @@ void keys_command(Context& ctx, Arguments args) {
   for (std::string_view key : keys) ctx.reply.bulk_string(key);
 }
 
-struct ScanOptions {
-  std::optional<std::string_view> pattern;    // MATCH; nothing means "all"
-  std::optional<std::string_view> type_name;  // TYPE
-  std::int64_t count = 10;                    // COUNT: how much work per call
-};
-
-// Reads [MATCH pattern] [COUNT count] [TYPE type], each with its value, in
-// any order, repeated options winning last. Replies the error on failure.
-std::optional<ScanOptions> parse_scan_options(Context& ctx, Arguments options) {
-  ScanOptions parsed;
-  for (std::size_t i = 0; i < options.size(); i += 2) {
-    const std::string_view option = options[i];
-    if (i + 1 >= options.size()) {
-      ctx.reply.error(errors::kSyntax);
-      return std::nullopt;
-    }
-    const std::string_view value = options[i + 1];
-    if (equals_ignore_case(option, "count")) {
-      auto count = integer_or_reply(ctx, value);
-      if (!count) return std::nullopt;
-      // Redis answers a syntax error, not a range error, for COUNT 0 or less.
-      if (*count < 1) {
-        ctx.reply.error(errors::kSyntax);
-        return std::nullopt;
-      }
-      parsed.count = *count;
-    } else if (equals_ignore_case(option, "match")) {
-      // MATCH * is the same as no pattern, and cheaper.
-      parsed.pattern = value == "*" ? std::nullopt : std::optional(value);
-    } else if (equals_ignore_case(option, "type")) {
-      parsed.type_name = value;
-    } else {
-      ctx.reply.error(errors::kSyntax);
-      return std::nullopt;
-    }
-  }
-  return parsed;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: replies
 // [next cursor as a bulk string, [keys...]]; cursor "0" means done.
 //
@@ -104,20 +40,16 @@ std::optional<ScanOptions> parse_scan_options(Context& ctx, Arguments options) {
 // them afterwards, so a call may return fewer keys than COUNT, even none,
 // while the iteration is not over. A call visits buckets until it has COUNT
 // keys, the scan ends, or it has looked at 10 * COUNT buckets (so a sparse
-// table cannot make one call run forever).
+// table cannot make one call run forever). The cursor's and the options'
+// parsing, with their errors, is the SCAN family's (core/scan_arguments.h).
 void scan_command(Context& ctx, Arguments args) {
-  auto cursor = parse_scan_cursor(args[1]);
-  if (!cursor) {
-    ctx.reply.error(errors::kInvalidCursor);
-    return;
-  }
-  auto options = parse_scan_options(ctx, args.subspan(2));
+  auto cursor = scan_cursor_or_reply(ctx, args[1]);
+  if (!cursor) return;
+  auto options = parse_scan_options(ctx, args.subspan(2), ScanOf::keyspace);
   if (!options) return;
 
   const auto count = static_cast<std::uint64_t>(options->count);
-  // count * 10, saturating instead of overflowing for huge COUNTs.
-  constexpr std::uint64_t kUnbounded = std::numeric_limits<std::uint64_t>::max();
-  std::uint64_t steps_left = count > kUnbounded / 10 ? kUnbounded : count * 10;
+  std::uint64_t steps_left = scan_step_budget(options->count);
 
   // Copies, not views: the TYPE filter below looks keys up again, and a
   // lookup may delete an expired entry under a view's feet.
@@ -139,12 +71,7 @@ void scan_command(Context& ctx, Arguments args) {
     return false;
   });
 
-  // The cursor goes back as a bulk string, not an integer reply: it is
-  // unsigned and may not fit in RESP's signed 64-bit integers.
-  char digits[std::numeric_limits<std::uint64_t>::digits10 + 1];  // 2^64-1 has 20 digits
-  const char* end = std::to_chars(digits, digits + sizeof digits, *cursor).ptr;
-  ctx.reply.array_header(2);
-  ctx.reply.bulk_string(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+  reply_scan_cursor(ctx, *cursor);
   ctx.reply.array_header(keys.size());
   for (const std::string& key : keys) ctx.reply.bulk_string(key);
 }
