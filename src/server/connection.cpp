@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include "commands/core/blocking.h"
 #include "commands/core/dispatcher.h"
 #include "common/not_implemented.h"
 #include "protocol/cross_protocol_guard.h"
@@ -39,9 +41,10 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
       state_(std::move(state)),
       parser_(limits_from(server.config())),
       writer_(output_),
-      context_{state_, writer_,           server.keyspace(), server.config(),  server.stats(),
+      context_{state_, writer_,           server.keyspace(), server.config(),   server.stats(),
                server, server.commands(), server.pubsub(),   server.monitors(), server.blocking()},
-      write_finished_(socket_.get_executor()) {
+      write_finished_(socket_.get_executor()),
+      wait_ends_(socket_.get_executor()) {
   state_.push_target = this;
   // Writes are tried at once and may stop short (start_write), so the
   // socket must never block.
@@ -56,6 +59,7 @@ void Connection::close() {
   socket_.shutdown(Socket::shutdown_both, ignored);
   socket_.close(ignored);
   write_finished_.cancel();  // a drain() waiting for a write gives up
+  wait_ends_.cancel();       // so does a parked client's wait
 }
 
 asio::awaitable<void> Connection::serve() {
@@ -65,6 +69,12 @@ asio::awaitable<void> Connection::serve() {
   std::string missing_part;  // workshop only: see the catch below
   try {
     while (!closed_) {
+      if (state_.blocked) {
+        // A BLPOP parked this client: wait for the answer, then run what was
+        // pipelined behind it.
+        if (!co_await wait_while_blocked() || !co_await process_input()) break;
+        continue;
+      }
       // Room for the next read: it grows with the bytes that arrived, never
       // with a length the client only announced (protocol/query_buffer.h).
       const std::span<char> space = input_.prepare_read(parser_.bytes_still_needed());
@@ -108,7 +118,7 @@ asio::awaitable<bool> Connection::process_input() {
   bool keep_going = true;
 
   const std::string_view input = input_.unparsed();
-  while (keep_going && start < input.size()) {
+  while (keep_going && start < input.size() && !state_.blocked) {
     auto status = parser_.parse(input.substr(start));
     if (status == protocol::ParseStatus::incomplete) break;
 
@@ -137,6 +147,7 @@ asio::awaitable<bool> Connection::process_input() {
       // runs it, and its reply lands in output_ (written later, all at once).
       commands::dispatch(context_, parser_.args());
       // workshop: end
+      server_.serve_blocked_clients();            // keys this command gave a value (LPUSH...)
       if (state_.close_after_reply || closed_) {  // QUIT, or SHUTDOWN closed us
         co_await drain();
         co_return false;
@@ -169,6 +180,64 @@ asio::awaitable<bool> Connection::process_input() {
   // Read on while the write is under way, unless too much is pending.
   if (pending_output() >= flush_threshold()) co_return co_await drain();
   co_return !closed_;
+}
+
+// ---- blocking commands -----------------------------------------------------------
+
+asio::awaitable<bool> Connection::wait_while_blocked() {
+  using namespace asio::experimental::awaitable_operators;
+  while (state_.blocked && !closed_) {
+    // The deadline is absolute Unix time; the timer wants a steady one.
+    const std::int64_t deadline_ms = state_.blocked->deadline_ms;
+    if (deadline_ms == 0) {
+      wait_ends_.expires_at(asio::steady_timer::time_point::max());  // forever
+    } else {
+      wait_ends_.expires_after(
+          std::chrono::milliseconds(std::max<std::int64_t>(0, deadline_ms - server_.now_ms())));
+    }
+    // Whichever comes first: the deadline (or the cancel() that says the
+    // wait ended), or bytes from the client. The other is cancelled.
+    const std::span<char> space = input_.prepare_read(parser_.bytes_still_needed());
+    auto event =
+        co_await (wait_ends_.async_wait(kNoThrow) ||
+                  socket_.async_read_some(asio::buffer(space.data(), space.size()), kNoThrow));
+    if (event.index() == 1) {
+      auto [error, bytes] = std::get<1>(event);
+      if (error) co_return false;  // it left; remove_client() forgets its wait
+      input_.commit(bytes);        // run once the wait is over, in order
+      server_.stats().total_net_input_bytes += bytes;
+      if (input_.size() > server_.config().client_query_buffer_limit) co_return false;
+      continue;
+    }
+    if (state_.blocked && deadline_ms != 0 && server_.now_ms() >= deadline_ms) {
+      end_wait(WaitEnd::timed_out);
+    }
+  }
+  co_return !closed_;
+}
+
+void Connection::serve_blocked_command() {
+  commands::BlockedState& waiting = *state_.blocked;
+  waiting.still_waiting = false;
+  const std::vector<std::string_view> args(waiting.command.begin(), waiting.command.end());
+  commands::dispatch(context_, args);
+  // Still parked only if the command found nothing again (another client was
+  // served first). Any reply, an error included, ends the wait.
+  if (state_.blocked && state_.blocked->still_waiting) return;
+  server_.blocking().unblock(state_);
+  wait_ends_.cancel();  // wakes wait_while_blocked, which then runs the pipeline
+  start_write();
+}
+
+void Connection::end_wait(WaitEnd how) {
+  if (how == WaitEnd::timed_out) {
+    commands::reply_timed_out(writer_, state_.blocked->timeout_reply);
+  } else {
+    writer_.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+  }
+  server_.blocking().unblock(state_);
+  wait_ends_.cancel();
+  start_write();
 }
 
 void Connection::start_write() {
@@ -285,10 +354,10 @@ bool Connection::within_output_limits() {
 }
 
 void Connection::check_limits(std::int64_t now_ms) {
-  // Subscribers and monitors are exempt from `timeout`, as in Redis: they
-  // wait for the server, not the other way round.
+  // Subscribers, monitors and clients parked by BLPOP are exempt from
+  // `timeout`, as in Redis: they wait for the server, not the other way round.
   const int timeout = server_.config().timeout_seconds;
-  const bool waits_for_us = state_.subscribed() || state_.monitor;
+  const bool waits_for_us = state_.subscribed() || state_.monitor || state_.blocked;
   if (timeout > 0 && !writing_ && !waits_for_us &&
       now_ms - last_interaction_ms_ > std::int64_t{timeout} * 1000) {
     server_.logger().log(LogLevel::verbose, "Closing idle client");

@@ -33,6 +33,14 @@
 // pubsub, 32mb 8mb 60 by default) applies as in Redis: over the hard limit the
 // client is closed at once; over the soft limit for longer than its seconds,
 // it is closed on the next push, command or server cron.
+//
+// Blocking commands: a BLPOP that finds nothing parks the client (see
+// commands/core/blocking.h). The loop then waits for one of three things
+// instead of running the next request: the server serving the command (a key
+// got a value: serve_blocked_command), the timeout, or CLIENT UNBLOCK
+// (end_wait). It keeps reading meanwhile, so that a client that leaves is
+// noticed and forgotten, and requests pipelined behind the BLPOP are kept
+// for when it is answered.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -74,6 +82,15 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
   const commands::ClientState& refreshed_state();
   commands::ClientState& state() { return state_; }
 
+  // The client's parked command runs again because a key it waits on got a
+  // value; it replies and the wait ends, or (another client was faster) it
+  // keeps waiting in its place.
+  void serve_blocked_command();
+  // Ends the wait without serving: the command's timeout reply, or the
+  // -UNBLOCKED error (CLIENT UNBLOCK ... ERROR).
+  enum class WaitEnd { timed_out, unblocked_with_error };
+  void end_wait(WaitEnd how);
+
   // Called by the server cron: closes the client if it has been idle longer
   // than `timeout`, or over the soft output limit for too long.
   void check_limits(std::int64_t now_ms);
@@ -83,7 +100,11 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
 
  private:
   // Runs every complete request in the read buffer; false means "close now".
+  // Stops early when a command parks the client.
   asio::awaitable<bool> process_input();
+  // While the client is parked: reads (and keeps) what it sends, until the
+  // wait ends; false if the client left.
+  asio::awaitable<bool> wait_while_blocked();
   // Starts writing the pending output unless a write is under way (whose
   // completion then writes what piled up). Never waits.
   void start_write();
@@ -113,6 +134,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
   bool write_queued_ = false;  // push() has queued this connection with the server
   bool draining_ = false;      // drain() waits on write_finished_
   asio::steady_timer write_finished_;
+  asio::steady_timer wait_ends_;  // a parked client's deadline; cancelled when the wait ends
   std::int64_t over_soft_limit_since_ms_ = 0;  // 0: not over the soft limit
   std::int64_t last_interaction_ms_ = 0;
   bool closed_ = false;

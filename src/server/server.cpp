@@ -98,7 +98,7 @@ Server::Server(ServerOptions options, Logger& logger)
   stats_.tcp_port = config_.port;
   stats_.start_time_ms = clock_.now_ms();
   commands::apply_access_tracking(config_, keyspace_);  // maxmemory-policy from the config file
-  keyspace_.set_observer(&notifier_);
+  keyspace_.set_observer(&keyspace_events_);
 }
 
 Server::~Server() = default;
@@ -326,6 +326,7 @@ void Server::forget_client(Connection& connection) {
   commands::ClientState& state = connection.state();
   pubsub_.unsubscribe_all(state);
   monitors_.remove(state);
+  blocking_.unblock(state);  // a parked client that leaves is not served
   clients_.erase(connection.registry_position);
   connection.registry_position = clients_.end();
 }
@@ -396,6 +397,40 @@ asio::awaitable<void> Server::cron() {
     // later, so iterating here stays safe.
     for (Connection* connection : clients_) connection->check_limits(now);
   }
+}
+
+// ---- blocked clients -------------------------------------------------------------
+
+Connection& Server::connection_of(commands::ClientState& client) {
+  return *static_cast<Connection*>(client.push_target);
+}
+
+void Server::serve_ready_keys() {
+  while (blocking_.has_ready_keys()) {
+    for (const commands::ReadyKey& ready : blocking_.take_ready_keys()) {
+      // A copy of the line: each client served leaves it.
+      for (commands::ClientState* client : blocking_.waiting_on(ready.db_index, ready.key)) {
+        if (!client->blocked) continue;  // served or gone meanwhile
+        // Redis 7.0 serves a key's clients while it still holds a value of
+        // their type: once the list is emptied (or was replaced by a string)
+        // the rest keep waiting, in their places.
+        const storage::Entry* entry = keyspace_.db(ready.db_index).lookup_quietly(ready.key);
+        if (entry == nullptr || entry->type() != client->blocked->type) break;
+        connection_of(*client).serve_blocked_command();
+      }
+    }
+  }
+}
+
+bool Server::unblock_client(std::int64_t id, bool with_error) {
+  for (Connection* connection : clients_) {
+    if (connection->state().id != id) continue;
+    if (!connection->state().blocked) return false;
+    connection->end_wait(with_error ? Connection::WaitEnd::unblocked_with_error
+                                    : Connection::WaitEnd::timed_out);
+    return true;
+  }
+  return false;
 }
 
 void Server::request_shutdown() {

@@ -16,7 +16,10 @@
 // of descriptors after all), it pauses instead of retrying in a tight loop.
 //
 // The Server is also the commands' ServerServices: it lists clients for
-// CLIENT LIST, closes them for CLIENT KILL and performs SHUTDOWN.
+// CLIENT LIST, closes them for CLIENT KILL and performs SHUTDOWN. And it
+// serves the clients that BLPOP and friends park (commands/core/blocking.h):
+// after each command, every key that got a value while clients waited on it
+// serves them, longest-waiting first.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -70,6 +73,7 @@ class Server final : public commands::ServerServices {
   std::size_t kill_clients(
       const std::function<bool(const commands::ClientState&)>& should_kill) override;
   void request_shutdown() override;
+  bool unblock_client(std::int64_t id, bool with_error) override;
 
   // ---- for connections ----
   storage::Keyspace& keyspace() { return keyspace_; }
@@ -86,6 +90,13 @@ class Server final : public commands::ServerServices {
   // Writes this connection's pending output soon, together with every other
   // connection queued before the loop comes round (Pub/Sub fan-out).
   void queue_write(std::shared_ptr<Connection> connection);
+  // Serves the parked clients of every key that became ready (Redis's
+  // handleClientsBlockedOnKeys), until serving them readies no more keys
+  // (a BLMOVE's destination may serve another client). Connections call it
+  // after each command; it costs one test when no key is ready.
+  void serve_blocked_clients() {
+    if (blocking_.has_ready_keys()) serve_ready_keys();
+  }
   // A client sent POST or Host: (protocol/cross_protocol_guard.h): logs
   // Redis's warning, at most once a minute as Redis does.
   void report_cross_protocol_attack();
@@ -104,6 +115,29 @@ class Server final : public commands::ServerServices {
   // Takes a client off the list and out of Pub/Sub and MONITOR.
   void forget_client(Connection& connection);
   void shutdown_now(std::string_view reason);
+  void serve_ready_keys();
+  // The connection that owns a client's state (the server's clients always
+  // have one: it is their push target).
+  static Connection& connection_of(commands::ClientState& client);
+
+  // What storage reports on its own goes two ways: keyspace notifications
+  // (new, expired) and, for a new key, the clients that may wait on it.
+  class KeyspaceEvents final : public storage::KeyspaceObserver {
+   public:
+    KeyspaceEvents(commands::KeyspaceNotifier& notifier, commands::BlockingRegistry& blocking)
+        : notifier_(&notifier), blocking_(&blocking) {}
+    void key_added(int db_index, std::string_view key) override {
+      notifier_->key_added(db_index, key);
+      blocking_->signal_key_added(db_index, key);
+    }
+    void key_expired(int db_index, std::string_view key) override {
+      notifier_->key_expired(db_index, key);
+    }
+
+   private:
+    commands::KeyspaceNotifier* notifier_;
+    commands::BlockingRegistry* blocking_;
+  };
 
   commands::Config config_;
   Logger& logger_;
@@ -118,6 +152,7 @@ class Server final : public commands::ServerServices {
   // Publishes the keyspace notifications storage reports (new keys, expired
   // keys, from commands and from the cron's active expiry alike).
   commands::KeyspaceNotifier notifier_{config_, pubsub_};
+  KeyspaceEvents keyspace_events_{notifier_, blocking_};
 
   // One thread runs this context and touches every socket and timer, so
   // Asio may skip its internal locking altogether (the "unsafe" hint is

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "commands/connection/connection_commands.h"
+#include "commands/core/arguments.h"
 #include "commands/core/command_docs.h"
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
@@ -76,11 +77,13 @@ void client_setinfo_command(Context& ctx, Arguments args) {
 }
 
 // CLIENT LIST's flags=, the letters of Redis 7.0 for what mini-redis has,
-// in Redis's order: O monitor, P subscribed, U Unix socket; N for none.
+// in Redis's order: O monitor, P subscribed, b blocked (BLPOP...), U Unix
+// socket; N for none.
 void append_flags(std::string& out, const ClientState& client) {
   const std::size_t before = out.size();
   if (client.monitor) out += 'O';
   if (client.subscribed()) out += 'P';
+  if (client.blocked) out += 'b';
   if (client.unix_socket) out += 'U';
   if (out.size() == before) out += 'N';
 }
@@ -206,6 +209,28 @@ void client_reply_command(Context& ctx, Arguments args) {
   }
 }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's wait in BLPOP and
+// friends (commands/core/blocking.h). By default it answers as if its time
+// had run out; with ERROR it gets -UNBLOCKED. 1 if that client was waiting.
+void client_unblock_command(Context& ctx, Arguments args) {
+  if (args.size() > 4) {  // Redis's clientCommand takes 3 or 4 words here
+    ctx.reply.error(errors::subcommand_syntax_error(args[1], "CLIENT"));
+    return;
+  }
+  const std::optional<std::int64_t> id = integer_or_reply(ctx, args[2]);
+  if (!id) return;
+  bool with_error = false;
+  if (args.size() == 4) {
+    if (equals_ignore_case(args[3], "error")) {
+      with_error = true;
+    } else if (!equals_ignore_case(args[3], "timeout")) {
+      ctx.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      return;
+    }
+  }
+  ctx.reply.integer(ctx.server.unblock_client(*id, with_error) ? 1 : 0);
+}
+
 // Redis's CLIENT HELP, keeping the lines of the subcommands mini-redis has.
 void client_help_command(Context& ctx, Arguments /*args*/) {
   reply_help(ctx.reply, "CLIENT",
@@ -238,6 +263,8 @@ void client_help_command(Context& ctx, Arguments /*args*/) {
                  "    Control the replies sent to the current connection.",
                  "SETNAME <name>",
                  "    Assign the name <name> to the current connection.",
+                 "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                 "    Unblock the specified blocked client.",
                  "SETINFO <option> <value>",
                  "    Set client meta attr. Options are:",
                  "    * LIB-NAME: the client lib name.",
@@ -309,6 +336,15 @@ void register_client_commands(CommandTable& table) {
        "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."},
       {"7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."},
       {"7.0.3", "Added `ssub` field."}};
+  CommandSpec unblock = client_subcommand(
+      "unblock", -3, flags::kAdmin | kClientFlags, client_unblock_command,
+      "Unblock a client blocked in a blocking command from a different connection", "5.0.0");
+  unblock.complexity = "O(log N) where N is the number of client connections";
+  unblock.acl_categories = "@admin @slow @dangerous @connection";
+  unblock.arguments = {arg::integer("client-id"),
+                       arg::oneof("timeout_error", {arg::pure_token("timeout", "TIMEOUT"),
+                                                    arg::pure_token("error", "ERROR")})
+                           .optional()};
   CommandSpec info =
       client_subcommand("info", 2, kClientFlags, client_info_command,
                         "Returns information about the current client connection.", "6.2.0");
@@ -335,6 +371,7 @@ void register_client_commands(CommandTable& table) {
            std::move(info),
            client_kill_subcommand(),
            std::move(list),
+           std::move(unblock),
            with_arguments(
                client_subcommand("reply", 3, kClientFlags, client_reply_command,
                                  "Instruct the server whether to reply to commands", "3.2.0"),

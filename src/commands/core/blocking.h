@@ -34,6 +34,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "commands/core/blocked_state.h"
 #include "commands/core/context.h"
+#include "storage/database.h"
 #include "storage/object.h"
 
 namespace mini_redis::commands {
@@ -56,6 +57,9 @@ class BlockingRegistry {
   // reports it; see storage's KeyspaceObserver). If anyone waits on it, it
   // becomes ready, once until take_ready_keys().
   void signal_key_added(int db_index, std::string_view key);
+  // SWAPDB: every key clients wait on in database `db_index` that `db`, its
+  // new contents, holds becomes ready.
+  void signal_keys_present(int db_index, storage::Database& db);
   // The keys that became ready, in the order they did, and forgets them.
   std::vector<ReadyKey> take_ready_keys();
   [[nodiscard]] bool has_ready_keys() const { return !ready_.empty(); }

@@ -124,6 +124,10 @@ class ServerServices {
   virtual std::size_t kill_clients(const std::function<bool(const ClientState&)>& should_kill) = 0;
   // SHUTDOWN: stop accepting, close clients, exit the event loop.
   virtual void request_shutdown() = 0;
+  // CLIENT UNBLOCK: ends the wait of the client `id` if a blocking command
+  // parks it (blocking.h), answering it as a timeout or, `with_error`, with
+  // -UNBLOCKED; false if there is no such client or it is not waiting.
+  virtual bool unblock_client(std::int64_t id, bool with_error) = 0;
 };
 
 struct Context {

@@ -124,7 +124,14 @@ void dispatch(Context& ctx, Arguments args) {
   std::string& out = ctx.reply.buffer();
   const std::size_t reply_start = out.size();
 
-  if (const CommandSpec* spec = lookup(ctx, args)) {
+  // A client parked by BLPOP and friends runs its command again when a key
+  // it waits on gets a value (commands/core/blocking.h). That second run is
+  // the same command, not a new one: it was counted, timed and shown to
+  // MONITOR when the client sent it, so it is not again.
+  const bool served_after_waiting = ctx.client.blocked != nullptr;
+  if (served_after_waiting) {
+    if (const CommandSpec* spec = lookup(ctx, args)) spec->handler(ctx, args);
+  } else if (const CommandSpec* spec = lookup(ctx, args)) {
     if (reject_before_run(ctx, *spec, args)) {
       ++ctx.stats.commands.at(spec->stats_id).rejected_calls;
     } else {

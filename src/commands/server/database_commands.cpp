@@ -3,6 +3,7 @@
 // Redis files these under the "server" group rather than "generic", and
 // COMMAND DOCS says so; they live here because, like the key commands, they
 // are plain verbs on storage::Database and storage::Keyspace.
+#include "commands/core/blocking.h"
 #include "commands/core/errors.h"
 #include "commands/keys/key_commands.h"
 
@@ -45,7 +46,9 @@ void flushall_command(Context& ctx, Arguments args) {
 }
 
 // SWAPDB index1 index2: every client that selected one database now sees the
-// other's keys. Each index that is not a number gets its own message (Redis
+// other's keys, and so does a client parked on a key there (BLPOP): if the
+// swapped-in database holds the key, it is served (Redis's
+// scanDatabaseForReadyKeys). Each index that is not a number gets its own message (Redis
 // names which one); a number outside 0..databases-1 gets the common one.
 void swapdb_command(Context& ctx, Arguments args) {
   auto first = int32_or_reply(ctx, args[1], "ERR invalid first DB index");
@@ -56,7 +59,11 @@ void swapdb_command(Context& ctx, Arguments args) {
     ctx.reply.error(errors::kDbIndexOutOfRange);
     return;
   }
-  if (*first != *second) ctx.keyspace.swap(*first, *second);
+  if (*first != *second) {
+    ctx.keyspace.swap(*first, *second);
+    ctx.blocking.signal_keys_present(*first, ctx.keyspace.db(*first));
+    ctx.blocking.signal_keys_present(*second, ctx.keyspace.db(*second));
+  }
   ctx.reply.ok();
 }
 

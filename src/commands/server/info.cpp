@@ -10,6 +10,7 @@
 #include <charconv>
 #include <concepts>
 
+#include "commands/core/blocking.h"
 #include "storage/memory.h"
 
 namespace mini_redis::commands {
@@ -102,7 +103,7 @@ void clients_section(InfoText& info, Context& ctx) {
   info.field("connected_clients", ctx.server.connected_clients());
   info.field("maxclients", ctx.config.maxclients);
   // No command blocks and there is no CLIENT TRACKING, so both are truly 0.
-  info.field("blocked_clients", 0);
+  info.field("blocked_clients", ctx.blocking.blocked_clients());
   info.field("tracking_clients", 0);
 }
 

@@ -52,10 +52,17 @@ class FakeServer final : public commands::ServerServices {
     return before - clients.size();
   }
   void request_shutdown() override { shutdown_requested = true; }
+  // CLIENT UNBLOCK: recorded; the harness has no parked connections to wake
+  // (tests/e2e/test_blocking.py covers the real thing).
+  bool unblock_client(std::int64_t id, bool with_error) override {
+    unblock_requests.emplace_back(id, with_error);
+    return false;
+  }
 
   std::vector<const commands::ClientState*> clients;
   std::vector<std::int64_t> killed_ids;
   bool shutdown_requested = false;
+  std::vector<std::pair<std::int64_t, bool>> unblock_requests;
 };
 
 // Where a harness client's output collects.

@@ -212,11 +212,38 @@ TEST_F(ClientCommands, ReplyRejectsOtherModes) {
 TEST_F(ClientCommands, HelpListsTheSubcommands) {
   const std::string help = h.run({"CLIENT", "HELP"});
   EXPECT_TRUE(
-      help.starts_with("*35\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+      help.starts_with("*37\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
                        "+GETNAME\r\n+    Return the name of the current connection.\r\n"));
   EXPECT_TRUE(help.ends_with("+HELP\r\n+    Prints this help.\r\n"));
+  EXPECT_NE(help.find("+UNBLOCK <clientid> [TIMEOUT|ERROR]\r\n"), std::string::npos);
   EXPECT_EQ(h.run({"CLIENT", "HELP", "x"}),
             "-ERR wrong number of arguments for 'client|help' command\r\n");
+}
+
+TEST_F(ClientCommands, UnblockAsksTheServerWithTheReasonItWasGiven) {
+  EXPECT_EQ(h.run({"CLIENT", "UNBLOCK", "7"}), ":0\r\n");  // no parked client here
+  EXPECT_EQ(h.run({"CLIENT", "UNBLOCK", "8", "error"}), ":0\r\n");
+  EXPECT_EQ(h.run({"CLIENT", "UNBLOCK", "9", "TIMEOUT"}), ":0\r\n");
+  const std::vector<std::pair<std::int64_t, bool>> expected{{7, false}, {8, true}, {9, false}};
+  EXPECT_EQ(h.server.unblock_requests, expected);
+}
+
+TEST_F(ClientCommands, UnblockRefusesABadIdReasonOrWordCount) {
+  EXPECT_EQ(h.run({"CLIENT", "UNBLOCK", "abc"}),
+            "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(h.run({"CLIENT", "UNBLOCK", "1", "later"}),
+            "-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n");
+  EXPECT_EQ(h.run({"CLIENT", "UNBLOCK", "1", "timeout", "x"}),
+            "-ERR unknown subcommand or wrong number of arguments for 'UNBLOCK'. Try CLIENT "
+            "HELP.\r\n");
+  EXPECT_TRUE(h.server.unblock_requests.empty());
+}
+
+TEST_F(ClientCommands, AParkedClientShowsFlagBInTheList) {
+  h.client.blocked = std::make_unique<BlockedState>();
+  EXPECT_NE(h.run({"CLIENT", "INFO"}).find(" flags=b "), std::string::npos);
+  h.client.blocked.reset();
+  EXPECT_NE(h.run({"CLIENT", "INFO"}).find(" flags=N "), std::string::npos);
 }
 
 TEST_F(ClientCommands, SubcommandsAreTabledWithTheirFullNames) {
