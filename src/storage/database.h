@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/random.h"
 #include "storage/access_tracking.h"
 #include "storage/clock.h"
 #include "storage/entry.h"
@@ -96,6 +97,9 @@ class Database {
   // ---- whole-database views ---------------------------------------------------
   [[nodiscard]] std::size_t size() const { return table_.size(); }
   [[nodiscard]] std::size_t expiring_count() const { return expiring_.size(); }
+  // Random bits for commands that pick at random (HRANDFIELD), from this
+  // database's generator: no system call, no global state.
+  std::uint64_t random_bits() { return random_.next(); }
   // A random live key (RANDOMKEY), or null when the database is empty.
   Entry* random_entry();
   // One SCAN step; visits live entries only, deleting expired ones met on the way.
@@ -155,8 +159,8 @@ class Database {
   // Every entry with a TTL, so the active cycle can sample them in O(1) without
   // scanning all keys. Each entry remembers its slot for O(1) removal.
   std::vector<Entry*> expiring_;
-  std::uint64_t random_state_ = 0x9E3779B97F4A7C15ULL;
-  std::size_t expire_cursor_ = 0;  // where expire_sample continues
+  SplitMix64 random_{0x9E3779B97F4A7C15ULL};  // RANDOMKEY, LFU increments
+  std::size_t expire_cursor_ = 0;             // where expire_sample continues
   AccessTracking access_tracking_ = AccessTracking::lru;
   LfuSettings lfu_{};
   KeyspaceObserver* observer_ = nullptr;

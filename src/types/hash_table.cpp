@@ -11,6 +11,8 @@
 // tables_[1]. When tables_[0] is empty, tables_[1] takes its place.
 #include "types/hash_table.h"
 
+#include "common/random.h"
+
 #include <absl/hash/hash.h>
 #include <absl/strings/string_view.h>
 
@@ -48,16 +50,6 @@ std::uint64_t next_cursor(std::uint64_t cursor, std::uint64_t mask) {
   cursor = reverse_bits(cursor);
   ++cursor;
   return reverse_bits(cursor);
-}
-
-// splitmix64: a tiny, good-enough generator to turn one random seed into as
-// many random numbers as random_node() needs.
-std::uint64_t next_random(std::uint64_t& state) {
-  state += 0x9E3779B97F4A7C15ULL;
-  std::uint64_t z = state;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
 }
 
 }  // namespace
@@ -237,13 +229,14 @@ bool HashTableCore::rehash_step(std::size_t steps) {
 
 HashNode* HashTableCore::random_node(std::uint64_t random_bits) {
   if (size_ == 0) return nullptr;
-  std::uint64_t state = random_bits;
+  // One seed, turned into as many numbers as the walk needs.
+  SplitMix64 random(random_bits);
   // Pick random buckets until one is not empty (the table is at least 10%
   // full, so this takes a few tries), then a random node of its chain. Keys
   // in long chains are a little less likely: the "ish" of uniformly-ish.
   HashNode* chain = nullptr;
   while (chain == nullptr) {
-    std::uint64_t r = next_random(state);
+    std::uint64_t r = random.next();
     if (!is_rehashing()) {
       chain = tables_[0].buckets[r & tables_[0].mask()];
       continue;
@@ -258,7 +251,7 @@ HashNode* HashTableCore::random_node(std::uint64_t random_bits) {
   }
   std::size_t length = 0;
   for (HashNode* n = chain; n != nullptr; n = n->next_) ++length;
-  std::size_t steps = next_random(state) % length;
+  std::size_t steps = random.next() % length;
   while (steps-- > 0) chain = chain->next_;
   return chain;
 }

@@ -10,18 +10,14 @@
 // WITHVALUES answers field, value, field, value... in RESP2, and an array of
 // [field, value] pairs in RESP3.
 //
-// Where the randomness comes from: the Context reaches nothing that owns a
-// generator a command could use (the keyspace's is private to storage), and
-// there must be no global one. So each call seeds its own small generator
-// (SplitMix64) from std::random_device: one getrandom() per command, and then
-// a few arithmetic operations per draw. HRANDFIELD is not on a hot path, and
-// its output is not meant to be repeatable (Redis's is not either); the
-// types::Hash tests bring their own fixed bits to test the strategies.
+// The random bits come from the client's database (Database::random_bits),
+// whose generator is seeded once: no system call and no global state per
+// command. HRANDFIELD's output is not meant to be repeatable (Redis's is not
+// either); the types::Hash tests bring their own fixed bits.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
-#include <random>
 #include <string_view>
 
 #include "commands/core/arguments.h"
@@ -42,25 +38,6 @@ constexpr std::string_view kCountOutOfRange =
 // ...and with WITHVALUES the reply holds 2 * |count| elements, which must
 // fit in a long too: past LONG_MAX / 2 either way, this shorter text.
 constexpr std::string_view kWithValuesOutOfRange = "ERR value is out of range";
-
-// A SplitMix64 generator seeded from the operating system, for one command.
-class CommandRandom {
- public:
-  CommandRandom() {
-    std::random_device device;
-    state_ = (std::uint64_t{device()} << 32) ^ device();
-  }
-  std::uint64_t operator()() {
-    state_ += 0x9E3779B97F4A7C15ULL;
-    std::uint64_t z = state_;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  std::uint64_t state_ = 0;
-};
 
 // HRANDFIELD key count [WITHVALUES] (Redis's hrandfieldWithCountCommand).
 void random_fields_with_count(Context& ctx, Arguments args) {
@@ -101,7 +78,8 @@ void random_fields_with_count(Context& ctx, Arguments args) {
     if (with_values) ctx.reply.bulk_string(value);
   };
 
-  CommandRandom random;
+  storage::Database& db = ctx.db();
+  auto random = [&db] { return db.random_bits(); };
   if (distinct) {
     hash.random_distinct_pairs(wanted, random, reply_pair);
   } else {
@@ -122,9 +100,9 @@ void hrandfield_command(Context& ctx, Arguments args) {
     return;
   }
   types::Hash::PairBuffers buffers;
-  CommandRandom random;
   // A hash in the keyspace is never empty, so there is always a pair.
-  const std::optional<types::Hash::Pair> pair = found.hash->random_pair(random(), buffers);
+  const std::optional<types::Hash::Pair> pair =
+      found.hash->random_pair(ctx.db().random_bits(), buffers);
   ctx.reply.bulk_string(pair ? pair->field : std::string_view{});
 }
 
