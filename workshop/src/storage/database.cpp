@@ -13,15 +13,6 @@ namespace mini_redis::storage {
 
 namespace {
 
-// xorshift64*: cheap random numbers for RANDOMKEY and expiry sampling. They
-// need to be unpredictable enough to spread samples, not cryptographic.
-std::uint64_t next_random(std::uint64_t& state) {
-  state ^= state >> 12;
-  state ^= state << 25;
-  state ^= state >> 27;
-  return state * 0x2545F4914F6CDD1DULL;
-}
-
 // SET reuses the entry's block when the new value fits and would not leave
 // most of a big block empty (after SET of a 1 MB value, SET of "x" should give
 // the memory back). So a SET that overwrites a value of similar size does not
@@ -83,7 +74,7 @@ void Database::touch(Entry& entry) {
   const std::int64_t now_ms = clock_->now_ms();
   if (access_tracking_ == AccessTracking::lfu) {
     // A uniform number in [0, 1) from the top 53 bits of the generator.
-    const double random = static_cast<double>(next_random(random_state_) >> 11) * 0x1.0p-53;
+    const double random = static_cast<double>(random_.next() >> 11) * 0x1.0p-53;
     entry.access_ = lfu::after_access(entry.access_, now_ms, lfu_, random);
   } else {
     entry.access_ = static_cast<std::uint32_t>(now_ms / 1000);
@@ -295,7 +286,7 @@ Entry* Database::random_entry() {
   // pick again. Each retry removes a key, so the loop ends; it returns null
   // only when no live key is left.
   while (true) {
-    Entry* entry = table_.random_entry(next_random(random_state_));
+    Entry* entry = table_.random_entry(random_.next());
     if (entry == nullptr || !is_expired(*entry)) return entry;
     delete_expired(*entry);
   }
