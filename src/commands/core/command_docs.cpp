@@ -10,11 +10,13 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "commands/core/command_docs_internal.h"
+#include "common/integer_parsing.h"
 
 namespace mini_redis::commands {
 
@@ -85,19 +87,29 @@ std::vector<std::string_view> acl_categories_of(const CommandSpec& spec) {
 
 // ---- key positions ---------------------------------------------------------------
 
-// One key specification, reduced to what our rows can express: the keys
-// start at argument `begin_index` and run to `last_key` (relative to the
-// first key; -1 means "the last argument"), every `key_step` arguments.
+// One key specification, reduced to the two kinds our rows can express:
+//   - range: the keys start at argument `begin_index` and run to `last_key`
+//     (relative to the first key; -1 means "the last argument"), every
+//     `key_step` arguments;
+//   - keynum: argument `begin_index` counts the keys, which follow it.
 struct KeySpec {
   std::string_view flags;  // "RO access"
   std::string_view notes;  // why a flag is there, or empty
   int begin_index = 0;
   int last_key = 0;
   int key_step = 1;
+  bool keynum = false;
 };
 
 std::vector<KeySpec> key_specs_of(const CommandSpec& spec) {
   std::vector<KeySpec> specs;
+  if (spec.keynum_index > 0) {
+    specs.push_back({.flags = spec.key_specs,
+                     .notes = spec.key_spec_notes,
+                     .begin_index = spec.keynum_index,
+                     .keynum = true});
+    return specs;
+  }
   if (spec.first_key <= 0) return specs;
   const std::vector<std::string_view> flag_groups = split(spec.key_specs, '|');
   // Notes are kept with their empty parts, so that they stay aligned with
@@ -155,6 +167,19 @@ void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
   reply.bulk_string("find_keys");
   reply.map_header(2);
   reply.bulk_string("type");
+  if (key_spec.keynum) {
+    // The count is the first argument searched from, the keys right after it.
+    reply.bulk_string("keynum");
+    reply.bulk_string("spec");
+    reply.map_header(3);
+    reply.bulk_string("keynumidx");
+    reply.integer(0);
+    reply.bulk_string("firstkey");
+    reply.integer(1);
+    reply.bulk_string("keystep");
+    reply.integer(1);
+    return;
+  }
   reply.bulk_string("range");
   reply.bulk_string("spec");
   reply.map_header(3);
@@ -170,12 +195,23 @@ void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
 
 // The positions of the keys in `args` (the full command, name first), each
 // with the flags of the spec that found it. Positions past the end are
-// dropped, as Redis does for a malformed command.
+// dropped, as Redis does for a malformed command; a key count that is not a
+// positive number of arguments that are there finds no key at all.
 std::vector<std::pair<std::size_t, std::string_view>> key_positions(const CommandSpec& spec,
-                                                                    std::size_t argc) {
+                                                                    Arguments args) {
   std::vector<std::pair<std::size_t, std::string_view>> positions;
   for (const KeySpec& key_spec : key_specs_of(spec)) {
-    const int count = static_cast<int>(argc);
+    const int count = static_cast<int>(args.size());
+    if (key_spec.keynum) {
+      const auto index = static_cast<std::size_t>(key_spec.begin_index);
+      const std::optional<std::int64_t> keys =
+          index < args.size() ? parse_int64_strict(args[index]) : std::nullopt;
+      if (!keys || *keys <= 0 || *keys >= static_cast<std::int64_t>(args.size() - index)) continue;
+      for (std::int64_t i = 1; i <= *keys; ++i) {
+        positions.emplace_back(index + static_cast<std::size_t>(i), key_spec.flags);
+      }
+      continue;
+    }
     const int first = key_spec.begin_index;
     const int last = key_spec.last_key < 0 ? count + key_spec.last_key : first + key_spec.last_key;
     const int step = key_spec.key_step > 0 ? key_spec.key_step : 1;

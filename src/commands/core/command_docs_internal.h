@@ -20,10 +20,10 @@ namespace mini_redis::commands {
 // The words of a row's space- or '|'-separated list, empty words dropped.
 std::vector<std::string_view> split(std::string_view text, char separator);
 
-// Where the keys are in a full command of `argc` words, name first, each with
-// the flags of its key spec: what COMMAND GETKEYS and GETKEYSANDFLAGS answer.
+// Where the keys are in a full command `args`, name first, each with the
+// flags of its key spec: what COMMAND GETKEYS and GETKEYSANDFLAGS answer.
 std::vector<std::pair<std::size_t, std::string_view>> key_positions(const CommandSpec& spec,
-                                                                    std::size_t argc);
+                                                                    Arguments args);
 
 // COMMAND DOCS's map for one command, its subcommands nested inside.
 void reply_docs(protocol::ReplyWriter& reply, const CommandSpec& spec);

@@ -59,6 +59,10 @@ struct CommandSpec {
   int first_key = 0;  // 1-based position of the first key, 0 if none
   int last_key = 0;   // -1 means the last argument
   int key_step = 0;
+  // Movable keys counted by an argument (LMPOP numkeys key [key ...]): the
+  // 1-based position of that count, 0 if none. Such a command has first_key
+  // 0 (Redis's legacy "0 0 0") and a "keynum" key spec.
+  int keynum_index = 0;
   Handler handler = nullptr;
   // For COMMAND DOCS and redis-cli's hints.
   std::string_view group{};  // "string", "generic", "connection", "server", "keyspace"

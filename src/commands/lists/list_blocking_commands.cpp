@@ -273,11 +273,12 @@ void register_list_blocking_commands(CommandTable& table) {
        .history = {{"6.0.0", "`timeout` is interpreted as a double instead of an integer."}},
        .deprecated_since = "6.2.0",
        .replaced_by = "`BLMOVE` with the `RIGHT` and `LEFT` arguments"});
-  // Like LMPOP's (list_move_commands.cpp), BLMPOP's "keynum" key spec cannot
-  // be expressed by our rows yet.
+  // Like LMPOP's (list_move_commands.cpp), BLMPOP's keys are counted by
+  // numkeys, here the second argument.
   table.add({.name = "blmpop",
              .arity = -5,
              .flags = kWrite | kBlocking | kMovableKeys,
+             .keynum_index = 2,
              .handler = blmpop_command,
              .group = "list",
              .summary = "Pop elements from a list, or block until one is available",
@@ -285,6 +286,7 @@ void register_list_blocking_commands(CommandTable& table) {
              .complexity = "O(N+M) where N is the number of provided keys and M is the number of "
                            "elements returned.",
              .acl_categories = "@write @list @slow @blocking",
+             .key_specs = "RW access delete",
              .arguments = {arg::double_("timeout"), arg::integer("numkeys"),
                            arg::key("key", 0).multiple(), left_or_right("where"),
                            arg::integer("count").token("COUNT").optional()}});

@@ -195,13 +195,13 @@ void register_list_move_commands(CommandTable& table) {
              .arguments = {arg::key("source", 0), arg::key("destination", 1)},
              .deprecated_since = "6.2.0",
              .replaced_by = "`LMOVE` with the `RIGHT` and `LEFT` arguments"});
-  // Redis describes LMPOP's keys with a "keynum" key spec (numkeys, then
-  // that many keys), which our rows cannot express yet: COMMAND INFO shows
-  // the legacy 0 0 0 and movablekeys as Redis does, but no key spec.
+  // LMPOP's keys are counted by numkeys (a "keynum" key spec); COMMAND INFO
+  // shows the legacy 0 0 0 and movablekeys, as Redis does.
   table.add(
       {.name = "lmpop",
        .arity = -4,
        .flags = kWrite | kMovableKeys,
+       .keynum_index = 1,
        .handler = lmpop_command,
        .group = "list",
        .summary = "Pop elements from a list",
@@ -209,6 +209,7 @@ void register_list_move_commands(CommandTable& table) {
        .complexity = "O(N+M) where N is the number of provided keys and M is the number of "
                      "elements returned.",
        .acl_categories = "@write @list @slow",
+       .key_specs = "RW access delete",
        .arguments = {arg::integer("numkeys"), arg::key("key", 0).multiple(), left_or_right("where"),
                      arg::integer("count").token("COUNT").optional()}});
 }

@@ -135,11 +135,15 @@ void reply_keys(Context& ctx, Arguments args, bool with_flags) {
     ctx.reply.error("ERR Invalid number of arguments specified for command");
     return;
   }
-  if (spec->first_key <= 0) {
+  if (spec->first_key <= 0 && spec->keynum_index == 0) {
     ctx.reply.error("ERR The command has no key arguments");
     return;
   }
-  const auto positions = key_positions(*spec, command.size());
+  const auto positions = key_positions(*spec, command);
+  if (positions.empty()) {  // LMPOP with a bad or too large numkeys
+    ctx.reply.error("ERR Invalid arguments specified for command");
+    return;
+  }
   ctx.reply.array_header(positions.size());
   for (const auto& [index, key_flags] : positions) {
     if (!with_flags) {
