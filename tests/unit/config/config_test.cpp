@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "unit/config/config_replies.h"
 #include "unit/support/command_harness.h"
 
 namespace mini_redis::commands {
@@ -15,16 +16,9 @@ namespace {
 
 using testing::CommandHarness;
 
-std::string bulk(const std::string& text) {
-  return "$" + std::to_string(text.size()) + "\r\n" + text + "\r\n";
-}
-std::string pair(const std::string& name, const std::string& value) {
-  return "*2\r\n" + bulk(name) + bulk(value);
-}
-std::string set_failed(const std::string& name, const std::string& reason) {
-  return "-ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + reason +
-         "\r\n";
-}
+using config_replies::bulk;
+using config_replies::pair;
+using config_replies::set_failed;
 
 // ---- CONFIG GET -----------------------------------------------------------------
 
