@@ -97,7 +97,7 @@ std::string get_dir(const Config& config) {
 // but spaces remains ("{title}" alone, "{server-mode}" alone outside cluster
 // and sentinel modes). "{{" is a literal '{'.
 SetResult check_proc_title_template(const Config& config, std::string_view text) {
-  const std::string_view kInvalid = "template format is invalid or contains unknown variables";
+  constexpr std::string_view kInvalid = "template format is invalid or contains unknown variables";
   std::string expanded;
   std::size_t at = 0;
   while (at < text.size()) {
