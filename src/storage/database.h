@@ -66,13 +66,11 @@ class Database {
   Entry& append(std::string_view key, std::string_view tail);
   // Overwrites bytes at `offset`, padding with zero bytes (SETRANGE).
   Entry& set_range(std::string_view key, std::size_t offset, std::string_view bytes);
-  // Adds `key` holding `object` (a list, a hash...; see object.h), taking
-  // ownership. The key must be absent (look it up first).
+  // Adds `key` holding `object` (a list, a hash...; see object.h), moved
+  // into the entry. The key must be absent (look it up first).
   template <class T>
   T& add(std::string_view key, T object) {
-    auto* owned = new T(std::move(object));
-    add_object(key, kObjectType<T>, owned);
-    return *owned;
+    return add_object(key, kObjectType<T>, &object).template object<T>();
   }
   Entry& add_object(std::string_view key, ValueType type, void* object);
   // COPY: a deep copy of `source` (from any database) under the absent

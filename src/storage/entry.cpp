@@ -36,7 +36,7 @@ Encoding encoding_for_value(std::string_view value) {
 }
 
 void EntryDeleter::operator()(Entry* entry) const {
-  if (entry->type_ != ValueType::string) destroy_object(entry->type_, entry->object_pointer());
+  if (entry->type_ != ValueType::string) destroy_object(entry->type_, entry->object_slot());
   // The header is trivially destructible: ending its lifetime is enough
   // before handing the block back to the allocator.
   entry->~Entry();
@@ -51,12 +51,23 @@ std::size_t Entry::value_capacity() const {
   return usable_size(this) - sizeof(Entry) - key_size_;
 }
 
+namespace {
+
+// The slot's offset from the key's first byte: the key, rounded up to 8.
+// The header is 40 bytes, so the key starts 8-byte aligned and so does the
+// slot, which an object placed in it (a hash) needs.
+std::size_t slot_offset(std::size_t key_size) {
+  return (key_size + 7) & ~std::size_t{7};
+}
+
+}  // namespace
+
+void* Entry::object_slot() const {
+  return const_cast<char*>(bytes()) + slot_offset(key_size_);
+}
+
 void* Entry::object_pointer() const {
-  // The pointer sits where a string's bytes would, possibly unaligned (after
-  // the key), hence memcpy rather than a cast.
-  void* object = nullptr;
-  std::memcpy(static_cast<void*>(&object), bytes() + key_size_, sizeof(object));
-  return object;
+  return object_in_slot(type_, object_slot());
 }
 
 EntryPtr Entry::allocate(std::string_view key, std::size_t value_capacity) {
@@ -79,9 +90,14 @@ EntryPtr make_entry(std::string_view key, std::string_view value, std::size_t va
   return entry;
 }
 
+EntryPtr Entry::allocate_for_object(std::string_view key, ValueType type) {
+  const std::size_t padding = slot_offset(key.size()) - key.size();
+  return allocate(key, padding + object_slot_size(type));
+}
+
 EntryPtr make_object_entry(std::string_view key, ValueType type, void* object) {
-  EntryPtr entry = Entry::allocate(key, sizeof(object));
-  std::memcpy(entry->value_bytes(), static_cast<const void*>(&object), sizeof(object));
+  EntryPtr entry = Entry::allocate_for_object(key, type);
+  move_object_into(type, object, entry->object_slot());
   entry->type_ = type;
   return entry;
 }
@@ -92,16 +108,24 @@ EntryPtr copy_entry(const Entry& source, std::string_view key) {
     copy->encoding_ = source.encoding_;  // COPY keeps "raw" after an APPEND, as Redis
     return copy;
   }
-  return make_object_entry(key, source.type_, clone_object(source.type_, source.object_pointer()));
+  EntryPtr copy = Entry::allocate_for_object(key, source.type_);
+  clone_object_into(source.type_, source.object_pointer(), copy->object_slot());
+  copy->type_ = source.type_;
+  return copy;
 }
 
 EntryPtr rekey_entry(EntryPtr entry, std::string_view key) {
-  // The value bytes are a string's bytes or the object pointer: either way
-  // they move as they are. The old block then must not free the object.
-  const std::size_t value_bytes =
-      entry->type_ == ValueType::string ? entry->value_size_ : sizeof(void*);
-  EntryPtr moved = Entry::allocate(key, value_bytes);
-  std::memcpy(moved->value_bytes(), entry->value_bytes(), value_bytes);
+  // A string's bytes are copied; an object moves to the new block's slot
+  // (a hash is moved, a list's pointer copied). The old block then must not
+  // free the object.
+  EntryPtr moved;
+  if (entry->type_ == ValueType::string) {
+    moved = Entry::allocate(key, entry->value_size_);
+    std::memcpy(moved->value_bytes(), entry->value_bytes(), entry->value_size_);
+  } else {
+    moved = Entry::allocate_for_object(key, entry->type_);
+    relocate_object(entry->type_, entry->object_slot(), moved->object_slot());
+  }
   moved->value_size_ = entry->value_size_;
   moved->type_ = entry->type_;
   moved->encoding_ = entry->encoding_;

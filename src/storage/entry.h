@@ -95,12 +95,19 @@ class Entry : public types::HashNode {  // HashNode: the hash-chain link, first 
   // A block for `key` with room for `value_capacity` value bytes, header
   // constructed and key copied; the value is the caller's to write.
   static EntryPtr allocate(std::string_view key, std::size_t value_capacity);
+  // A block for `key` with an empty slot for a `type` object: the caller
+  // fills the slot, then sets the type (so that a failure before leaves a
+  // block the deleter frees as a string).
+  static EntryPtr allocate_for_object(std::string_view key, ValueType type);
 
   char* bytes() { return reinterpret_cast<char*>(this + 1); }
   [[nodiscard]] const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
   char* value_bytes() { return bytes() + key_size_; }
   // How many value bytes fit in this block without moving it.
   [[nodiscard]] std::size_t value_capacity() const;
+  // Where a non-string value's object (or the pointer to it) lives: the
+  // first 8-byte boundary after the key (see object.h).
+  [[nodiscard]] void* object_slot() const;
   [[nodiscard]] void* object_pointer() const;
 
   std::int64_t expire_at_ms_ = kNoExpire;
@@ -123,8 +130,8 @@ struct EntryDeleter {
 // `value_capacity` bytes (at least value.size()).
 EntryPtr make_entry(std::string_view key, std::string_view value, std::size_t value_capacity = 0);
 
-// A new entry of a non-string `type` that owns `object` (made with new; the
-// entry deletes it with destroy_object).
+// A new entry of a non-string `type` that takes over `object` (moved from;
+// the caller still destroys what is left of it).
 EntryPtr make_object_entry(std::string_view key, ValueType type, void* object);
 
 // A deep copy of `source`'s value under `key` (COPY): the same type and

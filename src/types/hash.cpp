@@ -280,8 +280,8 @@ void Hash::random_distinct_pairs(std::size_t count, RandomBits random_bits, Visi
 }
 
 std::size_t Hash::memory_bytes() const {
-  if (dict_) return sizeof(Hash) + sizeof(FieldDict) + dict_->memory_bytes();
-  return sizeof(Hash) + pairs_.allocated_bytes();
+  if (dict_) return sizeof(FieldDict) + dict_->memory_bytes();
+  return pairs_.allocated_bytes();
 }
 
 Hash Hash::clone() const {

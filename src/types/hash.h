@@ -184,8 +184,9 @@ class Hash {
   void random_distinct_pairs(std::size_t count, RandomBits random_bits, Visit visit);
 
   // ---- memory and copies ----------------------------------------------------
-  // MEMORY USAGE's figure: this object, plus the listpack's allocation or the
-  // dict object and what it holds.
+  // MEMORY USAGE's figure: the heap bytes the hash holds, the listpack's
+  // allocation or the dict object and what it holds (not the 16 bytes of
+  // this object, which its owner places; as Quicklist::memory_bytes).
   [[nodiscard]] std::size_t memory_bytes() const;
   [[nodiscard]] Hash clone() const;
 
