@@ -34,17 +34,50 @@
 // are merged with their neighbours when the merged size fits. Deleting never
 // merges; a node left empty is removed. LSET replaces in place.
 //
-// Not implemented: compressing inner nodes with LZF (list-compress-depth is
-// kept and reported, but every node stays a plain listpack), and Redis's
-// "plain" nodes for single elements of 1 GiB or more (our bulk strings stop
-// at proto-max-bulk-len, 512 MiB, so such an element cannot arrive).
+// ---- Compression (list-compress-depth) ---------------------------------------
+//
+// LPUSH/RPUSH/LPOP/RPOP touch the ends; the middle of a long list is mostly
+// left alone. With compress depth D > 0, Redis (quicklist.c,
+// __quicklistCompress) keeps the D nodes at each end as plain listpacks and
+// every node in between compressed with LZF (we use Debian's liblzf):
+//
+//   depth 1:   [plain] <-> [lzf] <-> [lzf] <-> ... <-> [lzf] <-> [plain]
+//
+// A node is compressed only if its listpack has at least 48 bytes
+// (MIN_COMPRESS_BYTES) and LZF saves more than 8 (MIN_COMPRESS_IMPROVE);
+// otherwise it stays plain, and is tried again the next time it is touched.
+// A compressed node keeps its element count and listpack size, so finding an
+// index or checking for room never decompresses it.
+//
+// Changing a compressed node decompresses it, changes it and compresses it
+// again before the operation returns (Redis's "recompress" flag), so after
+// every public operation the layout above holds. Like Redis, we restore it
+// incrementally: an operation moves the ends by at most a node or so, so it
+// is enough to decompress the D nodes at each end, compress the node just
+// past them on each side, and compress the inner nodes the operation touched.
+//
+// Reading a compressed node (get(), an iterator) decompresses it into the
+// node beside its compressed copy, for as long as it is read. Redis frees
+// that copy when the iterator is released; our entries are views with no
+// release, so the copy lives until the list changes or another compressed
+// node is read (at most one such copy per list). Dropping it costs nothing:
+// the compressed bytes were kept. With depth 0 no node is ever compressed,
+// and a read costs one test of a null pointer per node access.
+//
+// Not implemented: Redis's "plain" nodes for single elements of 1 GiB or
+// more (our bulk strings stop at proto-max-bulk-len, 512 MiB, so such an
+// element cannot arrive).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <initializer_list>
 #include <iterator>
 #include <list>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,7 +89,57 @@ namespace mini_redis::types {
 enum class ListDirection { kHeadToTail, kTailToHead };
 
 class Quicklist {
-  using Nodes = std::list<Listpack>;
+ public:
+  // One node: a listpack, plain or LZF-compressed. Outside the Quicklist it
+  // is read-only; walk the elements with for_each_node() or an iterator.
+  class Node {
+   public:
+    // Elements and listpack bytes, known without decompressing.
+    [[nodiscard]] std::size_t size() const { return lzf_ ? count_ : plain_.size(); }
+    [[nodiscard]] bool empty() const { return size() == 0; }
+    [[nodiscard]] std::size_t bytes_size() const { return lzf_ ? raw_bytes_ : plain_.bytes_size(); }
+    [[nodiscard]] bool compressed() const { return lzf_ != nullptr; }
+    // The LZF bytes of a compressed node (for an RDB writer), empty if plain.
+    [[nodiscard]] std::span<const std::uint8_t> compressed_bytes() const {
+      return {lzf_.get(), lzf_ ? lzf_size_ : 0};
+    }
+
+    Node() = default;
+    explicit Node(Listpack plain) : plain_(std::move(plain)) {}
+
+   private:
+    friend class Quicklist;
+    struct FreeDeleter {
+      void operator()(std::uint8_t* p) const { std::free(p); }
+    };
+
+    // A copy of the listpack decompressed from lzf_.
+    [[nodiscard]] Listpack decompressed() const;
+    // The plain listpack for changing: the compressed bytes go stale, so
+    // they are dropped and the node is plain until compressed again.
+    Listpack& write();
+    // Drops the copy made for reading, if the node is compressed.
+    void close() const {
+      if (lzf_) plain_ = Listpack{};
+    }
+    // Redis's __quicklistCompressNode: compresses a plain node when that
+    // pays (see above); a compressed node is left as it is.
+    void compress();
+    // Makes the node plain for good (it has become one of the end nodes).
+    void decompress() { static_cast<void>(write()); }
+    [[nodiscard]] Node clone() const;
+    [[nodiscard]] std::size_t memory_bytes() const;
+
+    // Plain node: the elements. Compressed node: empty, or a read copy.
+    mutable Listpack plain_;
+    std::unique_ptr<std::uint8_t, FreeDeleter> lzf_;
+    std::uint32_t lzf_size_ = 0;   // bytes in lzf_
+    std::uint32_t count_ = 0;      // elements, while compressed
+    std::uint32_t raw_bytes_ = 0;  // listpack bytes, while compressed
+  };
+
+ private:
+  using Nodes = std::list<Node>;
 
  public:
   static constexpr int kDefaultFill = -2;
@@ -65,8 +148,9 @@ class Quicklist {
   static constexpr int kMaxCompressDepth = 65535;
 
   explicit Quicklist(int fill = kDefaultFill, int compress_depth = 0);
-  Quicklist(Quicklist&&) noexcept = default;
-  Quicklist& operator=(Quicklist&&) noexcept = default;
+  // A move hands over the read copy too (see read() below).
+  Quicklist(Quicklist&& other) noexcept;
+  Quicklist& operator=(Quicklist&& other) noexcept;
   Quicklist(const Quicklist&) = delete;  // copies are explicit: clone()
   Quicklist& operator=(const Quicklist&) = delete;
   ~Quicklist() = default;
@@ -79,13 +163,19 @@ class Quicklist {
   [[nodiscard]] bool empty() const { return count_ == 0; }
   [[nodiscard]] std::size_t node_count() const { return nodes_.size(); }
   // The nodes in order, for the RDB writer and for tests. Never empty ones.
-  [[nodiscard]] const std::list<Listpack>& nodes() const { return nodes_; }
+  [[nodiscard]] const std::list<Node>& nodes() const { return nodes_; }
+  // Hands each node's plain listpack, head to tail, to
+  // `visit(const Listpack&)`. A compressed node is decompressed into a
+  // temporary copy that lives for the call.
+  template <typename Visit>
+  void for_each_node(Visit&& visit) const;
   // Appends a ready listpack as a new tail node (RDB loading); empty ones
   // are dropped.
   void append_node(Listpack node);
 
   // Bytes held by the nodes and their listpack blocks, as MEMORY USAGE
-  // counts them. The Quicklist object itself is not included.
+  // counts them: a compressed node counts its LZF block (not a copy that is
+  // being read). The Quicklist object itself is not included.
   [[nodiscard]] std::size_t memory_bytes() const;
 
   // ---- ends ----------------------------------------------------------------
@@ -102,7 +192,8 @@ class Quicklist {
   bool pop_back(Visit&& visit);
 
   // ---- by index (negative counts from the tail: -1 is the last) ----------------
-  // The element at `index`, valid until the list changes; nullopt if out of range.
+  // The element at `index`, valid until the list changes or another read
+  // (get(), an iterator) decompresses a node; nullopt if out of range.
   [[nodiscard]] std::optional<ListpackEntry> get(std::int64_t index) const;
   // Overwrites the element at `index`; false if out of range.
   bool set(std::int64_t index, std::string_view value);
@@ -112,26 +203,28 @@ class Quicklist {
 
   // ---- iteration -------------------------------------------------------------
   // A cursor on one element that moves one way. Any change to the list other
-  // than through erase() and replace() below invalidates it.
+  // than through erase() and replace() below invalidates it. An entry() is
+  // valid until the iterator moves or the list is read or changed again.
   class Iterator {
    public:
     [[nodiscard]] bool done() const { return node_ == nodes_->end(); }
     explicit operator bool() const { return !done(); }
-    [[nodiscard]] ListpackEntry entry() const { return node_->get(pos_); }
+    [[nodiscard]] ListpackEntry entry() const { return list_->read(*node_).get(pos_); }
     [[nodiscard]] ListDirection direction() const { return direction_; }
     // Moves to the next element in the iterator's direction.
     void advance();
 
    private:
     friend class Quicklist;
-    Iterator(const Nodes* nodes, Nodes::const_iterator node, std::size_t pos, ListDirection d)
-        : nodes_(nodes), node_(node), pos_(pos), direction_(d) {}
+    Iterator(const Quicklist* list, Nodes::const_iterator node, std::size_t pos, ListDirection d)
+        : list_(list), nodes_(&list->nodes_), node_(node), pos_(pos), direction_(d) {}
     // Moves to the first element (in our direction) of the node after (before) node_.
     void enter_neighbour_node();
 
+    const Quicklist* list_;
     const Nodes* nodes_;
     Nodes::const_iterator node_;
-    std::size_t pos_;  // byte position inside *node_
+    std::size_t pos_;  // byte position inside *node_'s plain listpack
     ListDirection direction_;
   };
 
@@ -155,33 +248,72 @@ class Quicklist {
   };
   [[nodiscard]] Location locate(std::int64_t index) const;
   Nodes::iterator mutable_node(Nodes::const_iterator node) { return nodes_.erase(node, node); }
+  // The node's plain listpack for reading, decompressing it if needed; the
+  // copy made before for another node is dropped (one copy per list).
+  const Listpack& read(const Node& node) const {
+    if (node.lzf_ && node.plain_.empty()) [[unlikely]]
+      open_for_reading(node);
+    return node.plain_;
+  }
+  void open_for_reading(const Node& node) const;
+  // Called first by every change: drops the read copy, whose node may be
+  // about to change or go.
+  void begin_change() {
+    if (reading_ != nullptr) reading_->close();
+    reading_ = nullptr;
+  }
+  // Called last by every change: restores the compression layout, given the
+  // inner nodes the change wrote to (end nodes are handled anyway).
+  void end_change(std::initializer_list<Nodes::iterator> touched = {});
+  // The node `steps` away from `node` (negative: towards the head), or
+  // end() past either end.
+  Nodes::iterator step(Nodes::iterator node, int steps);
   [[nodiscard]] bool exceeds_limit(std::size_t bytes, std::size_t count) const;
-  [[nodiscard]] bool node_has_room(const Listpack& node, std::size_t value_size) const;
+  [[nodiscard]] bool node_has_room(const Node& node, std::size_t value_size) const;
   Nodes::iterator try_merge(Nodes::iterator front, Nodes::iterator back);
-  void merge_around(Nodes::iterator center);
+  // Returns the node that ended up holding the center's elements.
+  Nodes::iterator merge_around(Nodes::iterator center);
   void erase_at(Nodes::iterator node, std::size_t pos);
 
   Nodes nodes_;
   std::size_t count_ = 0;
   int fill_;
   int compress_depth_;
+  // The compressed node whose read copy is alive, if any (see read()).
+  mutable const Node* reading_ = nullptr;
 };
+
+template <typename Visit>
+void Quicklist::for_each_node(Visit&& visit) const {
+  for (const Node& node : nodes_) {
+    if (node.lzf_ && node.plain_.empty()) {
+      const Listpack copy = node.decompressed();
+      visit(copy);
+    } else {
+      visit(node.plain_);
+    }
+  }
+}
 
 template <typename Visit>
 bool Quicklist::pop_front(Visit&& visit) {
   if (empty()) return false;
-  Listpack& head = nodes_.front();
+  begin_change();
+  Listpack& head = nodes_.front().write();
   visit(head.get(head.first()));
   erase_at(nodes_.begin(), head.first());
+  end_change();
   return true;
 }
 
 template <typename Visit>
 bool Quicklist::pop_back(Visit&& visit) {
   if (empty()) return false;
-  Listpack& tail = nodes_.back();
+  begin_change();
+  Listpack& tail = nodes_.back().write();
   visit(tail.get(tail.last()));
   erase_at(std::prev(nodes_.end()), tail.last());
+  end_change();
   return true;
 }
 

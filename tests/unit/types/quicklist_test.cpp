@@ -1,11 +1,13 @@
 // Quicklist: node limits for both kinds of fill, splitting and merging,
-// iteration both ways, range deletion, and a long random run checked against
-// std::deque.
+// iteration both ways, range deletion, LZF compression of inner nodes
+// (list-compress-depth), and long random runs checked against std::deque.
 #include "types/quicklist.h"
 
 #include <gtest/gtest.h>
+#include <liblzf/lzf.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <random>
 #include <string>
@@ -23,7 +25,7 @@ std::vector<std::string> contents(const Quicklist& ql) {
 
 std::vector<std::size_t> node_sizes(const Quicklist& ql) {
   std::vector<std::size_t> out;
-  for (const Listpack& node : ql.nodes()) out.push_back(node.size());
+  for (const auto& node : ql.nodes()) out.push_back(node.size());
   return out;
 }
 
@@ -36,7 +38,7 @@ std::string sixteen(int i) {
 // No empty node, and the node counts add up to size().
 void expect_consistent(const Quicklist& ql) {
   std::size_t total = 0;
-  for (const Listpack& node : ql.nodes()) {
+  for (const auto& node : ql.nodes()) {
     EXPECT_FALSE(node.empty());
     total += node.size();
   }
@@ -86,7 +88,7 @@ TEST(Quicklist, EverySizeFillKeepsNodesWithinItsLimit) {
     for (int i = 0; i < 20000; ++i)
       ql.push_back(std::string(static_cast<std::size_t>(i % 50), 'v'));
     const std::size_t limit = limits[-fill - 1];
-    for (const Listpack& node : ql.nodes()) EXPECT_LE(node.bytes_size(), limit);
+    for (const auto& node : ql.nodes()) EXPECT_LE(node.bytes_size(), limit);
     // Nodes are filled: all but the last hold more than limit - 60 bytes.
     for (auto it = ql.nodes().begin(); std::next(it) != ql.nodes().end(); ++it)
       EXPECT_GT(it->bytes_size(), limit - 60);
@@ -249,6 +251,183 @@ TEST(Quicklist, AppendNodeTakesALoadedListpack) {
   EXPECT_EQ(ql.get(-1)->to_string(), "b");
 }
 
+// ---- compression (list-compress-depth) ------------------------------------------
+
+// Would Redis's rule compress this listpack? At least 48 bytes, and LZF must
+// save more than 8 of them.
+bool worth_compressing(const Listpack& node) {
+  const auto bytes = node.bytes();
+  if (bytes.size() < 48) return false;
+  std::vector<std::uint8_t> out(bytes.size() - 9);
+  return lzf_compress(bytes.data(), static_cast<unsigned>(bytes.size()), out.data(),
+                      static_cast<unsigned>(out.size())) != 0;
+}
+
+// The `depth` nodes at each end are plain; every node between them is
+// compressed unless compressing it would not pay.
+void expect_compression_layout(const Quicklist& ql, std::size_t depth) {
+  std::vector<bool> worth;
+  std::size_t total = 0;
+  ql.for_each_node([&](const Listpack& node) {
+    worth.push_back(worth_compressing(node));
+    total += node.size();
+  });
+  EXPECT_EQ(total, ql.size());
+  const std::size_t n = ql.node_count();
+  ASSERT_EQ(worth.size(), n);
+  std::size_t i = 0;
+  for (const auto& node : ql.nodes()) {
+    const bool end = depth == 0 || i < depth || i + depth >= n;
+    EXPECT_EQ(node.compressed(), !end && worth[i]) << "node " << i << " of " << n;
+    ++i;
+  }
+}
+
+std::size_t compressed_nodes(const Quicklist& ql) {
+  return static_cast<std::size_t>(std::count_if(
+      ql.nodes().begin(), ql.nodes().end(), [](const auto& node) { return node.compressed(); }));
+}
+
+// About 75 bytes that LZF shrinks well: four of them fill a node of ~300.
+std::string compressible(int i) {
+  return "item-" + std::to_string(i) + "-" + std::string(60, 'x') + "-end";
+}
+
+std::vector<std::string> model_of(const std::deque<std::string>& d) {
+  return {d.begin(), d.end()};
+}
+
+TEST(QuicklistCompression, DepthZeroNeverCompresses) {
+  Quicklist ql(4, 0);
+  for (int i = 0; i < 100; ++i) ql.push_back(compressible(i));
+  EXPECT_EQ(compressed_nodes(ql), 0u);
+}
+
+TEST(QuicklistCompression, PushesAndPopsKeepEndsPlainAndTheMiddleCompressed) {
+  for (int depth : {1, 2}) {
+    SCOPED_TRACE(depth);
+    const auto d = static_cast<std::size_t>(depth);
+    Quicklist ql(4, depth);
+    std::deque<std::string> model;
+    for (int i = 0; i < 40; ++i) {
+      if (i % 3 == 0) {
+        ql.push_front(compressible(i));
+        model.push_front(compressible(i));
+      } else {
+        ql.push_back(compressible(i));
+        model.push_back(compressible(i));
+      }
+      expect_compression_layout(ql, d);
+    }
+    EXPECT_EQ(ql.node_count(), 10u);
+    EXPECT_EQ(compressed_nodes(ql), 10u - 2 * d);
+    EXPECT_EQ(contents(ql), model_of(model));
+    while (!model.empty()) {
+      const bool front = model.size() % 2 == 0;
+      EXPECT_EQ(front ? ql.pop_front() : ql.pop_back(), front ? model.front() : model.back());
+      front ? model.pop_front() : model.pop_back();
+      expect_compression_layout(ql, d);
+      ASSERT_EQ(contents(ql), model_of(model));
+    }
+  }
+}
+
+TEST(QuicklistCompression, ChangesInTheMiddleRecompress) {
+  for (int depth : {1, 2}) {
+    SCOPED_TRACE(depth);
+    const auto d = static_cast<std::size_t>(depth);
+    Quicklist ql(4, depth);
+    std::deque<std::string> model;
+    for (int i = 0; i < 60; ++i) {
+      ql.push_back(compressible(i));
+      model.push_back(compressible(i));
+    }
+    expect_compression_layout(ql, d);
+    // Reads decompress a copy but change nothing.
+    EXPECT_EQ(ql.get(30)->to_string(), model[30]);
+    EXPECT_EQ(ql.iterate(29, ListDirection::kHeadToTail).entry().to_string(), model[29]);
+    // LSET in a compressed node.
+    ASSERT_TRUE(ql.set(31, compressible(1000)));
+    model[31] = compressible(1000);
+    expect_compression_layout(ql, d);
+    // LINSERT into full compressed nodes: in the middle (split and merge)
+    // and at an edge (neighbour or new node).
+    for (int k = 0; k < 10; ++k) {
+      const std::int64_t i = 20 + 3 * k;
+      const bool after = k % 2 == 0;
+      ql.insert(ql.iterate(i, ListDirection::kHeadToTail), compressible(2000 + k),
+                after ? InsertWhere::kAfter : InsertWhere::kBefore);
+      model.insert(model.begin() + i + (after ? 1 : 0), compressible(2000 + k));
+      expect_compression_layout(ql, d);
+      ASSERT_EQ(contents(ql), model_of(model));
+    }
+    // LREM-style erase and in-place replace through iterators.
+    auto it = ql.iterate(25, ListDirection::kHeadToTail);
+    it = ql.erase(it);
+    model.erase(model.begin() + 25);
+    EXPECT_EQ(it.entry().to_string(), model[25]);
+    expect_compression_layout(ql, d);
+    ql.replace(it, compressible(3000));
+    model[25] = compressible(3000);
+    EXPECT_EQ(it.entry().to_string(), model[25]);  // `it` survives the recompression
+    expect_compression_layout(ql, d);
+    // LTRIM-style range deletion starting and ending inside nodes.
+    EXPECT_EQ(ql.erase_range(10, 23), 23u);
+    model.erase(model.begin() + 10, model.begin() + 33);
+    expect_compression_layout(ql, d);
+    EXPECT_EQ(contents(ql), model_of(model));
+    // A clone keeps the layout and the contents.
+    const Quicklist copy = ql.clone();
+    expect_compression_layout(copy, d);
+    EXPECT_EQ(contents(copy), model_of(model));
+  }
+}
+
+TEST(QuicklistCompression, SmallOrIncompressibleNodesStayPlain) {
+  // Nodes of four one-byte elements are 15 bytes, under the 48-byte minimum.
+  Quicklist small(4, 1);
+  for (int i = 0; i < 40; ++i) small.push_back(std::string(1, static_cast<char>('a' + i % 26)));
+  EXPECT_EQ(compressed_nodes(small), 0u);
+  // Random bytes: LZF cannot save 8 bytes on them.
+  std::mt19937_64 rng(7);
+  Quicklist noise(4, 1);
+  for (int i = 0; i < 40; ++i) {
+    std::string s(60, '\0');
+    for (char& c : s) c = static_cast<char>(rng());
+    noise.push_back(s);
+  }
+  EXPECT_EQ(compressed_nodes(noise), 0u);
+  expect_compression_layout(noise, 1);
+}
+
+TEST(QuicklistCompression, CompressedNodesCountLessMemory) {
+  // 10k elements of 100 bytes, default fill (8 KiB nodes).
+  const auto value = [](int i) {
+    std::string s = "user:" + std::to_string(i) + ":profile:";
+    while (s.size() < 100) s += "abcdefgh";
+    s.resize(100);
+    return s;
+  };
+  Quicklist plain(Quicklist::kDefaultFill, 0);
+  Quicklist packed(Quicklist::kDefaultFill, 1);
+  for (int i = 0; i < 10000; ++i) {
+    plain.push_back(value(i));
+    packed.push_back(value(i));
+  }
+  EXPECT_EQ(packed.node_count(), plain.node_count());
+  EXPECT_EQ(compressed_nodes(packed), packed.node_count() - 2);
+  std::printf("memory_bytes, 10k x 100 bytes: depth 0 = %zu, depth 1 = %zu\n", plain.memory_bytes(),
+              packed.memory_bytes());
+  EXPECT_LT(packed.memory_bytes(), plain.memory_bytes() / 2);
+  EXPECT_EQ(contents(packed), contents(plain));
+  // Appending loaded nodes (RDB) keeps the layout too.
+  Quicklist loaded(Quicklist::kDefaultFill, 1);
+  plain.for_each_node([&](const Listpack& node) { loaded.append_node(node.clone()); });
+  packed.for_each_node([&](const Listpack& node) { EXPECT_FALSE(node.empty()); });
+  EXPECT_EQ(loaded.memory_bytes(), packed.memory_bytes());
+  expect_compression_layout(loaded, 1);
+}
+
 // ---- random operations against std::deque ---------------------------------------
 
 std::string random_value(std::mt19937_64& rng) {
@@ -260,11 +439,13 @@ std::string random_value(std::mt19937_64& rng) {
   }
 }
 
-void random_run(int fill, std::uint64_t seed) {
+void random_run(int fill, std::uint64_t seed, int depth = 0) {
   SCOPED_TRACE(fill);
+  SCOPED_TRACE(depth);
   std::mt19937_64 rng(seed);
-  Quicklist ql(fill);
+  Quicklist ql(fill, depth);
   std::deque<std::string> model;
+  bool saw_compressed = false;
   const auto index_in = [&](std::size_t n) {  // a valid index, often negative
     const auto i = static_cast<std::int64_t>(rng() % n);
     return rng() % 2 ? i : i - static_cast<std::int64_t>(n);
@@ -339,11 +520,15 @@ void random_run(int fill, std::uint64_t seed) {
       ASSERT_EQ(k, 0u);
       ASSERT_EQ(contents(ql), std::vector<std::string>(model.begin(), model.end()));
       expect_consistent(ql);
+      expect_compression_layout(ql, static_cast<std::size_t>(depth));
+      if (::testing::Test::HasFailure()) return;
+      saw_compressed = saw_compressed || compressed_nodes(ql) > 0;
     }
     ASSERT_EQ(ql.size(), model.size());
   }
   ASSERT_EQ(contents(ql), std::vector<std::string>(model.begin(), model.end()));
   expect_consistent(ql);
+  EXPECT_EQ(saw_compressed, depth > 0);
 }
 
 TEST(Quicklist, RandomOperationsMatchADequeWithSizeFill) {
@@ -351,6 +536,13 @@ TEST(Quicklist, RandomOperationsMatchADequeWithSizeFill) {
 }
 TEST(Quicklist, RandomOperationsMatchADequeWithCountFill) {
   random_run(7, 2);
+}
+TEST(Quicklist, RandomOperationsMatchADequeWithCompressDepthOne) {
+  random_run(-1, 3, 1);
+  random_run(7, 4, 1);
+}
+TEST(Quicklist, RandomOperationsMatchADequeWithCompressDepthTwo) {
+  random_run(5, 5, 2);
 }
 
 }  // namespace
