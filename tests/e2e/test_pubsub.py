@@ -259,3 +259,55 @@ def test_fan_out_to_50_subscribers_each_get_every_message_once_in_order(server):
     for c, _ in subscribers:
         c.close()
     publisher.close()
+
+
+# ---- CLIENT REPLY OFF / SKIP -------------------------------------------------
+
+def read_exactly(sock, size, timeout=5) -> bytes:
+    sock.settimeout(timeout)
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def nothing_more(sock) -> bool:
+    sock.settimeout(0.3)
+    try:
+        return sock.recv(1) == b""
+    except socket.timeout:
+        return True
+
+
+def test_replies_off_still_delivers_subscribe_confirmations_and_messages(server):
+    # Redis 7.0 silences only command replies: (un)subscribe confirmations
+    # and messages are pushes and get through CLIENT REPLY OFF.
+    sub = socket.create_connection(("127.0.0.1", server.port))
+    sub.sendall(encode("CLIENT", "REPLY", "OFF") + encode("SUBSCRIBE", "ch")
+                + encode("PING"))  # PING's reply is silenced
+    assert read_exactly(sub, len(subscribe_confirmation(b"ch", 1))) == \
+        subscribe_confirmation(b"ch", 1)
+    publisher = servers.RawClient(server.port)
+    assert publisher.command("PUBLISH", "ch", "hi") == b":1\r\n"
+    assert read_exactly(sub, len(message(b"ch", b"hi"))) == message(b"ch", b"hi")
+    assert nothing_more(sub)
+    sub.close()
+    publisher.close()
+
+
+def test_resp3_replies_off_keeps_pushes_and_drops_replies(server):
+    sub = servers.RawClient(server.port)
+    sub.command("HELLO", "3")
+    sub.send(encode("CLIENT", "REPLY", "OFF") + encode("SUBSCRIBE", "ch") + encode("SET", "k", "v")
+             + encode("PUBLISH", "ch", "self") + encode("CLIENT", "REPLY", "SKIP")
+             + encode("SUBSCRIBE", "other") + encode("CLIENT", "REPLY", "ON"))
+    # SET's +OK and PUBLISH's :1 are dropped; the confirmation of each
+    # SUBSCRIBE and the message it sent itself arrive, then ON's +OK.
+    expected = (subscribe_confirmation(b"ch", 1, b">") + message(b"ch", b"self", b">")
+                + subscribe_confirmation(b"other", 2, b">") + b"+OK\r\n")
+    assert read_exactly(sub.sock, len(expected)) == expected
+    assert nothing_more(sub.sock)
+    sub.close()

@@ -73,6 +73,12 @@ struct ClientState : pubsub::Subscriber {
   ReplyMode reply_mode = ReplyMode::on;
   // True while the command after a CLIENT REPLY SKIP runs: its reply is dropped.
   bool skipping_reply = false;
+  // Set by the dispatcher while a command whose reply is being dropped runs.
+  // Pub/Sub frames (subscribe confirmations, messages) are pushes, which
+  // Redis 7.0 delivers even then (its CLIENT_PUSHING flag): they collect in
+  // pushes_while_silenced and survive the drop. See push_writer().
+  bool running_silenced = false;
+  std::string pushes_while_silenced;
   bool close_after_reply = false;  // set by QUIT; the server closes once flushed
   // Arguments of the running command that the slowlog (and MONITOR) must not
   // show, one bit per position: HELLO ... AUTH <user> <password> hides both,

@@ -123,6 +123,8 @@ void count_error_reply(Context& ctx, const std::string& out, std::size_t reply_s
 void dispatch(Context& ctx, Arguments args) {
   std::string& out = ctx.reply.buffer();
   const std::size_t reply_start = out.size();
+  ClientState& client = ctx.client;
+  client.running_silenced = client.reply_mode == ReplyMode::off || client.skipping_reply;
 
   // A client parked by BLPOP and friends runs its command again when a key
   // it waits on gets a value (commands/core/blocking.h). That second run is
@@ -150,8 +152,14 @@ void dispatch(Context& ctx, Arguments args) {
   // +OK gets through); SKIP silences only the next command's reply. Like
   // Redis's CLIENT_REPLY_SKIP_NEXT / CLIENT_REPLY_SKIP flags, a SKIP arms the
   // skip for the command after it, and the skip lasts one command.
-  ClientState& client = ctx.client;
+  // The pushes a silenced command made (subscribe confirmations, a message
+  // it published to itself) are not replies: they go out all the same.
   if (client.reply_mode == ReplyMode::off || client.skipping_reply) out.resize(reply_start);
+  if (client.running_silenced) {
+    out += client.pushes_while_silenced;
+    client.pushes_while_silenced.clear();
+    client.running_silenced = false;
+  }
   client.skipping_reply = false;
   if (client.reply_mode == ReplyMode::skip_next) {
     client.reply_mode = ReplyMode::on;

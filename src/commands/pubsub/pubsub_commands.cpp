@@ -45,15 +45,20 @@ std::size_t subscription_count(const ClientState& client, Kind kind) {
 
 // One "<word> <name> <count>" frame; a null name when there was nothing to
 // unsubscribe from.
+// These frames are pushes: under CLIENT REPLY OFF they still reach the
+// client (Redis 7.0), so then they are written aside, where the dispatcher
+// keeps them when it drops the command's reply.
 void reply_frame(Context& ctx, Kind kind, std::string_view word, const std::string_view* name) {
-  ctx.reply.push_header(3);
-  ctx.reply.bulk_string(word);
+  protocol::ReplyWriter aside(ctx.client.pushes_while_silenced, ctx.reply.version());
+  protocol::ReplyWriter& out = ctx.client.running_silenced ? aside : ctx.reply;
+  out.push_header(3);
+  out.bulk_string(word);
   if (name != nullptr) {
-    ctx.reply.bulk_string(*name);
+    out.bulk_string(*name);
   } else {
-    ctx.reply.null();
+    out.null();
   }
-  ctx.reply.integer(static_cast<std::int64_t>(subscription_count(ctx.client, kind)));
+  out.integer(static_cast<std::int64_t>(subscription_count(ctx.client, kind)));
 }
 
 // One handler per registry: SUBSCRIBE is subscribe<Kind::channel>,
