@@ -138,9 +138,7 @@ Entry& Database::append(std::string_view key, std::string_view tail) {
   if (entry == nullptr) return set(key, tail);  // Redis: tryObjectEncoding, then dbAdd
 
   std::size_t needed = entry->value_size_ + tail.size();
-  if (needed > entry->value_capacity()) {
-    replace_entry(entry, make_entry(entry->key(), entry->value(), grown_capacity(needed)));
-  }
+  if (needed > entry->value_capacity()) grow_string(entry, grown_capacity(needed));
   std::memcpy(entry->value_bytes() + entry->value_size_, tail.data(), tail.size());
   entry->value_size_ = needed;
   entry->encoding_ = Encoding::raw;
@@ -158,7 +156,7 @@ Entry& Database::set_range(std::string_view key, std::size_t offset, std::string
     entry = fresh.get();
     table_.insert(std::move(fresh));
   } else if (end > entry->value_capacity()) {
-    replace_entry(entry, make_entry(entry->key(), entry->value(), grown_capacity(end)));
+    grow_string(entry, grown_capacity(end));
   }
 
   std::size_t size = entry->value_size_;
@@ -244,6 +242,12 @@ void Database::replace_entry(Entry*& entry, EntryPtr bigger) {
   if (moved->expiring_slot_ != kNotExpiring) expiring_[moved->expiring_slot_] = moved;
   table_.replace(entry, std::move(bigger));
   entry = moved;
+}
+
+void Database::grow_string(Entry*& entry, std::size_t value_capacity) {
+  entry = table_.relocate(
+      entry, [value_capacity](Entry* block) { return grow_string_entry(block, value_capacity); });
+  if (entry->expiring_slot_ != kNotExpiring) expiring_[entry->expiring_slot_] = entry;
 }
 
 // ---- expire times ---------------------------------------------------------------

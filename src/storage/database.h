@@ -145,6 +145,9 @@ class Database {
   void track_expiring(Entry& entry);
   void untrack_expiring(Entry& entry);
   void replace_entry(Entry*& entry, EntryPtr bigger);
+  // Gives a string entry room for `value_capacity` bytes, in place when the
+  // allocator can (APPEND, SETRANGE); `entry` then points at the grown block.
+  void grow_string(Entry*& entry, std::size_t value_capacity);
   void touch(Entry& entry);
   void start_tracking(Entry& entry) const;  // a new entry's first access field
   void report_added(std::string_view key) {

@@ -40,7 +40,7 @@ void EntryDeleter::operator()(Entry* entry) const {
   // The header is trivially destructible: ending its lifetime is enough
   // before handing the block back to the allocator.
   entry->~Entry();
-  ::operator delete(static_cast<void*>(entry));
+  std::free(entry);
 }
 
 Encoding Entry::encoding() const {
@@ -75,11 +75,25 @@ EntryPtr Entry::allocate(std::string_view key, std::size_t value_capacity) {
   // 80, ...). Those bytes are ours anyway: allocate the whole class, and
   // value_capacity() then gives them to the value as spare room, so a short
   // APPEND often fits without moving the entry.
+  // malloc, not operator new, so that grow_string_entry() may realloc the block.
   std::size_t usable = allocation_size(block_size(key.size(), value_capacity));
-  void* block = ::operator new(usable);
+  void* block = std::malloc(usable);
+  if (block == nullptr) throw std::bad_alloc();
   EntryPtr entry(new (block) Entry(key));
   std::memcpy(entry->bytes(), key.data(), key.size());
   return entry;
+}
+
+Entry* grow_string_entry(Entry* entry, std::size_t value_capacity) {
+  // realloc() keeps the bytes (header, key, value) and, for a big block,
+  // usually just extends it where it lies: jemalloc and glibc both grow a
+  // large allocation in place when the address space after it is free. So a
+  // loop of 1 MB APPENDs up to 512 MB neither copies the value each time nor
+  // holds it twice while copying. If realloc fails the old block is intact.
+  const std::size_t usable = allocation_size(block_size(entry->key_size_, value_capacity));
+  void* grown = std::realloc(entry, usable);
+  if (grown == nullptr) throw std::bad_alloc();
+  return std::launder(static_cast<Entry*>(grown));
 }
 
 EntryPtr make_entry(std::string_view key, std::string_view value, std::size_t value_capacity) {

@@ -89,6 +89,7 @@ class Entry : public types::HashNode {  // HashNode: the hash-chain link, first 
   friend EntryPtr make_object_entry(std::string_view key, ValueType type, void* object);
   friend EntryPtr copy_entry(const Entry& source, std::string_view key);
   friend EntryPtr rekey_entry(EntryPtr entry, std::string_view key);
+  friend Entry* grow_string_entry(Entry* entry, std::size_t value_capacity);
   friend std::size_t memory_bytes(const Entry& entry);
 
   explicit Entry(std::string_view key) : key_size_(static_cast<std::uint32_t>(key.size())) {}
@@ -148,7 +149,15 @@ std::size_t memory_bytes(const Entry& entry);
 
 // The capacity to reserve when a value must grow to `needed` bytes (APPEND,
 // SETRANGE). Like Redis's sds (sdsMakeRoomFor): double while under 1 MB, then
-// add 1 MB, so a loop of APPENDs moves the entry O(log n) times, not n times.
+// add 1 MB, so small values are regrown O(log n) times; past 1 MB the block
+// grows in place (grow_string_entry), so regrowing stays cheap.
 std::size_t grown_capacity(std::size_t needed);
+
+// The string entry `entry`, its block resized to hold `value_capacity` value
+// bytes (realloc: in place when the allocator can, else moved). The old
+// pointer is dead afterwards; whoever linked to it must relink (Database does,
+// through HashTable::relocate). Throws std::bad_alloc and leaves `entry` as it
+// was if there is no memory.
+Entry* grow_string_entry(Entry* entry, std::size_t value_capacity);
 
 }  // namespace mini_redis::storage

@@ -107,20 +107,24 @@ HashNode* HashTableCore::unlink(Link link) {
 }
 
 void HashTableCore::replace(HashNode* old_node, HashNode* new_node, std::uint64_t key_hash) {
-  // The caller guarantees old_node is in the table: look for that exact block
+  HashNode** link = link_to(old_node, key_hash);
+  new_node->next_ = old_node->next_;
+  old_node->next_ = nullptr;
+  *link = new_node;
+}
+
+HashNode** HashTableCore::link_to(const HashNode* node, std::uint64_t key_hash) {
+  // The caller guarantees `node` is in the table: look for that exact block
   // (pointer identity, no key comparison) in its bucket of either array.
   int last_table = is_rehashing() ? 1 : 0;
   for (int t = 0; t <= last_table; ++t) {
     Table& table = tables_[t];
     if (table.buckets.empty()) continue;
     HashNode** slot = &table.buckets[key_hash & table.mask()];
-    while (*slot != nullptr && *slot != old_node) slot = &(*slot)->next_;
-    if (*slot == nullptr) continue;
-    new_node->next_ = old_node->next_;
-    old_node->next_ = nullptr;
-    *slot = new_node;
-    return;
+    while (*slot != nullptr && *slot != node) slot = &(*slot)->next_;
+    if (*slot != nullptr) return slot;
   }
+  std::abort();  // not in the table: a caller's bug, and writing anywhere would corrupt it
 }
 
 void HashTableCore::clear(FreeNode free_node) {

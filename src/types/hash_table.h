@@ -137,6 +137,9 @@ class HashTableCore {
 
   // Puts `new_node` where `old_node` (same key, hash `key_hash`) hangs.
   void replace(HashNode* old_node, HashNode* new_node, std::uint64_t key_hash);
+  // The link that points at `node` (in the table, hash `key_hash`): a bucket
+  // or the previous node's next_. Valid until the table next changes.
+  HashNode** link_to(const HashNode* node, std::uint64_t key_hash);
 
   // Unlinks every node, hands each to `free_node`, frees the buckets.
   void clear(FreeNode free_node);
@@ -277,6 +280,17 @@ class IntrusiveHashTable {
   void replace(Node* old_node, Owned new_node) {
     core_.replace(old_node, new_node.release(), HashTableCore::hash(KeyOf{}(*old_node)));
     Owned freed(old_node);
+  }
+
+  // Lets `move(node)` give `node` a new address with the same bytes, as
+  // realloc() does (its next_ link travels with it), and points the table's
+  // link at the result, which it returns. Nothing is freed or rehashed.
+  template <class Move>
+  Node* relocate(Node* node, Move&& move) {
+    HashNode** link = core_.link_to(node, HashTableCore::hash(KeyOf{}(*node)));
+    Node* moved = std::forward<Move>(move)(node);
+    *link = moved;
+    return moved;
   }
 
   void clear() {

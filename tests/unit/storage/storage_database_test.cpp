@@ -183,6 +183,22 @@ TEST_F(DatabaseTest, AGrownEntryKeepsItsTtlAndStaysSampleable) {
   EXPECT_EQ(db.expiring_count(), 1u);
 }
 
+TEST_F(DatabaseTest, GrowingInPlaceKeepsEveryKeyOfItsChainFindable) {
+  // A grown block may move (realloc): the table's link to it, wherever it is
+  // in its bucket's chain, must follow, and the other keys stay reachable.
+  constexpr int kKeys = 2'000;
+  for (int i = 0; i < kKeys; ++i) db.set("key:" + std::to_string(i), "v");
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < kKeys; i += 7) db.append("key:" + std::to_string(i), std::string(300, 'a'));
+  }
+  for (int i = 0; i < kKeys; ++i) {
+    const Entry* entry = db.lookup_quietly("key:" + std::to_string(i));
+    ASSERT_NE(entry, nullptr) << i;
+    EXPECT_EQ(entry->value().size(), i % 7 == 0 ? 901u : 1u) << i;
+  }
+  EXPECT_EQ(db.size(), static_cast<std::size_t>(kKeys));
+}
+
 TEST_F(DatabaseTest, SetRangeOverwritesAndPadsWithZeroBytes) {
   using namespace std::string_view_literals;
   db.set("k", "Hello World");
