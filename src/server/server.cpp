@@ -97,7 +97,7 @@ Server::Server(ServerOptions options, Logger& logger)
   stats_.process_id = getpid();
   stats_.tcp_port = config_.port;
   stats_.start_time_ms = clock_.now_ms();
-  commands::apply_access_tracking(config_, keyspace_);  // maxmemory-policy from the config file
+  commands::apply_storage_settings(config_, keyspace_);  // maxmemory-policy from the config file
   keyspace_.set_observer(&keyspace_events_);
 }
 

@@ -186,6 +186,22 @@ bool Database::erase(std::string_view key) {
   // workshop: end
 }
 
+bool Database::unlink(std::string_view key) {
+  EntryPtr gone = detach(key);
+  if (!gone) return false;
+  dispose(std::move(gone), /*lazily=*/true);
+  return true;
+}
+
+void Database::dispose(EntryPtr entry, bool lazily) {
+  // Redis's freeObjAsync: only a value that takes more than
+  // LAZYFREE_THRESHOLD allocations to free is worth the hand-over.
+  if (lazily && lazy_free_ != nullptr && free_effort(*entry) > kLazyFreeThreshold) {
+    lazy_free_->free_entry(std::move(entry));
+  }
+  // Otherwise `entry` frees the block as it goes out of scope.
+}
+
 EntryPtr Database::detach(std::string_view key) {
   Entry* entry = find_live(key);
   if (entry == nullptr) return {};
@@ -225,9 +241,14 @@ void Database::attach(EntryPtr entry) {
   report_added(attached.key());
 }
 
-void Database::clear() {
-  table_.clear();
+void Database::clear(bool lazily) {
   expiring_ = {};  // give the memory back, as FLUSHDB does
+  // Redis's emptyDbAsync: the whole table goes to the thread, however small.
+  if (lazily && lazy_free_ != nullptr && table_.size() > 0) {
+    lazy_free_->free_table(std::exchange(table_, HashTable{}));
+  } else {
+    table_.clear();
+  }
 }
 
 // Moves `entry` into the block `bigger` (which already holds the key and its
@@ -283,9 +304,10 @@ void Database::delete_expired(Entry& entry) {
   untrack_expiring(entry);
   // Keep the block alive until the observer has seen its key: the
   // notification says "expired" once the key is gone, as in Redis.
-  const EntryPtr gone = table_.remove(entry.key());
+  EntryPtr gone = table_.remove(entry.key());
   ++stats_->expired_keys;
   if (observer_ != nullptr) observer_->key_expired(index_, gone->key());
+  dispose(std::move(gone), lazy_expire_);  // lazyfree-lazy-expire
 }
 
 // ---- whole-database views ----------------------------------------------------------

@@ -25,6 +25,7 @@
 #include "storage/entry.h"
 #include "storage/hash_table.h"
 #include "storage/keyspace_observer.h"
+#include "storage/lazy_free.h"
 
 namespace mini_redis::storage {
 
@@ -51,6 +52,11 @@ class Database {
   Entry* lookup_for_write(std::string_view key);
   // For introspection (OBJECT IDLETIME, TTL...): neither counts nor touches.
   Entry* lookup_quietly(std::string_view key);
+  // The key's entry even when its time has passed, changing nothing: no
+  // expiry, no statistics, no access time. WATCH and EXEC use it to tell a
+  // key that expired but is still stored from an absent one, as Redis's
+  // keyIsExpired() and dictFind() do (see commands/core/watched_keys.h).
+  Entry* peek(std::string_view key) { return table_.find(key); }
 
   // ---- writes ----------------------------------------------------------------
   // Stores `value` under `key`, replacing any old value. The old TTL is cleared
@@ -81,11 +87,16 @@ class Database {
   void rename(std::string_view source, std::string_view destination);
   // Deletes the key; true if a live key was removed.
   bool erase(std::string_view key);
+  // Deletes the key as UNLINK does: it is gone at once, and a big value is
+  // freed by the lazy-free thread (lazy_free.h) instead of here.
+  bool unlink(std::string_view key);
   // Removes and returns the entry with its value and TTL (RENAME, MOVE).
   EntryPtr detach(std::string_view key);
   // Adds an entry detached elsewhere, keeping its TTL. The key must be absent.
   void attach(EntryPtr entry);
-  void clear();
+  // FLUSHDB. `lazily`: the keys are gone at once and the lazy-free thread
+  // frees them (FLUSHDB ASYNC).
+  void clear(bool lazily = false);
 
   // ---- expire times (absolute Unix milliseconds) -----------------------------
   void set_expire_at(Entry& entry, std::int64_t at_ms);
@@ -130,6 +141,15 @@ class Database {
   // Under LFU: the entry's access counter, decayed to now (OBJECT FREQ).
   [[nodiscard]] std::uint8_t access_frequency(const Entry& entry) const;
 
+  // ---- lazy free (lazy_free.h) --------------------------------------------------
+  // Where big values go to be freed (null: freed at once, as in most unit
+  // tests), and whether keys that expire free their values there too
+  // (lazyfree-lazy-expire). The Keyspace sets both.
+  void set_lazy_free(LazyFree* lazy_free, bool lazy_expire) {
+    lazy_free_ = lazy_free;
+    lazy_expire_ = lazy_expire;
+  }
+
   // ---- what storage reports on its own (keyspace_observer.h) -------------------
   // The Keyspace sets both: `index` is this database's number as clients
   // see it (SWAPDB changes it), `observer` may be null (nothing reported).
@@ -148,6 +168,9 @@ class Database {
   // Gives a string entry room for `value_capacity` bytes, in place when the
   // allocator can (APPEND, SETRANGE); `entry` then points at the grown block.
   void grow_string(Entry*& entry, std::size_t value_capacity);
+  // Frees an entry already out of the table: on the lazy-free thread when
+  // `lazily` and its value is big, else right now.
+  void dispose(EntryPtr entry, bool lazily);
   void touch(Entry& entry);
   void start_tracking(Entry& entry) const;  // a new entry's first access field
   void report_added(std::string_view key) {
@@ -166,6 +189,8 @@ class Database {
   LfuSettings lfu_{};
   KeyspaceObserver* observer_ = nullptr;
   int index_ = 0;
+  LazyFree* lazy_free_ = nullptr;
+  bool lazy_expire_ = false;
 };
 
 }  // namespace mini_redis::storage

@@ -91,6 +91,7 @@ class Entry : public types::HashNode {  // HashNode: the hash-chain link, first 
   friend EntryPtr rekey_entry(EntryPtr entry, std::string_view key);
   friend Entry* grow_string_entry(Entry* entry, std::size_t value_capacity);
   friend std::size_t memory_bytes(const Entry& entry);
+  friend std::size_t free_effort(const Entry& entry);
 
   explicit Entry(std::string_view key) : key_size_(static_cast<std::uint32_t>(key.size())) {}
   // A block for `key` with room for `value_capacity` value bytes, header

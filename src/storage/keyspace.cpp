@@ -9,6 +9,7 @@ Keyspace::Keyspace(const Clock& clock, int database_count) : clock_(&clock) {
   databases_.reserve(static_cast<std::size_t>(database_count));
   for (int i = 0; i < database_count; ++i) {
     databases_.push_back(std::make_unique<Database>(clock, stats_));
+    databases_.back()->set_lazy_free(&lazy_free_, /*lazy_expire=*/false);
   }
 }
 
@@ -23,8 +24,12 @@ void Keyspace::swap(int a, int b) {
   databases_[static_cast<std::size_t>(b)]->set_observer(observer_, b);
 }
 
-void Keyspace::clear() {
-  for (auto& database : databases_) database->clear();
+void Keyspace::clear(bool lazily) {
+  for (auto& database : databases_) database->clear(lazily);
+}
+
+void Keyspace::set_lazy_expire(bool lazily) {
+  for (auto& database : databases_) database->set_lazy_free(&lazy_free_, lazily);
 }
 
 std::size_t Keyspace::total_keys() const {

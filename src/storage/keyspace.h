@@ -27,8 +27,12 @@ class Keyspace {
 
   // SWAPDB: clients that selected `a` now see what was in `b`, and vice versa.
   void swap(int a, int b);
-  // FLUSHALL.
-  void clear();
+  // FLUSHALL; `lazily` for FLUSHALL ASYNC (see Database::clear).
+  void clear(bool lazily = false);
+  // The thread that frees big values (lazy_free.h), and whether expired
+  // keys' values go there (lazyfree-lazy-expire; off, as in Redis).
+  LazyFree& lazy_free() { return lazy_free_; }
+  void set_lazy_expire(bool lazily);
   [[nodiscard]] std::size_t total_keys() const;
 
   // LRU or LFU access tracking in every database (see access_tracking.h);
@@ -47,6 +51,7 @@ class Keyspace {
   const Clock* clock_;
   KeyspaceObserver* observer_ = nullptr;
   KeyspaceStats stats_;
+  LazyFree lazy_free_;  // before databases_: it must outlive them
   std::vector<std::unique_ptr<Database>> databases_;
 };
 

@@ -104,6 +104,17 @@ std::size_t object_memory_bytes(ValueType type, const void* object) {
   });
 }
 
+std::size_t object_free_effort(ValueType type, const void* object) {
+  return with_class(type, [object]<class T>(T*) -> std::size_t {
+    // A class that does not say is freed in one step (one allocation).
+    if constexpr (requires(const T& value) { value.free_effort(); }) {
+      return static_cast<const T*>(object)->free_effort();
+    } else {
+      return 1;
+    }
+  });
+}
+
 Encoding object_encoding(ValueType type, const void* object) {
   if (type == ValueType::list) return Encoding::quicklist;  // Redis 7.0 reports nothing else
   const auto& hash = *static_cast<const types::Hash*>(object);

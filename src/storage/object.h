@@ -65,5 +65,7 @@ void destroy_object(ValueType type, void* slot);
 // Heap bytes the object holds beyond its slot (MEMORY USAGE).
 [[nodiscard]] std::size_t object_memory_bytes(ValueType type, const void* object);
 [[nodiscard]] Encoding object_encoding(ValueType type, const void* object);
+// How many allocations freeing the object takes (lazy_free.h decides by it).
+[[nodiscard]] std::size_t object_free_effort(ValueType type, const void* object);
 
 }  // namespace mini_redis::storage

@@ -188,6 +188,9 @@ class Hash {
   // allocation or the dict object and what it holds (not the 16 bytes of
   // this object, which its owner places; as Quicklist::memory_bytes).
   [[nodiscard]] std::size_t memory_bytes() const;
+  // Allocations freeing it takes: one listpack, or one per dict field
+  // (Redis's lazyfree effort).
+  [[nodiscard]] std::size_t free_effort() const { return dict_ ? size() : 1; }
   [[nodiscard]] Hash clone() const;
 
   // For the RDB writer and DEBUG: the representation in use, the other is null.

@@ -177,6 +177,8 @@ class Quicklist {
   // counts them: a compressed node counts its LZF block (not a copy that is
   // being read). The Quicklist object itself is not included.
   [[nodiscard]] std::size_t memory_bytes() const;
+  // Allocations freeing it takes: one per node (Redis's lazyfree effort).
+  [[nodiscard]] std::size_t free_effort() const { return node_count(); }
 
   // ---- ends ----------------------------------------------------------------
   void push_front(std::string_view value);

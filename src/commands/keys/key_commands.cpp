@@ -50,17 +50,26 @@ std::optional<int> int32_or_reply(Context& ctx, std::string_view text, std::stri
 namespace {
 
 // DEL key [key ...] / UNLINK key [key ...]: the number of keys removed.
-// A key named twice is removed once and counted once. UNLINK frees memory in
-// a background thread in Redis; here freeing a string is cheap, so they are
-// the same operation.
-void del_command(Context& ctx, Arguments args) {
+// A key named twice is removed once and counted once. Both delete at once;
+// UNLINK leaves freeing a big value (a list of many nodes...) to the
+// lazy-free thread (storage/lazy_free.h), and so does DEL when
+// lazyfree-lazy-user-del is on, as in Redis.
+void delete_keys(Context& ctx, Arguments args, bool lazily) {
   std::int64_t removed = 0;
   for (std::string_view key : args.subspan(1)) {
-    if (!ctx.db().erase(key)) continue;
+    if (!(lazily ? ctx.db().unlink(key) : ctx.db().erase(key))) continue;
     ++removed;
     notify_keyspace_event(ctx, notify::kGeneric, "del", key);
   }
   ctx.reply.integer(removed);
+}
+
+void del_command(Context& ctx, Arguments args) {
+  delete_keys(ctx, args, ctx.config.lazyfree_lazy_user_del);
+}
+
+void unlink_command(Context& ctx, Arguments args) {
+  delete_keys(ctx, args, /*lazily=*/true);
 }
 
 // EXISTS key [key ...]: how many of the named keys exist. Redis counts a key
@@ -258,7 +267,7 @@ void register_key_commands(CommandTable& table) {
        .first_key = 1,
        .last_key = -1,
        .key_step = 1,
-       .handler = del_command,
+       .handler = unlink_command,
        .group = "generic",
        .summary =
            "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "

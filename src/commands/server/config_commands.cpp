@@ -28,12 +28,13 @@ using config::find_parameter;
 using config::is_glob;
 using config::Parameter;
 
-void apply_access_tracking(const Config& config, storage::Keyspace& keyspace) {
+void apply_storage_settings(const Config& config, storage::Keyspace& keyspace) {
   // Redis tracks LFU under exactly the two *-lfu policies (MAXMEMORY_FLAG_LFU).
   const bool lfu = config.maxmemory_policy.ends_with("-lfu");
   keyspace.set_access_tracking(
       lfu ? storage::AccessTracking::lfu : storage::AccessTracking::lru,
       {.log_factor = config.lfu_log_factor, .decay_minutes = config.lfu_decay_time});
+  keyspace.set_lazy_expire(config.lazyfree_lazy_expire);
 }
 
 namespace {
@@ -110,7 +111,7 @@ void config_set_command(Context& ctx, Arguments args) {
     }
   }
   ctx.config = std::move(staged);
-  apply_access_tracking(ctx.config, ctx.keyspace);
+  apply_storage_settings(ctx.config, ctx.keyspace);
   ctx.reply.ok();
 }
 
@@ -118,6 +119,7 @@ void config_set_command(Context& ctx, Arguments args) {
 void config_resetstat_command(Context& ctx, Arguments /*args*/) {
   ctx.stats.reset_counters();
   ctx.keyspace.stats() = storage::KeyspaceStats{};
+  ctx.keyspace.lazy_free().reset_freed_objects();  // as Redis's lazyfreeResetStats
   ctx.reply.ok();
 }
 

@@ -18,30 +18,32 @@ void dbsize_command(Context& ctx, Arguments /*args*/) {
   ctx.reply.integer(static_cast<std::int64_t>(ctx.db().size()));
 }
 
-// FLUSHDB and FLUSHALL take one optional word, ASYNC or SYNC. Redis frees the
-// memory in a background thread for ASYNC; we free it at once either way,
-// which no client can tell apart. Anything else is a syntax error.
-bool flush_mode_is_valid(Context& ctx, Arguments args) {
-  if (args.size() == 1) return true;
-  if (args.size() == 2 &&
-      (equals_ignore_case(args[1], "async") || equals_ignore_case(args[1], "sync"))) {
-    return true;
-  }
+// FLUSHDB and FLUSHALL take one optional word, ASYNC or SYNC. ASYNC hands
+// the keys to the lazy-free thread (storage/lazy_free.h): they are gone at
+// once, and their memory comes back over the next moments. Without a word,
+// lazyfree-lazy-user-flush decides, as in Redis. Anything else is a syntax
+// error; nullopt then.
+std::optional<bool> flush_lazily(Context& ctx, Arguments args) {
+  if (args.size() == 1) return ctx.config.lazyfree_lazy_user_flush;
+  if (args.size() == 2 && equals_ignore_case(args[1], "async")) return true;
+  if (args.size() == 2 && equals_ignore_case(args[1], "sync")) return false;
   ctx.reply.error(errors::kSyntax);
-  return false;
+  return std::nullopt;
 }
 
 // FLUSHDB [ASYNC|SYNC]: deletes every key of the selected database.
 void flushdb_command(Context& ctx, Arguments args) {
-  if (!flush_mode_is_valid(ctx, args)) return;
-  ctx.db().clear();
+  const std::optional<bool> lazily = flush_lazily(ctx, args);
+  if (!lazily) return;
+  ctx.db().clear(*lazily);
   ctx.reply.ok();
 }
 
 // FLUSHALL [ASYNC|SYNC]: deletes every key of every database.
 void flushall_command(Context& ctx, Arguments args) {
-  if (!flush_mode_is_valid(ctx, args)) return;
-  ctx.keyspace.clear();
+  const std::optional<bool> lazily = flush_lazily(ctx, args);
+  if (!lazily) return;
+  ctx.keyspace.clear(*lazily);
   ctx.reply.ok();
 }
 

@@ -133,6 +133,8 @@ void memory_section(InfoText& info, Context& ctx) {
   info.field("mem_fragmentation_bytes",
              static_cast<std::int64_t>(rss) - static_cast<std::int64_t>(used));
   info.field("mem_allocator", storage::allocator_name());
+  info.field("lazyfree_pending_objects", ctx.keyspace.lazy_free().pending_objects());
+  info.field("lazyfreed_objects", ctx.keyspace.lazy_free().freed_objects());
 }
 
 void persistence_section(InfoText& info, Context& ctx) {

@@ -292,6 +292,12 @@ asio::awaitable<bool> Connection::drain() {
 
 void Connection::push(std::string_view frame) {
   if (closed_) return;
+  // A message this client published to itself while CLIENT REPLY OFF drops
+  // its command's reply: set aside, so that it outlives the drop.
+  if (state_.running_silenced) {
+    state_.pushes_while_silenced.append(frame);
+    return;
+  }
   output_.append(frame);
   if (!within_output_limits()) return;
   // Written a moment later, not now: the command that published finishes

@@ -136,9 +136,7 @@ Entry& Database::append(std::string_view key, std::string_view tail) {
   if (entry == nullptr) return set(key, tail);  // Redis: tryObjectEncoding, then dbAdd
 
   std::size_t needed = entry->value_size_ + tail.size();
-  if (needed > entry->value_capacity()) {
-    replace_entry(entry, make_entry(entry->key(), entry->value(), grown_capacity(needed)));
-  }
+  if (needed > entry->value_capacity()) grow_string(entry, grown_capacity(needed));
   std::memcpy(entry->value_bytes() + entry->value_size_, tail.data(), tail.size());
   entry->value_size_ = needed;
   entry->encoding_ = Encoding::raw;
@@ -156,7 +154,7 @@ Entry& Database::set_range(std::string_view key, std::size_t offset, std::string
     entry = fresh.get();
     table_.insert(std::move(fresh));
   } else if (end > entry->value_capacity()) {
-    replace_entry(entry, make_entry(entry->key(), entry->value(), grown_capacity(end)));
+    grow_string(entry, grown_capacity(end));
   }
 
   std::size_t size = entry->value_size_;
@@ -181,6 +179,22 @@ bool Database::erase(std::string_view key) {
   // TODO(step 2): write this part, then delete the not_implemented line.
   not_implemented(2, "storage/database.cpp: Database::erase");
   // workshop: end
+}
+
+bool Database::unlink(std::string_view key) {
+  EntryPtr gone = detach(key);
+  if (!gone) return false;
+  dispose(std::move(gone), /*lazily=*/true);
+  return true;
+}
+
+void Database::dispose(EntryPtr entry, bool lazily) {
+  // Redis's freeObjAsync: only a value that takes more than
+  // LAZYFREE_THRESHOLD allocations to free is worth the hand-over.
+  if (lazily && lazy_free_ != nullptr && free_effort(*entry) > kLazyFreeThreshold) {
+    lazy_free_->free_entry(std::move(entry));
+  }
+  // Otherwise `entry` frees the block as it goes out of scope.
 }
 
 EntryPtr Database::detach(std::string_view key) {
@@ -222,9 +236,14 @@ void Database::attach(EntryPtr entry) {
   report_added(attached.key());
 }
 
-void Database::clear() {
-  table_.clear();
+void Database::clear(bool lazily) {
   expiring_ = {};  // give the memory back, as FLUSHDB does
+  // Redis's emptyDbAsync: the whole table goes to the thread, however small.
+  if (lazily && lazy_free_ != nullptr && table_.size() > 0) {
+    lazy_free_->free_table(std::exchange(table_, HashTable{}));
+  } else {
+    table_.clear();
+  }
 }
 
 // Moves `entry` into the block `bigger` (which already holds the key and its
@@ -239,6 +258,12 @@ void Database::replace_entry(Entry*& entry, EntryPtr bigger) {
   if (moved->expiring_slot_ != kNotExpiring) expiring_[moved->expiring_slot_] = moved;
   table_.replace(entry, std::move(bigger));
   entry = moved;
+}
+
+void Database::grow_string(Entry*& entry, std::size_t value_capacity) {
+  entry = table_.relocate(
+      entry, [value_capacity](Entry* block) { return grow_string_entry(block, value_capacity); });
+  if (entry->expiring_slot_ != kNotExpiring) expiring_[entry->expiring_slot_] = entry;
 }
 
 // ---- expire times ---------------------------------------------------------------
@@ -274,9 +299,10 @@ void Database::delete_expired(Entry& entry) {
   untrack_expiring(entry);
   // Keep the block alive until the observer has seen its key: the
   // notification says "expired" once the key is gone, as in Redis.
-  const EntryPtr gone = table_.remove(entry.key());
+  EntryPtr gone = table_.remove(entry.key());
   ++stats_->expired_keys;
   if (observer_ != nullptr) observer_->key_expired(index_, gone->key());
+  dispose(std::move(gone), lazy_expire_);  // lazyfree-lazy-expire
 }
 
 // ---- whole-database views ----------------------------------------------------------

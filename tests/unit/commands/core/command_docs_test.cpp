@@ -150,10 +150,10 @@ TEST(ObjectUnderLfu, IdletimeIsNotTracked) {
 TEST(ObjectUnderLfu, ApplyAccessTrackingFollowsThePolicy) {
   CommandHarness h;
   h.config.maxmemory_policy = "volatile-lfu";
-  commands::apply_access_tracking(h.config, h.keyspace);
+  commands::apply_storage_settings(h.config, h.keyspace);
   EXPECT_EQ(h.keyspace.access_tracking(), storage::AccessTracking::lfu);
   h.config.maxmemory_policy = "noeviction";
-  commands::apply_access_tracking(h.config, h.keyspace);
+  commands::apply_storage_settings(h.config, h.keyspace);
   EXPECT_EQ(h.keyspace.access_tracking(), storage::AccessTracking::lru);
 }
 
