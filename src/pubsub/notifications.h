@@ -65,6 +65,9 @@ class KeyspaceNotifier final : public storage::KeyspaceObserver {
   void key_expired(int db_index, std::string_view key) override {
     notify_keyspace_event(*config_, *pubsub_, notify::kExpired, "expired", key, db_index);
   }
+  void key_evicted(int db_index, std::string_view key) override {
+    notify_keyspace_event(*config_, *pubsub_, notify::kEvicted, "evicted", key, db_index);
+  }
 
  private:
   const Config* config_;

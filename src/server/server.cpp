@@ -389,6 +389,11 @@ asio::awaitable<void> Server::cron() {
       active_expiry_written = false;
     }
     for (int i = 0; i < keyspace_.database_count(); ++i) keyspace_.db(i).rehash_step();
+    // The used-memory figure eviction reads is made exact again each tick,
+    // and eviction that ran out of time within a command goes on here even
+    // if no command comes (Redis's evictionTimeProc).
+    keyspace_.evictor().refresh_used_memory();
+    if (config_.maxmemory != 0) keyspace_.make_room();
 
     const std::int64_t now = now_ms();
     // INFO's instantaneous_* rates: a sample every 100 ms (it checks the time itself).

@@ -133,6 +133,9 @@ class Server final : public commands::ServerServices {
     void key_expired(int db_index, std::string_view key) override {
       notifier_->key_expired(db_index, key);
     }
+    void key_evicted(int db_index, std::string_view key) override {
+      notifier_->key_evicted(db_index, key);
+    }
 
    private:
     commands::KeyspaceNotifier* notifier_;

@@ -218,6 +218,17 @@ Entry& Database::add_object(std::string_view key, ValueType type, void* object) 
   return entry;
 }
 
+Entry& Database::overwrite_object(std::string_view key, ValueType type, void* object) {
+  Entry* entry = find_live(key);
+  if (entry == nullptr) return add_object(key, type, object);
+  remove_expire(*entry);
+  // A new block takes the old one's place (and its access history, as
+  // Redis's dbOverwrite keeps it); the old value is freed with its block.
+  replace_entry(entry, make_object_entry(key, type, object));
+  touch(*entry);
+  return *entry;
+}
+
 Entry& Database::add_copy(std::string_view key, const Entry& source) {
   EntryPtr fresh = copy_entry(source, key);
   Entry& entry = *fresh;
@@ -308,6 +319,24 @@ void Database::delete_expired(Entry& entry) {
   ++stats_->expired_keys;
   if (observer_ != nullptr) observer_->key_expired(index_, gone->key());
   dispose(std::move(gone), lazy_expire_);  // lazyfree-lazy-expire
+}
+
+// ---- eviction support ---------------------------------------------------------------
+
+Entry* Database::random_expiring_entry() {
+  if (expiring_.empty()) return nullptr;
+  return expiring_[random_.next() % expiring_.size()];
+}
+
+bool Database::evict(std::string_view key) {
+  Entry* entry = table_.find(key);
+  if (entry == nullptr) return false;
+  untrack_expiring(*entry);
+  // Keep the block (and so the key) alive until the observer has seen it.
+  const EntryPtr gone = table_.remove(key);
+  ++stats_->evicted_keys;
+  if (observer_ != nullptr) observer_->key_evicted(index_, gone->key());
+  return true;
 }
 
 // ---- whole-database views ----------------------------------------------------------

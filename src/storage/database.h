@@ -34,6 +34,7 @@ struct KeyspaceStats {
   std::uint64_t keyspace_hits = 0;
   std::uint64_t keyspace_misses = 0;
   std::uint64_t expired_keys = 0;
+  std::uint64_t evicted_keys = 0;  // deleted to stay under maxmemory (eviction.h)
   std::uint64_t expired_time_cap_reached_count = 0;
   // INFO's expired_stale_perc, in percent (0..100): a running average of the
   // share of sampled keys that were expired, 5% weight to each new cycle.
@@ -79,6 +80,15 @@ class Database {
     return add_object(key, kObjectType<T>, &object).template object<T>();
   }
   Entry& add_object(std::string_view key, ValueType type, void* object);
+  // Stores `object` under `key` whatever was there, as Redis's setKey does
+  // for SINTERSTORE and friends: an absent key is added (a "new" key), a
+  // key of any type gets the new value in place of the old one and loses
+  // its TTL, without counting as new.
+  template <class T>
+  T& overwrite(std::string_view key, T object) {
+    return overwrite_object(key, kObjectType<T>, &object).template object<T>();
+  }
+  Entry& overwrite_object(std::string_view key, ValueType type, void* object);
   // COPY: a deep copy of `source` (from any database) under the absent
   // `key`, with its TTL; a new key as far as access tracking goes.
   Entry& add_copy(std::string_view key, const Entry& source);
@@ -140,6 +150,14 @@ class Database {
   [[nodiscard]] AccessTracking access_tracking() const { return access_tracking_; }
   // Under LFU: the entry's access counter, decayed to now (OBJECT FREQ).
   [[nodiscard]] std::uint8_t access_frequency(const Entry& entry) const;
+
+  // ---- eviction support (eviction.h) ---------------------------------------------
+  // A random key that has a TTL (volatile-* policies), or null if none has.
+  Entry* random_expiring_entry();
+  // Deletes `key` to free memory: counts it in evicted_keys and reports it
+  // (an "evicted" event). False if the key is not there any more.
+  bool evict(std::string_view key);
+  [[nodiscard]] std::int64_t now_ms() const { return clock_->now_ms(); }
 
   // ---- lazy free (lazy_free.h) --------------------------------------------------
   // Where big values go to be freed (null: freed at once, as in most unit

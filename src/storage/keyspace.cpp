@@ -32,6 +32,17 @@ void Keyspace::set_lazy_expire(bool lazily) {
   for (auto& database : databases_) database->set_lazy_free(&lazy_free_, lazily);
 }
 
+EvictionResult Keyspace::make_room() {
+  // What the lazy-free thread frees does not show in this thread's counters
+  // (UsedMemoryGauge): take the allocator's exact figure once it has freed
+  // something, rather than evict keys for memory that is already back.
+  if (const std::uint64_t freed = lazy_free_.freed_objects(); freed != lazy_freed_seen_) {
+    lazy_freed_seen_ = freed;
+    evictor_.refresh_used_memory();
+  }
+  return evictor_.make_room(*this, eviction_settings_);
+}
+
 std::size_t Keyspace::total_keys() const {
   std::size_t total = 0;
   for (const auto& database : databases_) total += database->size();

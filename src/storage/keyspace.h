@@ -9,6 +9,7 @@
 
 #include "storage/clock.h"
 #include "storage/database.h"
+#include "storage/eviction.h"
 #include "storage/keyspace_observer.h"
 
 namespace mini_redis::storage {
@@ -33,6 +34,15 @@ class Keyspace {
   // keys' values go there (lazyfree-lazy-expire; off, as in Redis).
   LazyFree& lazy_free() { return lazy_free_; }
   void set_lazy_expire(bool lazily);
+
+  // maxmemory and the eviction policy (eviction.h); the commands layer sets
+  // them from the configuration, at start and on CONFIG SET.
+  void set_eviction(const EvictionSettings& settings) { eviction_settings_ = settings; }
+  [[nodiscard]] const EvictionSettings& eviction_settings() const { return eviction_settings_; }
+  // Evicts keys until used memory is under maxmemory (or the time budget is
+  // spent): the dispatcher calls it before each command while maxmemory is set.
+  EvictionResult make_room();
+  Evictor& evictor() { return evictor_; }
   [[nodiscard]] std::size_t total_keys() const;
 
   // LRU or LFU access tracking in every database (see access_tracking.h);
@@ -52,6 +62,9 @@ class Keyspace {
   KeyspaceObserver* observer_ = nullptr;
   KeyspaceStats stats_;
   LazyFree lazy_free_;  // before databases_: it must outlive them
+  EvictionSettings eviction_settings_;
+  Evictor evictor_;
+  std::uint64_t lazy_freed_seen_ = 0;  // lazy_free_.freed_objects() at the last make_room()
   std::vector<std::unique_ptr<Database>> databases_;
 };
 

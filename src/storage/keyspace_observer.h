@@ -33,6 +33,9 @@ class KeyspaceObserver {
   virtual void key_added(int db_index, std::string_view key) = 0;
   // A key was deleted because its expire time had passed; it is already gone.
   virtual void key_expired(int db_index, std::string_view key) = 0;
+  // A key was deleted to free memory (maxmemory, eviction.h); already gone.
+  // Only the server's observers care, so the others need not say.
+  virtual void key_evicted(int /*db_index*/, std::string_view /*key*/) {}
 };
 
 }  // namespace mini_redis::storage

@@ -121,6 +121,47 @@ const char* allocator_name() {
 
 #endif
 
+#if defined(MINI_REDIS_WITH_JEMALLOC)
+
+void UsedMemoryGauge::refresh() {
+  if (thread_allocated_ == nullptr) {
+    // Pointers to the calling thread's own counters (uint64_t), valid for
+    // the thread's life: the gauge belongs to the event-loop thread.
+    std::uint64_t* allocated = nullptr;
+    std::uint64_t* freed = nullptr;
+    std::size_t pointer_size = sizeof(allocated);
+    mallctl("thread.allocatedp", static_cast<void*>(&allocated), &pointer_size, nullptr, 0);
+    mallctl("thread.deallocatedp", static_cast<void*>(&freed), &pointer_size, nullptr, 0);
+    static_assert(sizeof(std::uint64_t) == sizeof(unsigned long long));
+    thread_allocated_ = reinterpret_cast<const unsigned long long*>(allocated);
+    thread_freed_ = reinterpret_cast<const unsigned long long*>(freed);
+  }
+  base_ = allocated_bytes();
+  allocated_at_refresh_ = *thread_allocated_;
+  freed_at_refresh_ = *thread_freed_;
+}
+
+std::size_t UsedMemoryGauge::read() const {
+  const auto grown = static_cast<long long>(*thread_allocated_ - allocated_at_refresh_) -
+                     static_cast<long long>(*thread_freed_ - freed_at_refresh_);
+  const long long used = static_cast<long long>(base_) + grown;
+  return used > 0 ? static_cast<std::size_t>(used) : 0;
+}
+
+#else
+
+void UsedMemoryGauge::refresh() {
+  base_ = allocated_bytes();  // kept for symmetry; read() asks afresh anyway
+  thread_allocated_ = thread_freed_ = nullptr;
+  allocated_at_refresh_ = freed_at_refresh_ = 0;
+}
+
+std::size_t UsedMemoryGauge::read() const {
+  return allocated_bytes();
+}
+
+#endif
+
 std::size_t resident_set_bytes() {
   // /proc/self/statm: total program size, then resident pages, in pages.
   std::ifstream statm("/proc/self/statm");

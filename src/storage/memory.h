@@ -22,4 +22,25 @@ std::size_t usable_size(const void* block);
 // "jemalloc-5.3.0" or "libc", as INFO's mem_allocator field.
 const char* allocator_name();
 
+// allocated_bytes(), cheap enough to read before every command, which
+// eviction does while maxmemory is set. Redis keeps its own counter in
+// zmalloc; we ask jemalloc once (refresh(), a few microseconds: it merges
+// every arena's statistics) and then add what this thread allocated and
+// freed since, which jemalloc counts per thread at the cost of two loads.
+// Frees by another thread (lazy free) show at the next refresh. Without
+// jemalloc every read asks the allocator.
+class UsedMemoryGauge {
+ public:
+  UsedMemoryGauge() { refresh(); }
+  [[nodiscard]] std::size_t read() const;
+  void refresh();
+
+ private:
+  std::size_t base_ = 0;                                  // allocated_bytes() at the last refresh
+  const unsigned long long* thread_allocated_ = nullptr;  // jemalloc's counters for the
+  const unsigned long long* thread_freed_ = nullptr;      // thread that built the gauge
+  unsigned long long allocated_at_refresh_ = 0;
+  unsigned long long freed_at_refresh_ = 0;
+};
+
 }  // namespace mini_redis::storage

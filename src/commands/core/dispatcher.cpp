@@ -44,6 +44,14 @@ bool reject_before_run(Context& ctx, const CommandSpec& spec, Arguments args) {
     ctx.reply.error(errors::wrong_arity(spec.full_name));
     return true;
   }
+  // maxmemory (storage/eviction.h): evict what the policy allows first; if
+  // memory stays above the limit, a command that may add data (denyoom) is
+  // refused, as Redis's processCommand does. Nothing at all without a limit.
+  if (ctx.config.maxmemory != 0 && ctx.keyspace.make_room() == storage::EvictionResult::failed &&
+      (spec.flags & flags::kDenyOom) != 0) {
+    ctx.reply.error(errors::kOutOfMemory);
+    return true;
+  }
   // In RESP2 a subscribed client's replies and its messages share one
   // stream of arrays, so Redis lets it run only commands whose replies look
   // like messages (or that leave that mode). RESP3 tells pushes apart.

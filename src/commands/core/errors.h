@@ -13,6 +13,9 @@
 namespace mini_redis::commands::errors {
 
 inline constexpr std::string_view kSyntax = "ERR syntax error";
+// maxmemory reached and nothing left to evict (Redis's shared.oomerr).
+inline constexpr std::string_view kOutOfMemory =
+    "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
 inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kIncrementOverflow = "ERR increment or decrement would overflow";

@@ -35,6 +35,13 @@ void apply_storage_settings(const Config& config, storage::Keyspace& keyspace) {
       lfu ? storage::AccessTracking::lfu : storage::AccessTracking::lru,
       {.log_factor = config.lfu_log_factor, .decay_minutes = config.lfu_decay_time});
   keyspace.set_lazy_expire(config.lazyfree_lazy_expire);
+  keyspace.set_eviction(
+      {.maxmemory = config.maxmemory,
+       // CONFIG accepts only the eight names, so this always parses.
+       .policy = storage::parse_eviction_policy(config.maxmemory_policy)
+                     .value_or(storage::EvictionPolicy::noeviction),
+       .samples = config.maxmemory_samples,
+       .tenacity = config.maxmemory_eviction_tenacity});
 }
 
 namespace {

@@ -132,6 +132,9 @@ void memory_section(InfoText& info, Context& ctx) {
                     used == 0 ? 0.0 : static_cast<double>(rss) / static_cast<double>(used));
   info.field("mem_fragmentation_bytes",
              static_cast<std::int64_t>(rss) - static_cast<std::int64_t>(used));
+  // Redis leaves replication and AOF buffers out of what eviction counts;
+  // there are none here, so everything counts.
+  info.field("mem_not_counted_for_evict", 0);
   info.field("mem_allocator", storage::allocator_name());
   info.field("lazyfree_pending_objects", ctx.keyspace.lazy_free().pending_objects());
   info.field("lazyfreed_objects", ctx.keyspace.lazy_free().freed_objects());
@@ -166,7 +169,7 @@ void stats_section(InfoText& info, Context& ctx) {
   info.field("expired_keys", keys.expired_keys);
   info.field_fixed2("expired_stale_perc", keys.expired_stale_percent);
   info.field("expired_time_cap_reached_count", keys.expired_time_cap_reached_count);
-  info.field("evicted_keys", 0);  // there is no eviction (maxmemory is reported only)
+  info.field("evicted_keys", keys.evicted_keys);
   info.field("keyspace_hits", keys.keyspace_hits);
   info.field("keyspace_misses", keys.keyspace_misses);
   info.field("pubsub_channels", ctx.pubsub.active_count(PubSub::Kind::channel));

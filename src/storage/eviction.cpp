@@ -1,0 +1,181 @@
+// Eviction. See eviction.h.
+#include "storage/eviction.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <limits>
+#include <utility>
+
+#include "common/ascii.h"
+#include "storage/keyspace.h"
+
+namespace mini_redis::storage {
+
+namespace {
+
+constexpr std::array<std::pair<std::string_view, EvictionPolicy>, 8> kPolicyNames{{
+    {"noeviction", EvictionPolicy::noeviction},
+    {"allkeys-lru", EvictionPolicy::allkeys_lru},
+    {"allkeys-lfu", EvictionPolicy::allkeys_lfu},
+    {"allkeys-random", EvictionPolicy::allkeys_random},
+    {"volatile-lru", EvictionPolicy::volatile_lru},
+    {"volatile-lfu", EvictionPolicy::volatile_lfu},
+    {"volatile-random", EvictionPolicy::volatile_random},
+    {"volatile-ttl", EvictionPolicy::volatile_ttl},
+}};
+
+bool only_keys_with_ttl(EvictionPolicy policy) {
+  return policy == EvictionPolicy::volatile_lru || policy == EvictionPolicy::volatile_lfu ||
+         policy == EvictionPolicy::volatile_random || policy == EvictionPolicy::volatile_ttl;
+}
+
+bool is_random(EvictionPolicy policy) {
+  return policy == EvictionPolicy::allkeys_random || policy == EvictionPolicy::volatile_random;
+}
+
+// Redis's evictionTimeLimitUs: 50 us per step of tenacity up to 10 (500 us
+// by default), then growing 15% per step; 100 means "no limit".
+std::chrono::microseconds time_budget(int tenacity) {
+  if (tenacity <= 10) return std::chrono::microseconds(50 * std::max(tenacity, 0));
+  // "No limit": an hour, not microseconds::max(), which would overflow when
+  // compared with the clock's nanoseconds.
+  if (tenacity >= 100) return std::chrono::hours(1);
+  double budget = 500.0;
+  for (int step = 10; step < tenacity; ++step) budget *= 1.15;
+  return std::chrono::microseconds(static_cast<std::int64_t>(budget));
+}
+
+}  // namespace
+
+std::optional<EvictionPolicy> parse_eviction_policy(std::string_view name) {
+  for (const auto& [text, policy] : kPolicyNames) {
+    if (equals_ignore_case(name, text)) return policy;
+  }
+  return std::nullopt;
+}
+
+std::uint64_t eviction_score(const Database& db, const Entry& entry, EvictionPolicy policy) {
+  switch (policy) {
+    case EvictionPolicy::allkeys_lfu:
+    case EvictionPolicy::volatile_lfu:
+      // Fewer uses, higher score: 255 minus the decayed counter (Redis).
+      return lfu::kMaxCounter - db.access_frequency(entry);
+    case EvictionPolicy::volatile_ttl:
+      // The sooner it expires, the higher the score.
+      return std::numeric_limits<std::uint64_t>::max() -
+             static_cast<std::uint64_t>(entry.expire_at_ms());
+    default: {
+      // LRU: milliseconds since the last access (the field has seconds).
+      const std::int64_t idle_ms =
+          db.now_ms() - static_cast<std::int64_t>(entry.access_time_s()) * 1000;
+      return idle_ms > 0 ? static_cast<std::uint64_t>(idle_ms) : 0;
+    }
+  }
+}
+
+EvictionResult Evictor::make_room(Keyspace& keyspace, const EvictionSettings& settings) {
+  if (settings.maxmemory == 0 || gauge_.read() <= settings.maxmemory) {
+    return EvictionResult::under_limit;
+  }
+  if (settings.policy == EvictionPolicy::noeviction) return EvictionResult::failed;
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto budget = time_budget(settings.tenacity);
+  int evicted = 0;
+  while (gauge_.read() > settings.maxmemory) {
+    if (!evict_one(keyspace, settings)) return EvictionResult::failed;
+    // Checking the clock costs more than an eviction: look every 16 keys,
+    // as Redis does.
+    if (++evicted % 16 == 0 && std::chrono::steady_clock::now() - started > budget) {
+      return EvictionResult::still_over;
+    }
+  }
+  return EvictionResult::under_limit;
+}
+
+bool Evictor::evict_one(Keyspace& keyspace, const EvictionSettings& settings) {
+  if (is_random(settings.policy)) return evict_random(keyspace, settings.policy);
+  return evict_best_from_pool(keyspace, settings);
+}
+
+bool Evictor::evict_random(Keyspace& keyspace, EvictionPolicy policy) {
+  // One random key from the next database that has any, in turn.
+  const int count = keyspace.database_count();
+  for (int tried = 0; tried < count; ++tried) {
+    const int index = next_random_db_;
+    next_random_db_ = (next_random_db_ + 1) % count;
+    Database& db = keyspace.db(index);
+    Entry* entry = only_keys_with_ttl(policy) ? db.random_expiring_entry() : db.random_entry();
+    if (entry == nullptr) continue;
+    // The key is copied: evict() frees the block its view points into.
+    const std::string key(entry->key());
+    return db.evict(key);
+  }
+  return false;
+}
+
+bool Evictor::evict_best_from_pool(Keyspace& keyspace, const EvictionSettings& settings) {
+  // Up to a few rounds: a pool whose candidates were all deleted meanwhile
+  // (by commands, expiry) is refilled and tried again.
+  for (int round = 0; round < 4; ++round) {
+    bool sampled_any = false;
+    for (int index = 0; index < keyspace.database_count(); ++index) {
+      Database& db = keyspace.db(index);
+      const std::size_t keys =
+          only_keys_with_ttl(settings.policy) ? db.expiring_count() : db.size();
+      if (keys == 0) continue;
+      sample_into_pool(db, index, settings);
+      sampled_any = true;
+    }
+    if (!sampled_any) return false;
+    // Best (highest score) first; each candidate is used once.
+    for (auto slot = pool_.rbegin(); slot != pool_.rend(); ++slot) {
+      if (slot->db_index < 0) continue;
+      const int index = std::exchange(slot->db_index, -1);
+      if (keyspace.db(index).evict(slot->key)) return true;
+    }
+  }
+  return false;
+}
+
+void Evictor::sample_into_pool(Database& db, int db_index, const EvictionSettings& settings) {
+  const bool ttl_only = only_keys_with_ttl(settings.policy);
+  for (int i = 0; i < std::max(settings.samples, 1); ++i) {
+    Entry* entry = ttl_only ? db.random_expiring_entry() : db.random_entry();
+    if (entry == nullptr) return;
+    offer(eviction_score(db, *entry, settings.policy), db_index, entry->key());
+  }
+}
+
+void Evictor::offer(std::uint64_t idle, int db_index, std::string_view key) {
+  // The pool is sorted by ascending score, empty slots (db_index -1) first.
+  // A candidate already there (sampled twice) only updates its score.
+  for (Candidate& candidate : pool_) {
+    if (candidate.db_index == db_index && candidate.key == key) {
+      candidate.idle = idle;
+      std::sort(pool_.begin(), pool_.end(), [](const Candidate& a, const Candidate& b) {
+        if ((a.db_index < 0) != (b.db_index < 0)) return a.db_index < 0;
+        return a.idle < b.idle;
+      });
+      return;
+    }
+  }
+  // Worse than every candidate of a full pool: not kept.
+  if (pool_.front().db_index >= 0 && idle <= pool_.front().idle) return;
+  // Drop the worst (the first slot), insert in order: shift left what is
+  // below the new score. The dropped slot's string is reused, so a warm
+  // pool allocates nothing.
+  std::size_t position = 0;
+  while (position + 1 < kPoolSize &&
+         (pool_[position + 1].db_index < 0 || pool_[position + 1].idle < idle)) {
+    std::swap(pool_[position], pool_[position + 1]);
+    ++position;
+  }
+  Candidate& slot = pool_[position];
+  slot.idle = idle;
+  slot.db_index = db_index;
+  slot.key.assign(key);
+}
+
+}  // namespace mini_redis::storage

@@ -1,0 +1,105 @@
+// Eviction: deleting keys to stay under maxmemory, as Redis's evict.c does.
+//
+// Before each command (when maxmemory is set) the dispatcher asks
+// Evictor::make_room(). While used memory is above the limit it deletes keys
+// chosen by maxmemory-policy:
+//
+//   noeviction         delete nothing; commands that would add data fail with
+//                      "-OOM command not allowed when used memory > 'maxmemory'."
+//   allkeys-lru        the key idle the longest, of all keys
+//   allkeys-lfu        the key used least often (the LFU counter)
+//   allkeys-random     any key
+//   volatile-lru/-lfu/-random  the same, among keys with a TTL only
+//   volatile-ttl       the key with the nearest expire time
+//
+// Finding the true best key would mean looking at all of them. Redis, and
+// this file, approximate: sample maxmemory-samples random keys of each
+// database, and keep the best candidates seen so far in a small pool
+// (16 entries, sorted by "idle score") that survives from one call to the
+// next, so that good candidates found earlier are still considered. Then
+// delete the best one in the pool that still exists, and measure again.
+//
+// One call spends at most a small time budget (maxmemory-eviction-tenacity:
+// 500 us at the default 10, as Redis's evictionTimeLimitUs); if memory is
+// still over the limit then, the command runs anyway and the next call
+// continues. It fails only when nothing is left that the policy may evict.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/memory.h"
+
+namespace mini_redis::storage {
+
+class Keyspace;
+class Database;
+class Entry;
+
+enum class EvictionPolicy : std::uint8_t {
+  noeviction,
+  allkeys_lru,
+  allkeys_lfu,
+  allkeys_random,
+  volatile_lru,
+  volatile_lfu,
+  volatile_random,
+  volatile_ttl,
+};
+
+// "allkeys-lru" -> allkeys_lru (case-insensitive, as CONFIG SET takes it).
+std::optional<EvictionPolicy> parse_eviction_policy(std::string_view name);
+
+struct EvictionSettings {
+  std::size_t maxmemory = 0;  // bytes; 0 means no limit
+  EvictionPolicy policy = EvictionPolicy::noeviction;
+  int samples = 5;    // maxmemory-samples
+  int tenacity = 10;  // maxmemory-eviction-tenacity, 0..100
+};
+
+// What make_room() achieved (Redis's EVICT_OK, EVICT_RUNNING, EVICT_FAIL).
+enum class EvictionResult : std::uint8_t {
+  under_limit,  // used memory is at or below maxmemory
+  still_over,   // the time budget ran out first; the next call goes on
+  failed,       // over the limit, and nothing the policy may evict is left
+};
+
+class Evictor {
+ public:
+  // Deletes keys of `keyspace` until used memory is under the limit, the
+  // time budget is spent, or there is nothing to evict.
+  EvictionResult make_room(Keyspace& keyspace, const EvictionSettings& settings);
+
+  // Used memory as eviction counts it (INFO's used_memory, read cheaply).
+  [[nodiscard]] std::size_t used_memory() const { return gauge_.read(); }
+  // Takes the allocator's exact figure again (cron, after lazy frees).
+  void refresh_used_memory() { gauge_.refresh(); }
+
+ private:
+  // One candidate in the pool: higher idle = better to evict.
+  struct Candidate {
+    std::uint64_t idle = 0;
+    int db_index = -1;  // -1: an empty slot
+    std::string key;
+  };
+  static constexpr std::size_t kPoolSize = 16;  // Redis's EVPOOL_SIZE
+
+  bool evict_one(Keyspace& keyspace, const EvictionSettings& settings);
+  bool evict_best_from_pool(Keyspace& keyspace, const EvictionSettings& settings);
+  bool evict_random(Keyspace& keyspace, EvictionPolicy policy);
+  void sample_into_pool(Database& db, int db_index, const EvictionSettings& settings);
+  void offer(std::uint64_t idle, int db_index, std::string_view key);
+
+  UsedMemoryGauge gauge_;
+  std::array<Candidate, kPoolSize> pool_{};  // ascending idle; empty slots first
+  int next_random_db_ = 0;                   // the random policies visit databases in turn
+};
+
+// The "idle score" of an entry under `policy` (higher: evict first).
+std::uint64_t eviction_score(const Database& db, const Entry& entry, EvictionPolicy policy);
+
+}  // namespace mini_redis::storage
