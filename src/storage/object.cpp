@@ -8,6 +8,8 @@
 
 #include "types/hash.h"
 #include "types/quicklist.h"
+#include "types/set.h"
+#include "types/sorted_set.h"
 
 namespace mini_redis::storage {
 
@@ -20,15 +22,19 @@ decltype(auto) with_class(ValueType type, Action&& action) {
   switch (type) {
     case ValueType::list: return action(static_cast<types::Quicklist*>(nullptr));
     case ValueType::hash: return action(static_cast<types::Hash*>(nullptr));
+    case ValueType::set: return action(static_cast<types::Set*>(nullptr));
+    case ValueType::zset: return action(static_cast<types::SortedSet*>(nullptr));
     case ValueType::string: break;
   }
   // Strings have no object; reaching here is a bug in the caller.
   __builtin_unreachable();
 }
 
-// Hashes live in their slot; lists behind a pointer in it (see object.h).
+// Hashes, sets and sorted sets live in their slot; lists behind a pointer
+// in it (see object.h).
 template <class T>
-constexpr bool kInline = std::is_same_v<T, types::Hash>;
+constexpr bool kInline = std::is_same_v<T, types::Hash> || std::is_same_v<T, types::Set> ||
+                         std::is_same_v<T, types::SortedSet>;
 
 // A pointer slot may start anywhere after the key: read and write it with
 // memcpy. (Inline slots are 8-byte aligned by the entry.)
@@ -117,6 +123,15 @@ std::size_t object_free_effort(ValueType type, const void* object) {
 
 Encoding object_encoding(ValueType type, const void* object) {
   if (type == ValueType::list) return Encoding::quicklist;  // Redis 7.0 reports nothing else
+  if (type == ValueType::set) {
+    const auto& set = *static_cast<const types::Set*>(object);
+    return set.encoding() == types::Set::Encoding::intset ? Encoding::intset : Encoding::hashtable;
+  }
+  if (type == ValueType::zset) {
+    const auto& zset = *static_cast<const types::SortedSet*>(object);
+    return zset.encoding() == types::SortedSet::Encoding::listpack ? Encoding::listpack
+                                                                   : Encoding::skiplist;
+  }
   const auto& hash = *static_cast<const types::Hash*>(object);
   return hash.encoding() == types::Hash::Encoding::listpack ? Encoding::listpack
                                                             : Encoding::hashtable;

@@ -10,6 +10,8 @@
 //   string   int, embstr, raw              none: the bytes live in the Entry
 //   list     quicklist                     types::Quicklist (listpack nodes)
 //   hash     listpack -> hashtable         types::Hash
+//   set      intset -> hashtable           types::Set
+//   zset     listpack -> skiplist          types::SortedSet
 //
 // A string is the common case and stays inside its Entry block (entry.h).
 // Any other value is an object of the class in the table, in the entry's
@@ -17,6 +19,9 @@
 //   - a hash (16 bytes: a listpack or a dict pointer) sits in the slot
 //     itself. One allocation fewer per hash key is what lets 100,000 small
 //     hashes cost no more than in Redis (bench/RESULTS.md);
+//   - a set (8 bytes: one tagged word, an intset's block or a dict
+//     pointer; types/set.h says why) sits there too;
+//   - a sorted set (16 bytes: a listpack or a skiplist pointer) likewise;
 //   - a list is a heap object the slot points to: its std::list of nodes
 //     must never move, while an entry block may (RENAME).
 // The functions below are the only places that switch over the types:
@@ -30,18 +35,21 @@
 namespace mini_redis::types {
 class Quicklist;
 class Hash;
+class Set;
+class SortedSet;
 }  // namespace mini_redis::types
 
 namespace mini_redis::storage {
 
-enum class ValueType : std::uint8_t { string, list, hash };
+enum class ValueType : std::uint8_t { string, list, hash, set, zset };
 
 // What OBJECT ENCODING reports. For strings Redis decides when the value is
 // stored: "int" for a canonical 64-bit integer (SET k 42, INCR), "embstr" for
 // other values up to 44 bytes, "raw" for longer ones and for any value that
 // was modified in place (APPEND, SETRANGE always leave "raw"). The other
 // types' encodings are their objects' own.
-enum class Encoding : std::uint8_t { integer, embstr, raw, quicklist, listpack, hashtable };
+enum class Encoding : std::uint8_t { integer, embstr, raw, quicklist, listpack, hashtable, intset,
+                                     skiplist };
 
 // The ValueType of each object class: kObjectType<types::Quicklist> is list.
 template <class T>
@@ -50,6 +58,10 @@ template <>
 inline constexpr ValueType kObjectType<types::Quicklist> = ValueType::list;
 template <>
 inline constexpr ValueType kObjectType<types::Hash> = ValueType::hash;
+template <>
+inline constexpr ValueType kObjectType<types::Set> = ValueType::set;
+template <>
+inline constexpr ValueType kObjectType<types::SortedSet> = ValueType::zset;
 
 // The bytes a type's slot takes in its entry (8-byte aligned).
 [[nodiscard]] std::size_t object_slot_size(ValueType type);

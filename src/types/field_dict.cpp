@@ -6,44 +6,9 @@
 #include <new>
 #include <utility>
 
+#include "types/varint.h"
+
 namespace mini_redis::types {
-
-namespace {
-
-// LEB128: 7 bits of the number per byte, low bits first; the top bit says
-// "another byte follows".
-constexpr unsigned kVarintPayloadBits = 7;
-constexpr unsigned char kVarintMore = 0x80;
-constexpr unsigned char kVarintPayload = 0x7F;
-
-std::size_t varint_size(std::size_t n) {
-  std::size_t bytes = 1;
-  while (n > kVarintPayload) {
-    n >>= kVarintPayloadBits;
-    ++bytes;
-  }
-  return bytes;
-}
-
-unsigned char* write_varint(unsigned char* out, std::size_t n) {
-  while (n > kVarintPayload) {
-    *out++ = static_cast<unsigned char>((n & kVarintPayload) | kVarintMore);
-    n >>= kVarintPayloadBits;
-  }
-  *out++ = static_cast<unsigned char>(n);
-  return out;
-}
-
-std::size_t read_varint(const unsigned char*& in) {
-  std::size_t n = 0;
-  for (unsigned shift = 0;; shift += kVarintPayloadBits) {
-    unsigned char byte = *in++;
-    n |= static_cast<std::size_t>(byte & kVarintPayload) << shift;
-    if ((byte & kVarintMore) == 0) return n;
-  }
-}
-
-}  // namespace
 
 // The block: this header (the chain link), then the two lengths and the bytes.
 struct FieldDict::Node : HashNode {
@@ -60,8 +25,8 @@ struct FieldDict::Node : HashNode {
   };
   [[nodiscard]] Decoded decode() const {
     const unsigned char* p = tail();
-    std::size_t field_size = read_varint(p);
-    std::size_t value_size = read_varint(p);
+    std::size_t field_size = varint::read(p);
+    std::size_t value_size = varint::read(p);
     return {field_size, value_size, p};
   }
 
@@ -81,7 +46,7 @@ struct FieldDict::Node : HashNode {
   }
 
   static std::size_t block_size(std::size_t field_size, std::size_t value_size) {
-    return sizeof(Node) + varint_size(field_size) + varint_size(value_size) + field_size +
+    return sizeof(Node) + varint::size(field_size) + varint::size(value_size) + field_size +
            value_size;
   }
   [[nodiscard]] std::size_t block_size() const {
@@ -107,8 +72,8 @@ FieldDict::Table::Owned FieldDict::make_node(std::string_view field, std::string
   static_assert(sizeof(Node) == sizeof(void*), "a pair's header is its link alone");
   void* block = ::operator new(Node::block_size(field.size(), value.size()));
   Table::Owned node(new (block) Node);
-  unsigned char* p = write_varint(node->tail(), field.size());
-  p = write_varint(p, value.size());
+  unsigned char* p = varint::write(node->tail(), field.size());
+  p = varint::write(p, value.size());
   // memcpy wants real pointers even for 0 bytes; an empty view may hold null.
   if (!field.empty()) std::memcpy(p, field.data(), field.size());
   if (!value.empty()) std::memcpy(p + field.size(), value.data(), value.size());

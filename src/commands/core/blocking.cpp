@@ -2,7 +2,11 @@
 #include "commands/core/blocking.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <utility>
+
+#include "commands/core/arguments.h"
 
 namespace mini_redis::commands {
 
@@ -89,6 +93,31 @@ void block_for_keys(Context& ctx, Arguments args, std::span<const std::string_vi
   state.timeout_reply = timeout_reply;
   state.command.assign(args.begin(), args.end());
   ctx.blocking.block(ctx.client, std::move(state));
+}
+
+// Redis's getTimeoutFromObjectOrReply in seconds. Its quirks, each checked
+// against Redis 7.0.15 (lists/list_blocking_commands.cpp has the same
+// reading for BLPOP and tells them in full): the seconds are a long double
+// as strtold reads them; seconds * 1000 rounds *up* to whole milliseconds;
+// a result past int64 becomes INT64_MIN ("timeout is negative"); a deadline
+// past INT64_MAX waits forever.
+std::optional<std::int64_t> blocking_timeout_or_reply(Context& ctx, std::string_view text) {
+  const std::optional<long double> seconds = parse_long_double(text);
+  if (!seconds) {
+    ctx.reply.error("ERR timeout is not a float or out of range");
+    return std::nullopt;
+  }
+  constexpr long double kTwoToThe63 = 9223372036854775808.0L;
+  const long double ms_up = std::ceil(*seconds * 1000.0L);
+  const std::int64_t ms = ms_up >= -kTwoToThe63 && ms_up < kTwoToThe63
+                              ? static_cast<std::int64_t>(ms_up)
+                              : std::numeric_limits<std::int64_t>::min();
+  if (ms < 0) {
+    ctx.reply.error("ERR timeout is negative");
+    return std::nullopt;
+  }
+  if (ms > std::numeric_limits<std::int64_t>::max() - ctx.now_ms()) return 0;
+  return ms;
 }
 
 }  // namespace mini_redis::commands

@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,5 +98,12 @@ void block_for_keys(Context& ctx, Arguments args, std::span<const std::string_vi
 
 // Replies the "timed out" answer of a blocked command.
 void reply_timed_out(protocol::ReplyWriter& reply, TimeoutReply timeout_reply);
+
+// A blocking command's timeout in seconds ("0.5", "0" = forever), read as
+// Redis's getTimeoutFromObjectOrReply does, as milliseconds relative to now
+// (0: wait forever); replies "ERR timeout is not a float or out of range"
+// or "ERR timeout is negative" and returns nothing when it is not one.
+// Used by the sorted set family (BZPOPMIN...); see blocking.cpp.
+std::optional<std::int64_t> blocking_timeout_or_reply(Context& ctx, std::string_view text);
 
 }  // namespace mini_redis::commands

@@ -131,11 +131,14 @@ std::vector<KeySpec> key_specs_of(const CommandSpec& spec) {
     return specs;
   }
   // Several specs (RENAME: the source is read and deleted, the destination
-  // overwritten): one key each, in argument order.
+  // overwritten): one key each, in argument order. With last_key -1 the
+  // last spec covers every remaining argument (SINTERSTORE destination
+  // key [key ...]: "RW update" for the destination, "RO access" for the rest).
   const int step = spec.key_step > 0 ? spec.key_step : 1;
   int index = spec.first_key;
   for (std::size_t i = 0; i < flag_groups.size(); ++i) {
-    specs.push_back({flag_groups[i], notes_of(i), index, 0, 1});
+    const bool rest = i + 1 == flag_groups.size() && spec.last_key < 0;
+    specs.push_back({flag_groups[i], notes_of(i), index, rest ? spec.last_key : 0, 1});
     index += step;
   }
   return specs;

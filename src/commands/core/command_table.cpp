@@ -36,6 +36,8 @@ CommandTable::CommandTable() {
   register_key_commands(*this);
   register_list_commands(*this);
   register_hash_commands(*this);
+  register_sorted_set_commands(*this);
+  register_set_commands(*this);
   register_expire_commands(*this);
   register_server_commands(*this);
   register_config_commands(*this);

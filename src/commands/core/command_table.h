@@ -130,8 +130,10 @@ class CommandTable {
 void register_connection_commands(CommandTable& table);
 void register_string_commands(CommandTable& table);
 void register_key_commands(CommandTable& table);
-void register_list_commands(CommandTable& table);  // in lists/
-void register_hash_commands(CommandTable& table);  // in hashes/
+void register_list_commands(CommandTable& table);        // in lists/
+void register_hash_commands(CommandTable& table);        // in hashes/
+void register_set_commands(CommandTable& table);         // in sets/
+void register_sorted_set_commands(CommandTable& table);  // in sorted_sets/
 void register_expire_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
 void register_config_commands(CommandTable& table);         // in config_commands.cpp

@@ -49,6 +49,8 @@ constexpr std::string_view type_name(storage::ValueType type) {
     case storage::ValueType::string: return "string";
     case storage::ValueType::list: return "list";
     case storage::ValueType::hash: return "hash";
+    case storage::ValueType::set: return "set";
+    case storage::ValueType::zset: return "zset";
   }
   return "none";
 }

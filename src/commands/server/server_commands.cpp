@@ -97,6 +97,8 @@ std::string_view encoding_name(storage::Encoding encoding) {
     case storage::Encoding::quicklist: return "quicklist";
     case storage::Encoding::listpack: return "listpack";
     case storage::Encoding::hashtable: return "hashtable";
+    case storage::Encoding::intset: return "intset";
+    case storage::Encoding::skiplist: return "skiplist";
   }
   return "unknown";
 }
