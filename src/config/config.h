@@ -86,6 +86,11 @@ struct Config {
   std::string enable_debug_command = "no";
   std::string enable_module_command = "no";
   std::string aclfile;
+  // The default user's password, as in Redis 7: setting it makes the
+  // default user "resetpass >password" (or "nopass" when empty); the server
+  // applies it (commands/core/acl_user.h). ACL SETUSER default does not
+  // change this value.
+  std::string requirepass;
   std::uint64_t acllog_max_len = 128;
   std::string acl_pubsub_default = "resetchannels";
   std::string sanitize_dump_payload = "no";

@@ -360,6 +360,7 @@ const std::array kServerParameters{
     choice("enable-module-command", &Config::enable_module_command, kProtectedAction)
         .startup_only(),
     text("aclfile", &Config::aclfile).startup_only(),
+    text("requirepass", &Config::requirepass),
     integer("acllog-max-len", &Config::acllog_max_len, 0, kLongLongMax),
     choice("acl-pubsub-default", &Config::acl_pubsub_default, kAclPubsubDefault),
     choice("sanitize-dump-payload", &Config::sanitize_dump_payload, kSanitizeDumpPayload),

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <random>
 
+#include "commands/acl/acl_commands.h"
 #include "commands/core/errors.h"
 #include "commands/server/config_commands.h"
 #include "common/not_implemented.h"
@@ -81,6 +82,20 @@ void open_listener(Acceptor& acceptor, const Endpoint& endpoint, bool reuse_addr
   if (!error) acceptor.listen(511, error);  // Redis's default tcp-backlog
 }
 
+constexpr std::string_view kProtectedModeDenied =
+    "DENIED Redis is running in protected mode because protected mode is enabled and no password "
+    "is set for the default user. In this mode connections are only accepted from the loopback "
+    "interface. If you want to connect from external computers to Redis you may adopt one of the "
+    "following solutions: 1) Just disable protected mode sending the command 'CONFIG SET "
+    "protected-mode no' from the loopback interface by connecting to Redis from the same host the "
+    "server is running, however MAKE SURE Redis is not publicly accessible from internet if you do "
+    "so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable "
+    "the protected mode by editing the Redis configuration file, and setting the protected mode "
+    "option to 'no', and then restarting the server. 3) If you started the server manually just "
+    "for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication "
+    "password for the default user. NOTE: You only need to do one of the above things in order for "
+    "the server to start accepting connections from the outside.";
+
 std::string executable_path() {
   std::error_code error;
   auto path = std::filesystem::read_symlink("/proc/self/exe", error);
@@ -99,6 +114,7 @@ Server::Server(ServerOptions options, Logger& logger)
   stats_.start_time_ms = clock_.now_ms();
   commands::apply_storage_settings(config_, keyspace_);  // maxmemory-policy from the config file
   keyspace_.set_observer(&keyspace_events_);
+  acl_user_lines_ = std::move(options.acl_user_lines);
 }
 
 Server::~Server() = default;
@@ -167,6 +183,7 @@ bool Server::adjust_open_files_limit() {
 }
 
 bool Server::listen() {
+  if (!load_users()) return false;
   if (!adjust_open_files_limit()) return false;
   logger_.notice("Server initialized");  // then "Ready to accept", in Redis's order
   asio::error_code error;
@@ -301,8 +318,21 @@ void Server::add_client(Socket socket, std::string peer, std::string local, bool
     asio::write(socket, asio::buffer(reply), ignored);
     return;
   }
+  if (denied_by_protected_mode(peer, unix_socket)) {
+    // Like the maxclients refusal: Redis writes the text on the raw socket
+    // and closes it, without making a client of it.
+    std::string reply = "-" + std::string(kProtectedModeDenied) + "\r\n";
+    asio::error_code ignored;
+    asio::write(socket, asio::buffer(reply), ignored);
+    ++stats_.rejected_connections;
+    return;
+  }
   ++stats_.total_connections_received;
   commands::ClientState state;
+  // Every connection starts as the default user, already authenticated
+  // when that user needs no password (Redis's createClient).
+  state.user = acl_.default_user();
+  state.authenticated = !acl_.auth_required();
   state.id = next_client_id_++;
   state.peer_address = std::move(peer);
   state.local_address = std::move(local);
@@ -312,6 +342,42 @@ void Server::add_client(Socket socket, std::string peer, std::string local, bool
   auto connection = std::make_shared<Connection>(*this, std::move(socket), std::move(state));
   connection->registry_position = clients_.insert(clients_.end(), connection.get());
   asio::co_spawn(io_, connection->serve(), asio::detached);
+}
+
+bool Server::load_users() {
+  if (!config_.requirepass.empty()) acl_.apply_requirepass(config_.requirepass);
+  if (acl_user_lines_.empty() && config_.aclfile.empty()) return true;
+  if (!acl_user_lines_.empty() && !config_.aclfile.empty()) {
+    logger_.warning(
+        "Configuring Redis with users defined in redis.conf and at the same setting an ACL file "
+        "path is invalid. This setup is very likely to lead to configuration errors and security "
+        "holes, please define either an ACL file or declare users directly in your redis.conf, "
+        "but not both.");
+    return false;
+  }
+  const bool all_channels = config_.acl_pubsub_default == "allchannels";
+  commands::UserTable users;
+  if (!acl_user_lines_.empty()) {
+    if (auto error = commands::read_config_users(acl_user_lines_, acl_, all_channels, users)) {
+      logger_.warning(*error);
+      logger_.warning("Critical error while loading ACLs. Exiting.");
+      return false;
+    }
+  } else if (auto error = commands::read_acl_file(config_.aclfile, acl_, all_channels, users)) {
+    // A missing file too: Redis will not start without the users it names.
+    logger_.warning("Aborting Redis startup because of ACL errors: " + *error);
+    return false;
+  }
+  acl_.replace_all(std::move(users));
+  return true;
+}
+
+bool Server::denied_by_protected_mode(const std::string& peer, bool unix_socket) const {
+  // Redis 7.0 asks only whether the peer is loopback (127.0.0.1 or ::1:
+  // another 127.x address is not), whatever `bind` says; a Unix socket is
+  // always local.
+  if (!config_.protected_mode || unix_socket || !acl_.default_user()->nopass) return false;
+  return !peer.starts_with("127.0.0.1:") && !peer.starts_with("::1:");
 }
 
 void Server::remove_client(Connection& connection) {
@@ -326,7 +392,8 @@ void Server::forget_client(Connection& connection) {
   commands::ClientState& state = connection.state();
   pubsub_.unsubscribe_all(state);
   monitors_.remove(state);
-  blocking_.unblock(state);  // a parked client that leaves is not served
+  blocking_.unblock(state);          // a parked client that leaves is not served
+  watched_keys_.unwatch_all(state);  // its queued commands go with it, unrun
   clients_.erase(connection.registry_position);
   connection.registry_position = clients_.end();
 }

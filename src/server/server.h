@@ -35,9 +35,11 @@
 #include <string>
 #include <vector>
 
+#include "commands/core/acl_user.h"
 #include "commands/core/blocking.h"
 #include "commands/core/command_table.h"
 #include "commands/core/context.h"
+#include "commands/core/watched_keys.h"
 #include "commands/server/monitor.h"
 #include "config/config.h"
 #include "observability/server_stats.h"
@@ -83,6 +85,8 @@ class Server final : public commands::ServerServices {
   commands::PubSub& pubsub() { return pubsub_; }
   commands::MonitorFeed& monitors() { return monitors_; }
   commands::BlockingRegistry& blocking() { return blocking_; }
+  commands::AccessControl& acl() { return acl_; }
+  commands::WatchedKeys& watched_keys() { return watched_keys_; }
   Logger& logger() { return logger_; }
   [[nodiscard]] std::int64_t now_ms() const { return clock_.now_ms(); }
   // Takes a connection out of the client list; nothing if CLIENT KILL already did.
@@ -102,6 +106,12 @@ class Server final : public commands::ServerServices {
   void report_cross_protocol_attack();
 
  private:
+  // requirepass, then the users of the config file or of the aclfile (not
+  // both, as Redis insists); false (after logging why) on a bad user.
+  bool load_users();
+  // Protected mode: a client from beyond loopback, while the default user
+  // needs no password, gets Redis's -DENIED text and is closed.
+  bool denied_by_protected_mode(const std::string& peer, bool unix_socket) const;
   // Redis's adjustOpenFilesLimit(); false if not even 32 descriptors are left.
   bool adjust_open_files_limit();
   asio::awaitable<void> accept_tcp(asio::ip::tcp::acceptor& acceptor);
@@ -120,26 +130,32 @@ class Server final : public commands::ServerServices {
   // have one: it is their push target).
   static Connection& connection_of(commands::ClientState& client);
 
-  // What storage reports on its own goes two ways: keyspace notifications
-  // (new, expired) and, for a new key, the clients that may wait on it.
+  // What storage reports on its own goes three ways: keyspace notifications
+  // (new, expired, evicted), for a new key the clients that may wait on it,
+  // and for an expired or evicted key the clients that WATCH it (Redis's
+  // signalModifiedKey there: the key changed, from a value to nothing).
   class KeyspaceEvents final : public storage::KeyspaceObserver {
    public:
-    KeyspaceEvents(commands::KeyspaceNotifier& notifier, commands::BlockingRegistry& blocking)
-        : notifier_(&notifier), blocking_(&blocking) {}
+    KeyspaceEvents(commands::KeyspaceNotifier& notifier, commands::BlockingRegistry& blocking,
+                   commands::WatchedKeys& watched_keys)
+        : notifier_(&notifier), blocking_(&blocking), watched_keys_(&watched_keys) {}
     void key_added(int db_index, std::string_view key) override {
       notifier_->key_added(db_index, key);
       blocking_->signal_key_added(db_index, key);
     }
     void key_expired(int db_index, std::string_view key) override {
+      watched_keys_->touch(db_index, key);
       notifier_->key_expired(db_index, key);
     }
     void key_evicted(int db_index, std::string_view key) override {
+      watched_keys_->touch(db_index, key);
       notifier_->key_evicted(db_index, key);
     }
 
    private:
     commands::KeyspaceNotifier* notifier_;
     commands::BlockingRegistry* blocking_;
+    commands::WatchedKeys* watched_keys_;
   };
 
   commands::Config config_;
@@ -148,14 +164,20 @@ class Server final : public commands::ServerServices {
   storage::Keyspace keyspace_;
   storage::ActiveExpiryCycle expiry_;
   commands::CommandTable commands_;
+  // The ACL users and log; built once the command table exists (a user's
+  // permissions are bits over its commands).
+  commands::AccessControl acl_{commands_};
+  // The `user` lines of the config file, applied by load_users().
+  std::vector<std::vector<std::string>> acl_user_lines_;
   commands::ServerStats stats_;
   commands::PubSub pubsub_;
   commands::MonitorFeed monitors_;
   commands::BlockingRegistry blocking_;
+  commands::WatchedKeys watched_keys_{keyspace_};
   // Publishes the keyspace notifications storage reports (new keys, expired
   // keys, from commands and from the cron's active expiry alike).
   commands::KeyspaceNotifier notifier_{config_, pubsub_};
-  KeyspaceEvents keyspace_events_{notifier_, blocking_};
+  KeyspaceEvents keyspace_events_{notifier_, blocking_, watched_keys_};
 
   // One thread runs this context and touches every socket and timer, so
   // Asio may skip its internal locking altogether (the "unsafe" hint is

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/split_arguments.h"
 
 namespace mini_redis::server {
@@ -24,7 +25,8 @@ std::optional<std::string> apply_directive(config::Config& config, std::string_v
   return config::set_config_value(config, name, value, /*at_startup=*/true);
 }
 
-std::optional<std::string> read_config_file(config::Config& config, const std::string& path) {
+std::optional<std::string> read_config_file(config::Config& config, const std::string& path,
+                                            std::vector<std::vector<std::string>>& user_lines) {
   std::ifstream file(path);
   if (!file) return "Fatal error, can't open config file '" + path + "'";
   std::string line;
@@ -33,6 +35,11 @@ std::optional<std::string> read_config_file(config::Config& config, const std::s
     ++line_number;
     auto words = split_arguments(line);
     if (words && (words->empty() || (*words)[0].starts_with('#'))) continue;
+    if (words && words->size() >= 2 && equals_ignore_case((*words)[0], "user")) {
+      (*words)[0] = "user";
+      user_lines.push_back(std::move(*words));  // Server::load_users() applies them
+      continue;
+    }
     std::string problem;
     if (!words) {
       problem = "Unbalanced quotes in configuration line";
@@ -99,7 +106,8 @@ OptionsResult parse_server_options(std::span<char* const> argv) {
       std::error_code ignored;
       auto absolute = std::filesystem::absolute(first, ignored);
       options.config_file = absolute.empty() ? first : absolute.string();
-      if (auto error = read_config_file(options.config, options.config_file)) {
+      if (auto error =
+              read_config_file(options.config, options.config_file, options.acl_user_lines)) {
         return {std::nullopt, *error};
       }
       i = 1;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 
@@ -19,6 +20,9 @@ namespace mini_redis::server {
 struct ServerOptions {
   config::Config config;
   std::string config_file;  // absolute path, or empty
+  // The config file's `user <name> <rule>...` lines, words as written (the
+  // config layer knows nothing of users: the server applies them).
+  std::vector<std::vector<std::string>> acl_user_lines;
   bool show_help = false;
   bool show_version = false;
 };

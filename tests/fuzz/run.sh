@@ -4,6 +4,13 @@
 #
 #   request_parser_fuzz   the RESP / inline request parser (bytes from any client)
 #   listpack_fuzz         Listpack::from_bytes (RDB files and RESTORE payloads)
+#   acl_rules_fuzz        ACL SETUSER rules, and users described back (ACL LIST/SAVE);
+#                         not in the default list yet: it links the whole command
+#                         layer, and src/config/ does not build with clang-16 on
+#                         libstdc++ 12 (no std::expected there). Until it does, build
+#                         it in a tree configured with -DMINI_REDIS_WERROR=OFF
+#                         -DCMAKE_CXX_FLAGS="-D__cpp_concepts=202002L
+#                         -Wno-builtin-macro-redefined" and run it by hand.
 #
 #   tests/fuzz/run.sh                 # 60 seconds per target
 #   FUZZ_SECONDS=600 tests/fuzz/run.sh

@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "commands/connection/connection_commands.h"
+#include "commands/core/acl_user.h"
 #include "commands/core/arguments.h"
 #include "commands/core/command_docs.h"
 #include "commands/core/command_table.h"
@@ -77,20 +78,25 @@ void client_setinfo_command(Context& ctx, Arguments args) {
 }
 
 // CLIENT LIST's flags=, the letters of Redis 7.0 for what mini-redis has,
-// in Redis's order: O monitor, P subscribed, b blocked (BLPOP...), U Unix
-// socket; N for none.
+// in Redis's order: O monitor, P subscribed, x in MULTI, b blocked
+// (BLPOP...), d a WATCHed key changed (EXEC will fail), U Unix socket; N
+// for none.
 void append_flags(std::string& out, const ClientState& client) {
   const std::size_t before = out.size();
   if (client.monitor) out += 'O';
   if (client.subscribed()) out += 'P';
+  if (client.transaction.open) out += 'x';
   if (client.blocked) out += 'b';
+  if (client.transaction.watch_dirty) out += 'd';
   if (client.unix_socket) out += 'U';
   if (out.size() == before) out += 'N';
 }
 
+}  // namespace
+
 // One line of CLIENT LIST / CLIENT INFO, with Redis 7.0's fields in Redis's
 // order. Fields about features mini-redis lacks have their idle values
-// (multi=-1, user=default, redir=-1). Memory fields are estimates,
+// (redir=-1). Memory fields are estimates,
 // since our buffers are not Redis's: argv-mem is the size of the arguments of
 // the command running now (0 for other clients, which are between commands),
 // rbs/rbp show Redis's usual 16 KiB reply buffer, oll and omem are 0 (one
@@ -119,13 +125,20 @@ void append_client_line(std::string& out, const ClientState& client, std::int64_
   append_number(out, client.subscriptions.patterns.size());
   out += " ssub=";
   append_number(out, client.subscriptions.shard_channels.size());
-  out += " multi=-1 qbuf=";
+  // multi=: -1 outside MULTI, else how many commands are queued;
+  // multi-mem=: Redis's figure for their memory (transaction_state.h).
+  const TransactionState& transaction = client.transaction;
+  out += " multi=";
+  append_number(out, transaction.open ? static_cast<std::int64_t>(transaction.queued.size()) : -1);
+  out += " qbuf=";
   append_number(out, client.query_buffer_bytes);
   out += " qbuf-free=";
   append_number(out, client.query_buffer_free);
   out += " argv-mem=";
   append_number(out, argv_bytes);
-  out += " multi-mem=0 rbs=";
+  out += " multi-mem=";
+  append_number(out, transaction.queued.memory_figure());
+  out += " rbs=";
   append_number(out, kReplyBufferBytes);
   out += " rbp=";
   append_number(out, kReplyBufferBytes);
@@ -135,10 +148,14 @@ void append_client_line(std::string& out, const ClientState& client, std::int64_
   append_number(out, total_memory);
   out += client.output_buffer_bytes > 0 ? " events=rw cmd=" : " events=r cmd=";
   out += client.last_command;
-  out += " user=default redir=-1 resp=";
+  out += " user=";
+  out += client.user != nullptr ? std::string_view(client.user->name) : "default";
+  out += " redir=-1 resp=";
   append_number(out, static_cast<int>(client.protocol));
   out += '\n';
 }
+
+namespace {
 
 // Lists `client`; the one running this command also shows its arguments' size.
 void append_client(Context& ctx, std::string& out, const ClientState& client, Arguments args) {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "commands/core/command_table.h"
@@ -20,6 +21,10 @@
 namespace mini_redis::commands {
 
 void register_client_commands(CommandTable& table);
+// One line of CLIENT LIST / CLIENT INFO, newline included; ACL LOG shows
+// it as "client-info" (client_commands.cpp).
+void append_client_line(std::string& out, const ClientState& client, std::int64_t now_ms,
+                        std::size_t argv_bytes);
 // The CLIENT KILL row, for register_client_commands (client_kill.cpp).
 CommandSpec client_kill_subcommand();
 

@@ -44,6 +44,8 @@ CommandTable::CommandTable() {
   register_pubsub_commands(*this);
   register_monitor_command(*this);
   register_observability_commands(*this);
+  register_acl_commands(*this);
+  register_transaction_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

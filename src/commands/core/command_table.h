@@ -132,13 +132,15 @@ void register_string_commands(CommandTable& table);
 void register_key_commands(CommandTable& table);
 void register_list_commands(CommandTable& table);        // in lists/
 void register_hash_commands(CommandTable& table);        // in hashes/
-void register_set_commands(CommandTable& table);         // in sets/
 void register_sorted_set_commands(CommandTable& table);  // in sorted_sets/
+void register_set_commands(CommandTable& table);         // in sets/
 void register_expire_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
 void register_config_commands(CommandTable& table);         // in config_commands.cpp
 void register_pubsub_commands(CommandTable& table);         // in pubsub_commands.cpp
 void register_monitor_command(CommandTable& table);         // in monitor.cpp
 void register_observability_commands(CommandTable& table);  // SLOWLOG, LATENCY
+void register_acl_commands(CommandTable& table);            // in acl/
+void register_transaction_commands(CommandTable& table);    // in transactions/
 
 }  // namespace mini_redis::commands

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "commands/core/blocked_state.h"
+#include "commands/core/transaction_state.h"
 #include "config/config.h"
 #include "observability/server_stats.h"
 #include "protocol/reply_writer.h"
@@ -50,6 +51,9 @@ class CommandTable;
 
 class MonitorFeed;
 class BlockingRegistry;
+class WatchedKeys;    // commands/core/watched_keys.h
+struct AclUser;       // commands/core/acl_user.h
+class AccessControl;  // the users and the ACL LOG
 
 // CLIENT REPLY ON|OFF|SKIP.
 enum class ReplyMode { on, off, skip_next };
@@ -92,6 +96,15 @@ struct ClientState : pubsub::Subscriber {
   // Redis's CLIENT_DENY_BLOCKING: inside MULTI/EXEC or a script a blocking
   // command must not wait, and answers as if its time had run out.
   bool deny_blocking = false;
+  // MULTI ... EXEC and WATCH: the queued commands, the watched keys and
+  // whether EXEC will refuse (commands/core/transaction_state.h).
+  TransactionState transaction;
+  // ACL (commands/core/acl_user.h): the user this connection runs commands
+  // as (the server starts every connection as "default"), and whether it
+  // has authenticated as that user. Null only in tests that build a client
+  // by hand: it then runs unchecked.
+  std::shared_ptr<const AclUser> user;
+  bool authenticated = true;
 
   // Redis's CLIENT_PUBSUB flag: subscribed to anything. In RESP2 such a
   // client may only run the (un)subscribe family, PING, QUIT and RESET,
@@ -147,6 +160,11 @@ struct Context {
   PubSub& pubsub;
   MonitorFeed& monitors;
   BlockingRegistry& blocking;
+  // The users and the ACL LOG; null in tests that do not need them.
+  AccessControl* acl = nullptr;
+  // Who WATCHes which key (commands/core/watched_keys.h); every write tells
+  // it through notify_keyspace_event(). Null in tests that do not need it.
+  WatchedKeys* watched_keys = nullptr;
 
   storage::Database& db() { return keyspace.db(client.db_index); }
   [[nodiscard]] std::int64_t now_ms() const { return keyspace.clock().now_ms(); }

@@ -1,6 +1,8 @@
 #include "commands/core/dispatcher.h"
 
+#include "commands/core/acl_check.h"
 #include "commands/core/errors.h"
+#include "commands/core/transaction_queue.h"
 #include "commands/server/monitor.h"
 #include "common/not_implemented.h"
 
@@ -44,11 +46,15 @@ bool reject_before_run(Context& ctx, const CommandSpec& spec, Arguments args) {
     ctx.reply.error(errors::wrong_arity(spec.full_name));
     return true;
   }
+  // NOAUTH, then the user's permissions (commands/core/acl_check.h). For
+  // the default user, which may do everything, this is one test.
+  if (needs_acl_check(ctx.client) && acl_refuses(ctx, spec, args)) return true;
   // maxmemory (storage/eviction.h): evict what the policy allows first; if
   // memory stays above the limit, a command that may add data (denyoom) is
-  // refused, as Redis's processCommand does. Nothing at all without a limit.
+  // refused, as Redis's processCommand does (in MULTI, any command that
+  // would be queued; transaction_queue.h). Nothing at all without a limit.
   if (ctx.config.maxmemory != 0 && ctx.keyspace.make_room() == storage::EvictionResult::failed &&
-      (spec.flags & flags::kDenyOom) != 0) {
+      refused_when_out_of_memory(ctx.client, spec)) {
     ctx.reply.error(errors::kOutOfMemory);
     return true;
   }
@@ -77,7 +83,6 @@ bool is_error_reply(const std::string& out, std::size_t reply_start) {
 // in Redis; the Stopwatch makes them as cheap as they can be.
 void run(Context& ctx, const CommandSpec& spec, Arguments args, std::size_t reply_start) {
   std::string& out = ctx.reply.buffer();
-  ctx.client.last_command = spec.full_name;
   const Stopwatch& stopwatch = ctx.stats.stopwatch;
   const std::uint64_t started = stopwatch.ticks();
   try {
@@ -126,7 +131,26 @@ void count_error_reply(Context& ctx, const std::string& out, std::size_t reply_s
   ctx.stats.errors.count(std::string_view(out).substr(text_start, end - text_start));
 }
 
+// Runs a command that passed every check, then shows it to MONITOR clients,
+// unless it is an admin command (CONFIG, MONITOR itself...) that Redis keeps
+// off the feed. Like Redis's call(), after the command ran: the commands
+// EXEC runs reach the feed before the EXEC line.
+void call(Context& ctx, const CommandSpec& spec, Arguments args, std::size_t reply_start) {
+  run(ctx, spec, args, reply_start);
+  if (!ctx.monitors.empty() && (spec.flags & (flags::kAdmin | flags::kSkipMonitor)) == 0) {
+    ctx.monitors.feed(ctx.client, args, ctx.keyspace.clock().now_us());
+  }
+}
+
 }  // namespace
+
+void run_queued_command(Context& ctx, const CommandSpec& spec, Arguments args) {
+  std::string& out = ctx.reply.buffer();
+  const std::size_t reply_start = out.size();
+  call(ctx, spec, args, reply_start);
+  count_error_reply(ctx, out, reply_start);
+  ctx.client.redacted_arguments = 0;
+}
 
 void dispatch(Context& ctx, Arguments args) {
   std::string& out = ctx.reply.buffer();
@@ -144,14 +168,13 @@ void dispatch(Context& ctx, Arguments args) {
   } else if (const CommandSpec* spec = lookup(ctx, args)) {
     if (reject_before_run(ctx, *spec, args)) {
       ++ctx.stats.commands.at(spec->stats_id).rejected_calls;
-    } else {
-      run(ctx, *spec, args, reply_start);
-      // Then shown to MONITOR clients, unless it is an admin command (CONFIG,
-      // MONITOR itself...) that Redis keeps off the feed.
-      if (!ctx.monitors.empty() && (spec->flags & (flags::kAdmin | flags::kSkipMonitor)) == 0) {
-        ctx.monitors.feed(ctx.client, args, ctx.keyspace.clock().now_us());
-      }
+      refuse_in_transaction(ctx, *spec, args, reply_start);  // EXEC will answer -EXECABORT
+    } else if (!queue_in_transaction(ctx, *spec, args)) {    // between MULTI and EXEC
+      client.last_command = spec->full_name;
+      call(ctx, *spec, args, reply_start);
     }
+  } else {
+    flag_refused_in_transaction(client);  // an unknown command dooms a transaction too
   }
   count_error_reply(ctx, out, reply_start);
   ctx.client.redacted_arguments = 0;

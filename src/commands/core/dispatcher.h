@@ -3,7 +3,9 @@
 // It is the doorway every request goes through: find the command (case-
 // insensitive), check its arity, with Redis's exact errors for both, then run
 // its handler and count it for INFO. It also honours CLIENT REPLY OFF/SKIP by
-// dropping what the handler wrote.
+// dropping what the handler wrote. Between MULTI and EXEC a command that
+// passed its checks is queued instead of run, and one refused dooms the
+// transaction (commands/core/transaction_queue.h).
 //
 // The accounting is Redis 7.0's: a handler that runs is a call (its time goes
 // to usec, the latency histogram and maybe the slowlog; an error reply makes
@@ -19,5 +21,10 @@ namespace mini_redis::commands {
 
 // Runs `args` (the command name first) and appends its reply to ctx.reply.
 void dispatch(Context& ctx, Arguments args);
+
+// Runs a command that EXEC took from its queue: it passed every check when
+// it was queued, and is now run, counted, timed and shown to MONITOR as if
+// it had just been sent (Redis's call() from execCommand).
+void run_queued_command(Context& ctx, const CommandSpec& spec, Arguments args);
 
 }  // namespace mini_redis::commands

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "commands/core/context.h"
+#include "commands/core/watched_keys.h"
 #include "pubsub/notifications.h"
 
 namespace mini_redis::commands {
@@ -15,14 +16,26 @@ namespace mini_redis::commands {
 namespace notify = config::notify;
 using pubsub::notify_keyspace_event;
 
+// A write announces its key here, and that is also how the clients that
+// WATCH the key learn it changed (Redis calls signalModifiedKey next to
+// notifyKeyspaceEvent). A read that found nothing (keymiss) changed nothing.
+inline void touch_watched_key(Context& ctx, std::uint32_t type, std::string_view key,
+                              int db_index) {
+  if (ctx.watched_keys != nullptr && type != notify::kKeyMiss) {
+    ctx.watched_keys->touch(db_index, key);
+  }
+}
+
 inline void notify_keyspace_event(Context& ctx, std::uint32_t type, std::string_view event,
                                   std::string_view key, int db_index) {
+  touch_watched_key(ctx, type, key, db_index);
   notify_keyspace_event(ctx.config, ctx.pubsub, type, event, key, db_index);
 }
 
 // The common case: an event on a key of the client's selected database.
 inline void notify_keyspace_event(Context& ctx, std::uint32_t type, std::string_view event,
                                   std::string_view key) {
+  touch_watched_key(ctx, type, key, ctx.client.db_index);
   notify_keyspace_event(ctx.config, ctx.pubsub, type, event, key, ctx.client.db_index);
 }
 

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "commands/core/acl_user.h"
 #include "commands/core/command_docs.h"
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
@@ -35,13 +36,12 @@ void apply_storage_settings(const Config& config, storage::Keyspace& keyspace) {
       lfu ? storage::AccessTracking::lfu : storage::AccessTracking::lru,
       {.log_factor = config.lfu_log_factor, .decay_minutes = config.lfu_decay_time});
   keyspace.set_lazy_expire(config.lazyfree_lazy_expire);
-  keyspace.set_eviction(
-      {.maxmemory = config.maxmemory,
-       // CONFIG accepts only the eight names, so this always parses.
-       .policy = storage::parse_eviction_policy(config.maxmemory_policy)
-                     .value_or(storage::EvictionPolicy::noeviction),
-       .samples = config.maxmemory_samples,
-       .tenacity = config.maxmemory_eviction_tenacity});
+  keyspace.set_eviction({.maxmemory = config.maxmemory,
+                         // CONFIG accepts only the eight names, so this always parses.
+                         .policy = storage::parse_eviction_policy(config.maxmemory_policy)
+                                       .value_or(storage::EvictionPolicy::noeviction),
+                         .samples = config.maxmemory_samples,
+                         .tenacity = config.maxmemory_eviction_tenacity});
 }
 
 namespace {
@@ -76,6 +76,12 @@ std::string config_set_error(std::string_view name, std::string_view reason) {
   return text;
 }
 
+// The parameters Redis 7.0 marks SENSITIVE_CONFIG: passwords and the
+// replication user, whose values the slowlog shows as "(redacted)".
+bool is_sensitive(std::string_view name) {
+  return name == "requirepass" || name == "masterauth" || name == "masteruser";
+}
+
 // CONFIG SET name value [name value ...]: all or nothing (Redis 7). First
 // every name is checked (known, changeable, not given twice), then the values
 // are applied to a copy, which replaces the live settings only if every value
@@ -108,6 +114,8 @@ void config_set_command(Context& ctx, Arguments args) {
       return;
     }
     chosen.push_back(parameter);
+    // Secrets never reach the slowlog (Redis's SENSITIVE_CONFIG).
+    if (is_sensitive(parameter->name)) redact_argument(ctx.client, 2 + i + 1);
   }
 
   Config staged = ctx.config;
@@ -117,7 +125,11 @@ void config_set_command(Context& ctx, Arguments args) {
       return;
     }
   }
+  // requirepass sets the default user's password (only when it changed, as
+  // Redis applies a parameter only when its value did).
+  const bool password_changed = staged.requirepass != ctx.config.requirepass;
   ctx.config = std::move(staged);
+  if (password_changed && ctx.acl != nullptr) ctx.acl->apply_requirepass(ctx.config.requirepass);
   apply_storage_settings(ctx.config, ctx.keyspace);
   ctx.reply.ok();
 }

@@ -5,6 +5,7 @@
 // are plain verbs on storage::Database and storage::Keyspace.
 #include "commands/core/blocking.h"
 #include "commands/core/errors.h"
+#include "commands/core/watched_keys.h"
 #include "commands/keys/key_commands.h"
 
 namespace mini_redis::commands {
@@ -35,6 +36,7 @@ std::optional<bool> flush_lazily(Context& ctx, Arguments args) {
 void flushdb_command(Context& ctx, Arguments args) {
   const std::optional<bool> lazily = flush_lazily(ctx, args);
   if (!lazily) return;
+  signal_database_flushed(ctx, ctx.client.db_index);  // WATCHed keys it holds change
   ctx.db().clear(*lazily);
   ctx.reply.ok();
 }
@@ -43,6 +45,7 @@ void flushdb_command(Context& ctx, Arguments args) {
 void flushall_command(Context& ctx, Arguments args) {
   const std::optional<bool> lazily = flush_lazily(ctx, args);
   if (!lazily) return;
+  signal_all_databases_flushed(ctx);  // WATCHed keys they hold change
   ctx.keyspace.clear(*lazily);
   ctx.reply.ok();
 }
@@ -62,6 +65,7 @@ void swapdb_command(Context& ctx, Arguments args) {
     return;
   }
   if (*first != *second) {
+    signal_databases_swapped(ctx, *first, *second);  // WATCHed keys may change
     ctx.keyspace.swap(*first, *second);
     ctx.blocking.signal_keys_present(*first, ctx.keyspace.db(*first));
     ctx.blocking.signal_keys_present(*second, ctx.keyspace.db(*second));

@@ -85,8 +85,14 @@ void MonitorFeed::feed(const ClientState& from, Arguments args, std::int64_t now
 namespace {
 
 // MONITOR: +OK, then the feed. Asked again, Redis answers nothing at all (a
-// client already flagged as a replica returns early), and so do we.
+// client already flagged as a replica returns early), and so do we. Run by
+// EXEC it is refused: a transaction expects one reply per command, and
+// Redis refuses it to every client that may not block.
 void monitor_command(Context& ctx, Arguments /*args*/) {
+  if (ctx.client.deny_blocking) {
+    ctx.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    return;
+  }
   if (ctx.client.monitor) return;
   ctx.monitors.add(ctx.client);
   ctx.reply.ok();

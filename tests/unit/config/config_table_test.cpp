@@ -2,7 +2,7 @@
 // Redis's default printed exactly as Redis prints it. The names and defaults
 // below were read from a redis-server 7.0.15 started with no config file
 // (`CONFIG GET *`), except the ones that depend on the run: port, dir and
-// bind (the harness chooses them), and requirepass, which is separate work.
+// bind (the harness chooses them).
 // save is Redis's built-in default (the diff harness starts Redis with
 // --save "").
 #include <gtest/gtest.h>
@@ -138,6 +138,7 @@ constexpr NameAndDefault kRedisDefaults[] = {
     {"rdb-save-incremental-fsync", "yes"},
     {"rdbchecksum", "yes"},
     {"rdbcompression", "yes"},
+    {"requirepass", ""},
     {"repl-backlog-size", "1048576"},
     {"repl-backlog-ttl", "3600"},
     {"repl-disable-tcp-nodelay", "no"},

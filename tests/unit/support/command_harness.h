@@ -22,10 +22,12 @@
 #include <utility>
 #include <vector>
 
+#include "commands/core/acl_user.h"
 #include "commands/core/blocking.h"
 #include "commands/core/command_table.h"
 #include "commands/core/dispatcher.h"
 #include "commands/core/notifications.h"
+#include "commands/core/watched_keys.h"
 #include "commands/server/monitor.h"
 #include "pubsub/pubsub.h"
 #include "storage/clock.h"
@@ -77,6 +79,7 @@ class CommandHarness {
  public:
   CommandHarness() : keyspace(clock, config.databases) {
     client.id = 1;
+    client.user = acl.default_user();
     client.push_target = &main_output_;
     server.clients.push_back(&client);
     keyspace.set_observer(&notifier);  // "new" and "expired", as the server does
@@ -89,6 +92,7 @@ class CommandHarness {
   commands::ClientState& add_client() {
     auto& [state, output] = others_.emplace_back();
     state.id = static_cast<std::int64_t>(others_.size()) + 1;
+    state.user = acl.default_user();
     state.push_target = &output;
     server.clients.push_back(&state);
     return state;
@@ -100,6 +104,8 @@ class CommandHarness {
     protocol::ReplyWriter reply(output.bytes, who.protocol);
     commands::Context ctx{who,    reply, keyspace, config,   stats,
                           server, table, pubsub,   monitors, blocking};
+    ctx.watched_keys = &watched_keys;
+    ctx.acl = &acl;
     commands::dispatch(ctx, args);
     who.protocol = reply.version();  // HELLO 3 switches the writer
     return output.take();
@@ -117,7 +123,9 @@ class CommandHarness {
   commands::PubSub pubsub;
   commands::MonitorFeed monitors;
   commands::BlockingRegistry blocking;
+  commands::WatchedKeys watched_keys{keyspace};  // WATCH
   commands::KeyspaceNotifier notifier{config, pubsub};
+  commands::AccessControl acl{table};  // users; every client starts as "default"
   commands::ClientState client;
 
  private:

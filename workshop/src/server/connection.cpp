@@ -49,6 +49,8 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
       write_finished_(socket_.get_executor()),
       wait_ends_(socket_.get_executor()) {
   state_.push_target = this;
+  context_.watched_keys = &server.watched_keys();
+  context_.acl = &server.acl();
   // Writes are tried at once and may stop short (start_write), so the
   // socket must never block.
   asio::error_code ignored;

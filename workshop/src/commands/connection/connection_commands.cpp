@@ -13,8 +13,11 @@
 #include <limits>
 
 #include "commands/connection/connection_commands.h"
+#include "commands/core/acl_check.h"
+#include "commands/core/acl_user.h"
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
+#include "commands/core/transaction_queue.h"
 #include "commands/server/info.h"
 #include "commands/server/monitor.h"
 #include "common/integer_parsing.h"
@@ -82,28 +85,42 @@ void select_command(Context& ctx, Arguments args) {
 
 // ---- AUTH, HELLO and RESET ---------------------------------------------------------
 
-// The one user mini-redis knows, as in a fresh Redis: "default", with no
-// password ("nopass"), so any password is right for it and no other user
-// exists.
-bool credentials_ok(std::string_view user) {
-  return equals_ignore_case(user, "default");
+// Redis's ACLAuthenticateUser(): the user must exist, be on, and take the
+// password (any, for a nopass user). Then the connection runs as that user;
+// a failed attempt goes to ACL LOG (reason "auth"), so that an operator sees
+// password guessing; its object is the command's name as sent ("AUTH",
+// "hello"), as in Redis. Without a user table (tests that build a bare
+// Context) only "default" exists, and takes any password.
+bool authenticate(Context& ctx, Arguments args, std::string_view username,
+                  std::string_view password) {
+  if (ctx.acl == nullptr) return username == "default";
+  std::shared_ptr<AclUser> user = ctx.acl->find(username);
+  if (user && user->enabled && password_matches(*user, password)) {
+    ctx.client.user = std::move(user);
+    ctx.client.authenticated = true;
+    return true;
+  }
+  log_acl_event(ctx, "auth", "toplevel", std::string(args[0]), std::string(username));
+  return false;
 }
 
-// AUTH [username] password. Without a configured password Redis refuses
-// the one-argument form, and takes "default" with any password.
+// AUTH [username] password. The one-argument form is the default user's;
+// Redis refuses it while that user needs no password, since it is then
+// most likely a configuration mistake.
 void auth_command(Context& ctx, Arguments args) {
   for (std::size_t i = 1; i < args.size(); ++i) redact_argument(ctx.client, i);
   if (args.size() > 3) {
     ctx.reply.error(errors::kSyntax);
     return;
   }
-  if (args.size() == 2) {
+  if (args.size() == 2 && (ctx.acl == nullptr || ctx.acl->default_user()->nopass)) {
     ctx.reply.error(
         "ERR AUTH <password> called without any password configured for the default user. Are "
         "you sure your configuration is correct?");
     return;
   }
-  if (!credentials_ok(args[1])) {
+  const std::string_view username = args.size() == 3 ? args[1] : "default";
+  if (!authenticate(ctx, args, username, args.back())) {
     ctx.reply.error(errors::kWrongPass);
     return;
   }
@@ -142,7 +159,7 @@ void hello_command(Context& ctx, Arguments args) {
     if (equals_ignore_case(args[i], "AUTH") && words_left >= 2) {
       redact_argument(ctx.client, i + 1);
       redact_argument(ctx.client, i + 2);
-      if (!credentials_ok(args[i + 1])) {
+      if (!authenticate(ctx, args, args[i + 1], args[i + 2])) {
         ctx.reply.error(errors::kWrongPass);
         return;
       }
@@ -160,6 +177,15 @@ void hello_command(Context& ctx, Arguments args) {
     }
   }
 
+  // HELLO is allowed before AUTH only to authenticate (Redis checks this
+  // after the options, so SETNAME has taken effect by then).
+  if (!ctx.client.authenticated) {
+    ctx.reply.error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+        "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+        "protocol version at the same time");
+    return;
+  }
   set_protocol(ctx, version);
 
   ctx.reply.map_header(7);
@@ -180,16 +206,23 @@ void hello_command(Context& ctx, Arguments args) {
 }
 
 // RESET: the connection as it was when it opened: RESP2, database 0, no
-// name, replies on, no subscriptions, not monitoring. (Redis also leaves
-// MULTI and stops tracking; mini-redis has neither.) The library name and
-// version set by CLIENT SETINFO stay.
+// name, replies on, no subscriptions, not monitoring, no transaction and no
+// watched keys. (Redis also stops tracking; mini-redis has none.) The
+// library name and version set by CLIENT SETINFO stay.
 void reset_command(Context& ctx, Arguments /*args*/) {
+  discard_transaction(ctx);
   ctx.pubsub.unsubscribe_all(ctx.client);
   ctx.monitors.remove(ctx.client);
   ctx.client.db_index = 0;
   ctx.client.name.clear();
   ctx.client.reply_mode = ReplyMode::on;
   ctx.client.skipping_reply = false;
+  // Back to the default user, authenticated only if it needs no password.
+  if (ctx.acl != nullptr) {
+    const auto& default_user = ctx.acl->default_user();
+    ctx.client.user = default_user;
+    ctx.client.authenticated = default_user->nopass && default_user->enabled;
+  }
   set_protocol(ctx, ProtocolVersion::resp2);
   ctx.reply.simple_string("RESET");
 }
