@@ -103,6 +103,20 @@ struct KeySpec {
 
 std::vector<KeySpec> key_specs_of(const CommandSpec& spec) {
   std::vector<KeySpec> specs;
+  if (spec.keynum_index > 0 && spec.first_key > 0) {
+    // A key before the counted ones (ZUNIONSTORE destination numkeys key
+    // [key ...]): a one-key range spec for it, then the keynum spec, each
+    // with its own flags ("OW update|RO access"), as Redis declares them.
+    const std::vector<std::string_view> flag_groups = split(spec.key_specs, '|');
+    specs.push_back({.flags = flag_groups.empty() ? std::string_view() : flag_groups.front(),
+                     .notes = {},
+                     .begin_index = spec.first_key});
+    specs.push_back({.flags = flag_groups.size() > 1 ? flag_groups[1] : std::string_view(),
+                     .notes = {},
+                     .begin_index = spec.keynum_index,
+                     .keynum = true});
+    return specs;
+  }
   if (spec.keynum_index > 0) {
     specs.push_back({.flags = spec.key_specs,
                      .notes = spec.key_spec_notes,
@@ -199,7 +213,8 @@ void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
 // The positions of the keys in `args` (the full command, name first), each
 // with the flags of the spec that found it. Positions past the end are
 // dropped, as Redis does for a malformed command; a key count that is not a
-// positive number of arguments that are there finds no key at all.
+// positive number of arguments that are there finds no key at all, not even
+// those of the command's other specs.
 std::vector<std::pair<std::size_t, std::string_view>> key_positions(const CommandSpec& spec,
                                                                     Arguments args) {
   std::vector<std::pair<std::size_t, std::string_view>> positions;
@@ -209,7 +224,9 @@ std::vector<std::pair<std::size_t, std::string_view>> key_positions(const Comman
       const auto index = static_cast<std::size_t>(key_spec.begin_index);
       const std::optional<std::int64_t> keys =
           index < args.size() ? parse_int64_strict(args[index]) : std::nullopt;
-      if (!keys || *keys <= 0 || *keys >= static_cast<std::int64_t>(args.size() - index)) continue;
+      // A bad count makes the whole command's keys unknown, even those
+      // another spec found (Redis: "Invalid arguments" for GETKEYS).
+      if (!keys || *keys <= 0 || *keys >= static_cast<std::int64_t>(args.size() - index)) return {};
       for (std::int64_t i = 1; i <= *keys; ++i) {
         positions.emplace_back(index + static_cast<std::size_t>(i), key_spec.flags);
       }

@@ -368,11 +368,10 @@ CommandSpec reading_row(const AlgebraRow& row, std::vector<ArgumentSpec> options
   return spec;
 }
 
-// The STORE forms: destination, then numkeys. Redis gives them two key
-// specs (the destination by position, the sources by numkeys); our rows
-// can say only one of the two, and say the sources, which keeps COMMAND
-// GETKEYS and ACL key checks on the keys that are read. The legacy
-// first/last/step (1 1 1) are Redis's.
+// The STORE forms: destination, then numkeys. Two key specs, as Redis
+// gives them: the destination by position (overwritten), the sources by
+// numkeys (read), so COMMAND GETKEYS and ACL key checks see all of them.
+// The legacy first/last/step (1 1 1) are Redis's.
 CommandSpec storing_row(const AlgebraRow& row, std::vector<ArgumentSpec> options) {
   CommandSpec spec{.name = std::string(row.name),
                    .arity = -4,
@@ -387,7 +386,7 @@ CommandSpec storing_row(const AlgebraRow& row, std::vector<ArgumentSpec> options
                    .since = row.since,
                    .complexity = row.complexity,
                    .acl_categories = "@write @sortedset @slow",
-                   .key_specs = "RO access",
+                   .key_specs = "OW update|RO access",
                    .arguments = {arg::key("destination", 0), arg::integer("numkeys"),
                                  arg::key("key", 1).multiple()}};
   for (ArgumentSpec& option : options) spec.arguments.push_back(std::move(option));
