@@ -1,5 +1,5 @@
-// The cursor and options of the SCAN family: SCAN, HSCAN (and SSCAN, ZSCAN
-// when sets and sorted sets come).
+// The cursor and options of the SCAN family: SCAN, HSCAN, SSCAN, ZSCAN,
+// and the page loop the last three share.
 //
 // Redis reads them with one parser for the whole family (db.c,
 // parseScanCursorOrReply and scanGenericCommand), so the same mistake gets
@@ -15,9 +15,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/core/context.h"
+#include "common/glob.h"
 
 namespace mini_redis::commands {
 
@@ -54,5 +57,37 @@ std::uint64_t scan_step_budget(std::int64_t count);
 // a bulk string (not an integer reply: it is unsigned and may not fit in
 // RESP's signed 64 bits). The caller then writes the array of elements.
 void reply_scan_cursor(Context& ctx, std::uint64_t cursor);
+
+// One page of HSCAN, SSCAN or ZSCAN: the loop Redis's scanGenericCommand
+// runs on a value. `value.scan(cursor, visit)` takes one table step and
+// hands `visit` each element met: a member (SSCAN), or a field and its value,
+// a member and its score (HSCAN, ZSCAN). The loop stops when the cursor
+// comes back to 0, COUNT parts were visited, or the step budget is spent;
+// then it replies the next cursor and the elements whose first part matches
+// MATCH, every part of them. (A listpack-encoded value answers all of itself
+// in one step, with cursor 0, as in Redis.)
+template <class Value>
+void reply_value_scan_page(Context& ctx, Value& value, std::uint64_t cursor,
+                           const ScanOptions& options) {
+  // Copies: a listpack integer is spelled into a buffer that lives for one
+  // callback only. Most parts fit std::string's inline buffer.
+  std::vector<std::string> parts;
+  std::uint64_t visited = 0;  // parts visited, before MATCH (a pair counts 2)
+  auto collect = [&](std::string_view name, auto... more) {
+    visited += 1 + sizeof...(more);
+    if (options.pattern && !glob_match(*options.pattern, name)) return;
+    parts.emplace_back(name);
+    (parts.emplace_back(more), ...);
+  };
+  const auto count = static_cast<std::uint64_t>(options.count);
+  std::uint64_t steps_left = scan_step_budget(options.count);
+  do {
+    cursor = value.scan(cursor, collect);
+  } while (cursor != 0 && steps_left-- > 0 && visited < count);
+
+  reply_scan_cursor(ctx, cursor);
+  ctx.reply.array_header(parts.size());
+  for (const std::string& part : parts) ctx.reply.bulk_string(part);
+}
 
 }  // namespace mini_redis::commands

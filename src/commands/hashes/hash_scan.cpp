@@ -19,13 +19,10 @@
 // pairs than COUNT, even none, while the cursor is not 0 yet.
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include "commands/core/scan_arguments.h"
 #include "commands/hashes/hash_commands.h"
-#include "common/glob.h"
 
 namespace mini_redis::commands {
 
@@ -47,28 +44,7 @@ void hscan_command(Context& ctx, Arguments args) {
       parse_scan_options(ctx, args.subspan(3), ScanOf::value);
   if (!options) return;
 
-  // Copies: a listpack integer is spelled into a buffer that lives only for
-  // one callback. Most fields are short enough for std::string's inline
-  // buffer, so this rarely allocates.
-  std::vector<std::string> elements;  // field, value, field, value...
-  std::uint64_t visited = 0;          // elements visited, before MATCH
-  auto collect = [&](std::string_view field, std::string_view value) {
-    visited += 2;
-    if (options->pattern && !glob_match(*options->pattern, field)) return;
-    elements.emplace_back(field);
-    elements.emplace_back(value);
-  };
-
-  const auto count = static_cast<std::uint64_t>(options->count);
-  std::uint64_t steps_left = scan_step_budget(options->count);
-  std::uint64_t cursor = *start;
-  do {
-    cursor = found.hash->scan(cursor, collect);
-  } while (cursor != 0 && steps_left-- > 0 && visited < count);
-
-  reply_scan_cursor(ctx, cursor);
-  ctx.reply.array_header(elements.size());
-  for (const std::string& element : elements) ctx.reply.bulk_string(element);
+  reply_value_scan_page(ctx, *found.hash, *start, *options);
 }
 
 }  // namespace

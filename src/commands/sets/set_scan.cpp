@@ -18,13 +18,10 @@
 // COUNT, even none, while the cursor is not 0 yet.
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include "commands/core/scan_arguments.h"
 #include "commands/sets/set_commands.h"
-#include "common/glob.h"
 
 namespace mini_redis::commands {
 
@@ -46,27 +43,7 @@ void sscan_command(Context& ctx, Arguments args) {
       parse_scan_options(ctx, args.subspan(3), ScanOf::value);
   if (!options) return;
 
-  // Copies: an intset member is spelled into a buffer that lives only for
-  // one callback. Members are usually short enough for std::string's inline
-  // buffer, so this rarely allocates.
-  std::vector<std::string> members;
-  std::uint64_t visited = 0;  // members visited, before MATCH
-  auto collect = [&](std::string_view member) {
-    ++visited;
-    if (options->pattern && !glob_match(*options->pattern, member)) return;
-    members.emplace_back(member);
-  };
-
-  const auto count = static_cast<std::uint64_t>(options->count);
-  std::uint64_t steps_left = scan_step_budget(options->count);
-  std::uint64_t cursor = *start;
-  do {
-    cursor = found.set->scan(cursor, collect);
-  } while (cursor != 0 && steps_left-- > 0 && visited < count);
-
-  reply_scan_cursor(ctx, cursor);
-  ctx.reply.array_header(members.size());
-  for (const std::string& member : members) ctx.reply.bulk_string(member);
+  reply_value_scan_page(ctx, *found.set, *start, *options);
 }
 
 }  // namespace

@@ -20,14 +20,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "commands/core/arguments.h"
 #include "commands/core/errors.h"
 #include "commands/core/scan_arguments.h"
 #include "commands/sorted_sets/sorted_set_commands.h"
 #include "common/ascii.h"
-#include "common/glob.h"
 #include "storage/database.h"
 
 namespace mini_redis::commands {
@@ -116,26 +114,7 @@ void zscan_command(Context& ctx, Arguments args) {
       parse_scan_options(ctx, args.subspan(3), ScanOf::value);
   if (!options) return;
 
-  // Copies: a listpack integer is spelled into a buffer that lives for one
-  // callback only. Short members and scores fit std::string's own buffer.
-  std::vector<std::string> elements;  // member, score, member, score...
-  std::uint64_t visited = 0;          // elements visited, before MATCH (a pair counts 2)
-  auto collect = [&](std::string_view member, std::string_view score) {
-    visited += 2;
-    if (options->pattern && !glob_match(*options->pattern, member)) return;
-    elements.emplace_back(member);
-    elements.emplace_back(score);
-  };
-  const auto count = static_cast<std::uint64_t>(options->count);
-  std::uint64_t steps_left = scan_step_budget(options->count);
-  std::uint64_t cursor = *start;
-  do {
-    cursor = found.set->scan(cursor, collect);
-  } while (cursor != 0 && steps_left-- > 0 && visited < count);
-
-  reply_scan_cursor(ctx, cursor);
-  ctx.reply.array_header(elements.size());
-  for (const std::string& element : elements) ctx.reply.bulk_string(element);
+  reply_value_scan_page(ctx, *found.set, *start, *options);
 }
 
 }  // namespace
