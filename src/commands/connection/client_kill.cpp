@@ -18,13 +18,14 @@
 // is closed like after QUIT: its reply is written first, then the
 // connection closes and any command pipelined after it is not run.
 //
-// mini-redis has one user, "default", which every client is logged in as:
-// USER default matches everyone and any other name is an unknown user.
+// USER names an ACL user (commands/core/acl_user.h): it matches the clients
+// logged in as that user, and a name no user has is an error.
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "commands/connection/connection_commands.h"
+#include "commands/core/acl_user.h"
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
 #include "common/integer_parsing.h"
@@ -44,6 +45,7 @@ struct KillFilter {
   std::optional<ClientType> type;
   std::optional<std::string_view> peer_address;   // ADDR
   std::optional<std::string_view> local_address;  // LADDR
+  std::optional<std::string_view> user;           // USER
   bool skip_caller = true;                        // SKIPME
 };
 
@@ -71,11 +73,14 @@ bool parse_kill_filters(Context& ctx, Arguments args, KillFilter& filter) {
         return false;
       }
     } else if (equals_ignore_case(name, "user")) {
-      // User names are case-sensitive: "DEFAULT" is no user.
-      if (value != "default") {
+      // User names are case-sensitive: "DEFAULT" is no user. (A test
+      // without the ACL table knows only "default".)
+      const bool exists = ctx.acl != nullptr ? ctx.acl->find(value) != nullptr : value == "default";
+      if (!exists) {
         ctx.reply.error("ERR No such user '" + std::string(value) + "'");
         return false;
       }
+      filter.user = value;
     } else if (equals_ignore_case(name, "addr")) {
       filter.peer_address = value;
     } else if (equals_ignore_case(name, "laddr")) {
@@ -102,6 +107,10 @@ bool matches(const KillFilter& filter, const ClientState& client) {
   if (filter.local_address && client.local_address != *filter.local_address) return false;
   if (filter.type && client_type(client) != *filter.type) return false;
   if (filter.id && client.id != *filter.id) return false;
+  if (filter.user) {
+    const std::string_view name = client.user != nullptr ? client.user->name : "default";
+    if (name != *filter.user) return false;
+  }
   return true;
 }
 
