@@ -108,7 +108,9 @@ bool matches(const KillFilter& filter, const ClientState& client) {
   if (filter.type && client_type(client) != *filter.type) return false;
   if (filter.id && client.id != *filter.id) return false;
   if (filter.user) {
-    const std::string_view name = client.user != nullptr ? client.user->name : "default";
+    // Both branches views: a std::string/char* mix would make a temporary.
+    const std::string_view name =
+        client.user != nullptr ? std::string_view(client.user->name) : std::string_view("default");
     if (name != *filter.user) return false;
   }
   return true;
