@@ -46,6 +46,8 @@ CommandTable::CommandTable() {
   register_observability_commands(*this);
   register_acl_commands(*this);
   register_transaction_commands(*this);
+  register_geo_commands(*this);   // in geo/
+  register_sort_commands(*this);  // in keys/sort_command.cpp
 }
 
 void CommandTable::add(CommandSpec spec) {

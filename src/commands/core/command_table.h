@@ -142,5 +142,7 @@ void register_monitor_command(CommandTable& table);         // in monitor.cpp
 void register_observability_commands(CommandTable& table);  // SLOWLOG, LATENCY
 void register_acl_commands(CommandTable& table);            // in acl/
 void register_transaction_commands(CommandTable& table);    // in transactions/
+void register_geo_commands(CommandTable& table);            // in geo/
+void register_sort_commands(CommandTable& table);           // in keys/sort_command.cpp
 
 }  // namespace mini_redis::commands
