@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -73,6 +74,12 @@ class Database {
   Entry& append(std::string_view key, std::string_view tail);
   // Overwrites bytes at `offset`, padding with zero bytes (SETRANGE).
   Entry& set_range(std::string_view key, std::size_t offset, std::string_view bytes);
+  // SETBIT, BITFIELD: the string at `key` zero-extended to at least `size`
+  // bytes (a missing key is created that long), encoded "raw" as any string
+  // changed in place is, and its bytes to change where they lie. The span
+  // is valid until the database next changes. Redis's
+  // lookupStringForBitCommand.
+  std::span<char> writable_string(std::string_view key, std::size_t size);
   // Adds `key` holding `object` (a list, a hash...; see object.h), moved
   // into the entry. The key must be absent (look it up first).
   template <class T>
@@ -186,6 +193,9 @@ class Database {
   // Gives a string entry room for `value_capacity` bytes, in place when the
   // allocator can (APPEND, SETRANGE); `entry` then points at the grown block.
   void grow_string(Entry*& entry, std::size_t value_capacity);
+  // Makes the string `entry` holds `size` bytes long, the new ones zero
+  // (writable_string); `entry` then points at the grown block.
+  void zero_extend(Entry*& entry, std::size_t size);
   // Frees an entry already out of the table: on the lazy-free thread when
   // `lazily` and its value is big, else right now.
   void dispose(EntryPtr entry, bool lazily);

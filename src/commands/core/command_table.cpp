@@ -48,6 +48,8 @@ CommandTable::CommandTable() {
   register_transaction_commands(*this);
   register_geo_commands(*this);   // in geo/
   register_sort_commands(*this);  // in keys/sort_command.cpp
+  register_bitmap_commands(*this);
+  register_hyperloglog_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

@@ -144,5 +144,7 @@ void register_acl_commands(CommandTable& table);            // in acl/
 void register_transaction_commands(CommandTable& table);    // in transactions/
 void register_geo_commands(CommandTable& table);            // in geo/
 void register_sort_commands(CommandTable& table);           // in keys/sort_command.cpp
+void register_bitmap_commands(CommandTable& table);         // in bitmaps/
+void register_hyperloglog_commands(CommandTable& table);    // in hyperloglog/
 
 }  // namespace mini_redis::commands

@@ -5,7 +5,11 @@
 #include "storage/database.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+
+#include "storage/memory.h"
 
 #include "common/not_implemented.h"
 
@@ -169,6 +173,54 @@ Entry& Database::set_range(std::string_view key, std::size_t offset, std::string
     touch(*entry);
   }
   return *entry;
+}
+
+std::span<char> Database::writable_string(std::string_view key, std::size_t size) {
+  Entry* entry = find_live(key);
+  if (entry == nullptr) {
+    // Created empty, then zero-extended like any short string, so that a
+    // huge SETBIT on a new key also gets its zeros lazily (zero_extend).
+    EntryPtr fresh = make_entry(key, {});
+    entry = fresh.get();
+    table_.insert(std::move(fresh));
+    start_tracking(*entry);
+    report_added(key);
+  } else {
+    touch(*entry);
+  }
+  if (size > entry->value_size_) zero_extend(entry, size);
+  entry->encoding_ = Encoding::raw;
+  return {entry->value_bytes(), entry->value_size_};
+}
+
+void Database::zero_extend(Entry*& entry, std::size_t size) {
+  // SETBIT k 4294967295 1 asks for a 512 MB string of zeros. Writing those
+  // zeros (memset, as Redis's sdsgrowzero does) costs ~300 ms of page
+  // faults and stores: a stall of the whole server. calloc() instead gets
+  // a big block straight from the kernel, whose fresh pages read as zero
+  // and are only materialized when first touched; the cost is a copy of
+  // the old value. So past 1 MB of new zeros, and when the old value is
+  // smaller than the gap (the copy is the cheaper part), the value moves
+  // to a calloc'd block; otherwise it grows as APPEND does and the gap is
+  // cleared with memset.
+  constexpr std::size_t kLazyZeroingFrom = std::size_t{1} << 20;
+  const std::size_t old_size = entry->value_size_;
+  const std::size_t gap = size - old_size;
+  if (gap >= kLazyZeroingFrom && gap > old_size) {
+    entry = table_.relocate(entry, [size](Entry* old) {
+      const std::size_t used = sizeof(Entry) + old->key_size_ + old->value_size_;
+      void* block = std::calloc(1, allocation_size(sizeof(Entry) + old->key_size_ + size));
+      if (block == nullptr) throw std::bad_alloc();
+      std::memcpy(block, static_cast<const void*>(old), used);  // header, key, value
+      std::free(old);
+      return std::launder(static_cast<Entry*>(block));
+    });
+    if (entry->expiring_slot_ != kNotExpiring) expiring_[entry->expiring_slot_] = entry;
+  } else {
+    if (size > entry->value_capacity()) grow_string(entry, grown_capacity(size));
+    std::memset(entry->value_bytes() + old_size, 0, gap);
+  }
+  entry->value_size_ = size;
 }
 
 bool Database::erase(std::string_view key) {
