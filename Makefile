@@ -12,7 +12,8 @@ FUZZ_SECONDS ?= 60
 
 # What building needs, and what the tests need on top (the reference Redis,
 # its clients, redis-py, pytest, clang for the fuzzer).
-BUILD_PACKAGES := g++ make cmake ninja-build ccache libasio-dev libabsl-dev libjemalloc-dev liblzf-dev libssl-dev
+BUILD_PACKAGES := g++ make cmake ninja-build ccache libasio-dev libabsl-dev libjemalloc-dev liblzf-dev libssl-dev \
+                  pkg-config liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgtest-dev libbenchmark-dev python3 python3-pytest \
                   python3-redis redis-server redis-tools clang-16 libclang-rt-16-dev
 DEV_PACKAGES   := clang-format clang-tidy-16

@@ -45,6 +45,7 @@
 #include "observability/server_stats.h"
 #include "pubsub/notifications.h"
 #include "pubsub/pubsub.h"
+#include "scripting/script_engine.h"
 #include "server/connection.h"
 #include "server/logger.h"
 #include "server/server_options.h"
@@ -87,6 +88,7 @@ class Server final : public commands::ServerServices {
   commands::BlockingRegistry& blocking() { return blocking_; }
   commands::AccessControl& acl() { return acl_; }
   commands::WatchedKeys& watched_keys() { return watched_keys_; }
+  scripting::ScriptEngine& scripts() { return scripts_; }
   Logger& logger() { return logger_; }
   [[nodiscard]] std::int64_t now_ms() const { return clock_.now_ms(); }
   // Takes a connection out of the client list; nothing if CLIENT KILL already did.
@@ -174,6 +176,8 @@ class Server final : public commands::ServerServices {
   commands::MonitorFeed monitors_;
   commands::BlockingRegistry blocking_;
   commands::WatchedKeys watched_keys_{keyspace_};
+  // EVAL's Lua interpreter and script cache (scripting/script_engine.h).
+  scripting::ScriptEngine scripts_;
   // Publishes the keyspace notifications storage reports (new keys, expired
   // keys, from commands and from the cron's active expiry alike).
   commands::KeyspaceNotifier notifier_{config_, pubsub_};

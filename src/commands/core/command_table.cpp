@@ -37,6 +37,8 @@ CommandTable::CommandTable() {
   register_list_commands(*this);
   register_hash_commands(*this);
   register_sorted_set_commands(*this);
+  register_geo_commands(*this);   // in geo/
+  register_sort_commands(*this);  // in keys/sort_command.cpp
   register_set_commands(*this);
   register_expire_commands(*this);
   register_server_commands(*this);
@@ -46,9 +48,8 @@ CommandTable::CommandTable() {
   register_observability_commands(*this);
   register_acl_commands(*this);
   register_transaction_commands(*this);
-  register_geo_commands(*this);   // in geo/
-  register_sort_commands(*this);  // in keys/sort_command.cpp
   register_bitmap_commands(*this);
+  register_scripting_commands(*this);
   register_hyperloglog_commands(*this);
 }
 

@@ -133,6 +133,8 @@ void register_key_commands(CommandTable& table);
 void register_list_commands(CommandTable& table);        // in lists/
 void register_hash_commands(CommandTable& table);        // in hashes/
 void register_sorted_set_commands(CommandTable& table);  // in sorted_sets/
+void register_geo_commands(CommandTable& table);         // in geo/
+void register_sort_commands(CommandTable& table);        // in keys/sort_command.cpp
 void register_set_commands(CommandTable& table);         // in sets/
 void register_expire_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
@@ -142,9 +144,8 @@ void register_monitor_command(CommandTable& table);         // in monitor.cpp
 void register_observability_commands(CommandTable& table);  // SLOWLOG, LATENCY
 void register_acl_commands(CommandTable& table);            // in acl/
 void register_transaction_commands(CommandTable& table);    // in transactions/
-void register_geo_commands(CommandTable& table);            // in geo/
-void register_sort_commands(CommandTable& table);           // in keys/sort_command.cpp
 void register_bitmap_commands(CommandTable& table);         // in bitmaps/
+void register_scripting_commands(CommandTable& table);      // in scripting/
 void register_hyperloglog_commands(CommandTable& table);    // in hyperloglog/
 
 }  // namespace mini_redis::commands

@@ -24,6 +24,10 @@
 #include "pubsub/pubsub.h"
 #include "storage/keyspace.h"
 
+namespace mini_redis::scripting {
+class ScriptEngine;  // scripting/script_engine.h: EVAL's Lua interpreter and script cache
+}  // namespace mini_redis::scripting
+
 namespace mini_redis::commands {
 
 // The parts of the server that commands use and that live in their own
@@ -165,6 +169,10 @@ struct Context {
   // Who WATCHes which key (commands/core/watched_keys.h); every write tells
   // it through notify_keyspace_event(). Null in tests that do not need it.
   WatchedKeys* watched_keys = nullptr;
+  // The Lua interpreter and the script cache behind EVAL and SCRIPT (one per
+  // server, scripting/script_engine.h). Null in tests that do not need it:
+  // EVAL then answers an error.
+  scripting::ScriptEngine* scripts = nullptr;
 
   storage::Database& db() { return keyspace.db(client.db_index); }
   [[nodiscard]] std::int64_t now_ms() const { return keyspace.clock().now_ms(); }

@@ -11,6 +11,7 @@
 #include <concepts>
 
 #include "commands/core/blocking.h"
+#include "scripting/script_engine.h"
 #include "storage/memory.h"
 
 namespace mini_redis::commands {
@@ -123,6 +124,13 @@ void memory_section(InfoText& info, Context& ctx) {
   info.field("used_memory_rss_human", format_human_bytes(rss));
   info.field("total_system_memory", system_memory);
   info.field("total_system_memory_human", format_human_bytes(system_memory));
+  // The Lua interpreter's heap and the script cache (scripting/).
+  const std::size_t lua = ctx.scripts != nullptr ? ctx.scripts->memory_bytes() : 0;
+  info.field("used_memory_lua", lua);
+  info.field("used_memory_vm_eval", lua);
+  info.field("used_memory_lua_human", format_human_bytes(lua));
+  info.field("number_of_cached_scripts",
+             ctx.scripts != nullptr ? ctx.scripts->cached_scripts() : 0);
   info.field("maxmemory", ctx.config.maxmemory);
   info.field("maxmemory_human", format_human_bytes(ctx.config.maxmemory));
   info.field("maxmemory_policy", ctx.config.maxmemory_policy);

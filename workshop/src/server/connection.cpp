@@ -51,6 +51,7 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
   state_.push_target = this;
   context_.watched_keys = &server.watched_keys();
   context_.acl = &server.acl();
+  context_.scripts = &server.scripts();
   // Writes are tried at once and may stop short (start_write), so the
   // socket must never block.
   asio::error_code ignored;

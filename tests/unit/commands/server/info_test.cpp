@@ -161,10 +161,11 @@ TEST(InfoMemory, HasRedisFieldNamesInRedisOrder) {
   EXPECT_EQ(field_names(text),
             (std::vector<std::string>{
                 "used_memory", "used_memory_human", "used_memory_rss", "used_memory_rss_human",
-                "total_system_memory", "total_system_memory_human", "maxmemory", "maxmemory_human",
-                "maxmemory_policy", "mem_fragmentation_ratio", "mem_fragmentation_bytes",
-                "mem_not_counted_for_evict", "mem_allocator", "lazyfree_pending_objects",
-                "lazyfreed_objects"}));
+                "total_system_memory", "total_system_memory_human", "used_memory_lua",
+                "used_memory_vm_eval", "used_memory_lua_human", "number_of_cached_scripts",
+                "maxmemory", "maxmemory_human", "maxmemory_policy", "mem_fragmentation_ratio",
+                "mem_fragmentation_bytes", "mem_not_counted_for_evict", "mem_allocator",
+                "lazyfree_pending_objects", "lazyfreed_objects"}));
   EXPECT_EQ(field_value(text, "maxmemory_human"), "0B");
   EXPECT_EQ(field_value(text, "maxmemory_policy"), "noeviction");
   EXPECT_NE(field_value(text, "used_memory"), "0");

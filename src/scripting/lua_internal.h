@@ -1,0 +1,79 @@
+// The pieces of the Lua engine that share lua_State (internal to src/scripting/).
+//
+// script_engine.cpp drives them:
+//   lua_sandbox.cpp  which libraries a script gets, and the read-only globals
+//   lua_api.cpp      the `redis` table: redis.call, pcall, log, sha1hex...
+//   lua_reply.cpp    RESP reply bytes -> Lua values, and Lua values -> RESP
+// Only files in src/scripting/ may include Lua's headers (check-layers.py).
+#pragma once
+
+#include <lua5.1/lua.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "commands/core/context.h"
+#include "protocol/reply_writer.h"
+#include "scripting/script_engine.h"
+
+namespace mini_redis::scripting {
+
+// What the redis.* functions need to know about the script running now.
+struct ScriptEngine::Running {
+  commands::Context* ctx = nullptr;  // the caller's; null between scripts
+  bool read_only = false;            // EVAL_RO / EVALSHA_RO
+  // redis.setresp(): the protocol the script's commands answer in.
+  protocol::ProtocolVersion resp = protocol::ProtocolVersion::resp2;
+  std::string reply;                    // one command's reply, reused from call to call
+  std::vector<std::string_view> words;  // one command's words, likewise
+  // The client the script's commands run as: Redis's fake "lua" client. It
+  // starts each script in the caller's database and as the caller's user;
+  // a SELECT inside the script moves only it (so the caller stays where it
+  // was, as in Redis 7.0), blocking commands never wait for it, and MONITOR
+  // shows its commands as "[0 lua]".
+  commands::ClientState lua_client;
+};
+
+// Registry keys (strings, so a reader of the Lua state sees what they are).
+inline constexpr const char* kGlobalsKey = "mini_redis.globals";  // the real globals table
+inline constexpr const char* kScriptsKey = "mini_redis.scripts";  // sha1 -> function
+
+// Loads the libraries Redis gives scripts, without what reaches outside the
+// server, and makes the libraries read-only (lua_sandbox.cpp).
+void open_sandbox(lua_State* lua);
+
+// Makes a table read-only in Redis 7.0's way: writes fail with "Attempt to
+// modify a readonly table". Replaces the value on top of the stack by a
+// read-only view of it.
+void make_top_read_only(lua_State* lua);
+
+// Called after open_redis_api: makes `redis` and the globals read-only and
+// keeps the real globals table in the registry under kGlobalsKey.
+void protect_globals(lua_State* lua);
+
+// Installs the `redis` table (lua_api.cpp) in the real globals table.
+void open_redis_api(lua_State* lua, ScriptEngine& engine);
+
+// The message handler lua_pcall runs when a script fails: it turns the
+// error into Redis's error table {err=..., source=..., line=...}.
+int error_handler(lua_State* lua);
+
+// Pushes the error table Redis builds for an error reply text (without its
+// '-'): a text without an error code gets "ERR " in front (luaPushErrorBuff).
+void push_error_table(lua_State* lua, std::string_view text);
+
+// Reads one RESP2/RESP3 reply from the front of `bytes`, pushes it as a Lua
+// value (Redis's conversion table) and drops it from `bytes`.
+void push_reply(lua_State* lua, std::string_view& bytes);
+
+// Writes the Lua value at `index` as a reply (Redis's Lua -> RESP table).
+// Booleans follow the script's protocol (redis.setresp), the rest the
+// caller's.
+void write_lua_value(lua_State* lua, int index, protocol::ReplyWriter& reply,
+                     protocol::ProtocolVersion script_resp);
+
+// SHA1 of `bytes` as 40 lower-case hex digits (redis.sha1hex, script names).
+std::string sha1_hex(std::string_view bytes);
+
+}  // namespace mini_redis::scripting
