@@ -14,7 +14,8 @@ from comparelib.servers import (BenchError, latency_cell, log, median_of, row_nu
 # fills first (its "LPUSH (needed to benchmark LRANGE)" row, not reported).
 TESTS = [("PING", "ping_mbulk"), ("SET", "set"), ("GET", "get"),
          ("INCR", "incr"), ("MSET", "mset"), ("LPUSH", "lpush"), ("RPUSH", "rpush"),
-         ("LPOP", "lpop"), ("RPOP", "rpop"), ("HSET", "hset"),
+         ("LPOP", "lpop"), ("RPOP", "rpop"), ("HSET", "hset"), ("SADD", "sadd"),
+         ("SPOP", "spop"), ("ZADD", "zadd"), ("ZPOPMIN", "zpopmin"),
          ("LRANGE_100", "lrange_100"), ("LRANGE_300", "lrange_300"),
          ("LRANGE_600", "lrange_600")]
 PIPELINES = [1, 16]
