@@ -260,10 +260,8 @@ bool apply_word_rule(AclUser& user, std::string_view rule, const AccessControl& 
 std::optional<std::string> apply_acl_rule(AclUser& user, std::string_view rule,
                                           const AccessControl& acl, bool pubsub_all_channels) {
   RuleResult result;
-  if (rule.empty()) {
-    result = std::nullopt;  // Redis ignores an empty rule
-  } else if (apply_word_rule(user, rule, acl, pubsub_all_channels)) {
-    result = std::nullopt;
+  if (rule.empty() || apply_word_rule(user, rule, acl, pubsub_all_channels)) {
+    result = std::nullopt;  // Redis ignores an empty rule; a word rule ("on", "reset"...) is done
   } else if (rule[0] == '>' || rule[0] == '<' || rule[0] == '#' || rule[0] == '!') {
     result = apply_password_rule(user, rule);
   } else if (rule[0] == '~' || rule[0] == '%') {

@@ -98,8 +98,10 @@ std::int64_t add_points(Context& ctx, std::string_view key, types::SortedSet* se
   std::int64_t added = 0;
   std::int64_t moved = 0;
   for (std::size_t i = 0; set != nullptr && i < triples.size(); i += 3) {
-    // Validated before the lookup: every pair parses and is in range.
-    const geo::Point point{*parse_score(triples[i]), *parse_score(triples[i + 1])};
+    // Validated before the lookup: every pair parses and is in range, so
+    // value_or's fallback is never taken.
+    const geo::Point point{parse_score(triples[i]).value_or(0.0),
+                           parse_score(triples[i + 1]).value_or(0.0)};
     const double score = geo::score_of(point);
     const std::string_view member = triples[i + 2];
     const std::optional<double> current = set->score(member);

@@ -340,7 +340,8 @@ void reply_found(Context& ctx, const SearchRequest& request, std::span<const Fou
 // found deletes the destination. Replies how many were stored.
 void store_found(Context& ctx, const SearchRequest& request, std::span<const Found> found,
                  std::string_view event) {
-  const std::string_view destination = *request.store_key;
+  // Called only for STORE requests, which have a key.
+  const std::string_view destination = request.store_key.value_or(std::string_view());
   storage::Database& db = ctx.db();
   if (found.empty()) {
     if (db.erase(destination)) notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
