@@ -62,7 +62,9 @@ void Set::reset() {
   if (MemberDict* members = dict()) {
     const std::unique_ptr<MemberDict> freed(members);
   } else {
-    (void)Intset::adopt(reinterpret_cast<std::uint8_t*>(word_));  // frees the block
+    // The word holds the intset block's address (set.h explains the tagging).
+    (void)Intset::adopt(
+        reinterpret_cast<std::uint8_t*>(word_));  // NOLINT(performance-no-int-to-ptr)
   }
   word_ = 0;
 }

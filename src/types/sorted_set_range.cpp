@@ -61,7 +61,9 @@ std::string_view format_score(double score, ScoreText& buffer) {
 
 bool score_as_integer(double score, long long& out) {
   // double2ll's bounds: LLONG_MAX / 2 either way, so the cast cannot overflow.
-  constexpr double kLimit = static_cast<double>(std::numeric_limits<long long>::max() / 2);
+  constexpr long long kHalfMax =
+      std::numeric_limits<long long>::max() / 2;  // integer division meant
+  constexpr double kLimit = static_cast<double>(kHalfMax);
   if (!(score >= -kLimit && score <= kLimit)) return false;  // also refuses NaN
   const auto whole = static_cast<long long>(score);
   if (static_cast<double>(whole) != score) return false;

@@ -126,8 +126,8 @@ void script_help_command(Context& ctx, Arguments /*args*/) {
               "EXISTS <sha1> [<sha1> ...]",
               "    Return information about the existence of the scripts in the script cache.",
               "FLUSH [ASYNC|SYNC]", "    Flush the Lua scripts cache. Very dangerous on replicas.",
-              "    When called without the optional mode argument, the behavior is determined by "
-              "the",
+              std::string_view("    When called without the optional mode argument, the behavior "
+                               "is determined by the"),
               "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
               "    * ASYNC: Asynchronously flush the scripts cache.",
               "    * SYNC: Synchronously flush the scripts cache.", "KILL",

@@ -228,7 +228,7 @@ void add_generic(Context& ctx, Arguments args, bool incr) {
   bool processed = false;  // INCR: the pair was not skipped
   double score = 0;
   for (std::size_t i = 0; set != nullptr && i < pairs.size(); i += 2) {
-    score = *parse_score(pairs[i]);  // validated above
+    score = parse_score(pairs[i]).value_or(0.0);  // validated above: never the fallback
     const ZaddOutcome outcome = add_one(*set, pairs[i + 1], score, options, limits);
     if (outcome == ZaddOutcome::nan) {
       ctx.reply.error("ERR resulting score is not a number (NaN)");
