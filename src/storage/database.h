@@ -193,9 +193,10 @@ class Database {
   // Gives a string entry room for `value_capacity` bytes, in place when the
   // allocator can (APPEND, SETRANGE); `entry` then points at the grown block.
   void grow_string(Entry*& entry, std::size_t value_capacity);
-  // Makes the string `entry` holds `size` bytes long, the new ones zero
-  // (writable_string); `entry` then points at the grown block.
-  void zero_extend(Entry*& entry, std::size_t size);
+  // Makes the string `entry` holds `size` bytes long, the new ones zero, with
+  // room for `room` >= size bytes (writable_string, set_range); `entry` then
+  // points at the grown block.
+  void zero_extend(Entry*& entry, std::size_t size, std::size_t room);
   // Frees an entry already out of the table: on the lazy-free thread when
   // `lazily` and its value is big, else right now.
   void dispose(EntryPtr entry, bool lazily);

@@ -220,6 +220,22 @@ TEST_F(DatabaseTest, SetRangeFarPastTheEndGrowsTheBlock) {
   EXPECT_EQ(grown.expire_at_ms(), now() + 100);
 }
 
+TEST_F(DatabaseTest, SetRangeMegabytesPastTheEndZeroesTheGapAndKeepsTheKey) {
+  // Past 1 MB of padding the value moves to a calloc'd block (zero_extend):
+  // the old bytes, the zeros, the new bytes and the TTL must all survive.
+  constexpr std::size_t kOffset = std::size_t{8} << 20;
+  db.set_expire_at(db.set("k", "abc"), now() + 100);
+  Entry& grown = db.set_range("k", kOffset, "zz");
+  EXPECT_EQ(grown.value().size(), kOffset + 2);
+  EXPECT_EQ(grown.value().substr(0, 3), "abc");
+  EXPECT_EQ(grown.value().find_first_not_of('\0', 3), kOffset);
+  EXPECT_EQ(grown.value().substr(kOffset), "zz");
+  EXPECT_EQ(grown.expire_at_ms(), now() + 100);
+  EXPECT_EQ(db.lookup_quietly("k"), &grown);
+  // A new key takes the same path.
+  EXPECT_EQ(db.set_range("fresh", kOffset, "y").value().find_first_not_of('\0'), kOffset);
+}
+
 // ---- erase, detach, attach, clear ----------------------------------------------------
 
 TEST_F(DatabaseTest, EraseReportsWhetherALiveKeyWentAway) {
