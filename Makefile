@@ -7,6 +7,11 @@
 # Everything else is for developers: test-asan, fuzz, bench, format, lint.
 
 PORT ?= 6379
+
+# ccache (CMakeLists.txt) keys objects by paths relative to the tree, so that
+# builds in a clone elsewhere, as CI's, reuse them.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 JOBS ?= 2
 FUZZ_SECONDS ?= 60
 
@@ -78,11 +83,7 @@ format: deps-dev
 # std::expected from clang 16, whose __cpp_concepts is older than it asks for.
 lint: deps-dev
 	cmake --preset debug >/dev/null
-	git ls-files 'src/*.cpp' | xargs -P $(JOBS) -n 4 clang-tidy-16 -p build/debug --quiet \
-	  --extra-arg=-std=c++2b --extra-arg=-Wno-unknown-warning-option \
-	  --extra-arg=-DASIO_HAS_CO_AWAIT=1 --extra-arg=-DASIO_HAS_STD_COROUTINE=1 \
-	  --extra-arg=-Wno-builtin-macro-redefined --extra-arg=-U__cpp_concepts \
-	  --extra-arg=-D__cpp_concepts=202002L
+	JOBS=$(JOBS) python3 tools/lint.py
 
 clean:
 	rm -rf build
@@ -113,7 +114,7 @@ workshop-build: workshop-deps
 	cmake --build $(WORKSHOP_BUILD) -j $(JOBS)
 
 workshop-run: workshop-build
-	./$(WORKSHOP_BUILD)/server/mini-redis-server --port $(PORT) --bind 127.0.0.1
+	./$(WORKSHOP_BUILD)/server/mini-redis-server --port $(PORT) --bind 127.0.0.1 --save ""
 
 workshop-test: workshop-build
 	@case "$(STEP)" in \
