@@ -3,6 +3,7 @@
 // config_parameters.h for the row builders); the few that are more than a
 // word or a number have their functions above the table.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "common/ascii.h"
@@ -74,15 +76,20 @@ SetResult set_maxclients(Config& config, std::string_view value, bool at_startup
   return std::nullopt;
 }
 
-// dir: the directory Redis works in (its files go there). Protected, so only
-// the config file and the command line set it.
+// dir: the directory the server works in. Redis changes into it at once
+// (at start-up as on CONFIG SET), and names its files (dbfilename, the AOF
+// directory) relative to it, so a later `dir` moves where they go. It is
+// protected, so by default only the config file and the command line set it.
 SetResult set_dir(Config& config, std::string_view value, bool /*at_startup*/) {
-  config.dir = value;
+  const std::string path(value);
+  if (::chdir(path.c_str()) != 0) return std::string(std::strerror(errno));
+  std::error_code error;
+  const std::filesystem::path now_in = std::filesystem::current_path(error);
+  config.dir = error ? path : now_in.string();
   return std::nullopt;
 }
 
-// CONFIG GET dir shows an absolute path: Redis changes into the directory and
-// reports getcwd(). We keep no files, so we only resolve the name.
+// CONFIG GET dir shows an absolute path, as Redis's getcwd() does.
 std::string get_dir(const Config& config) {
   std::error_code error;
   std::filesystem::path path = std::filesystem::absolute(config.dir, error).lexically_normal();

@@ -20,6 +20,29 @@
 
 namespace mini_redis::observability {
 
+// The RDB snapshot's state, for LASTSAVE, INFO persistence and the save
+// points (server/snapshots.h keeps it up to date).
+struct PersistenceStats {
+  // Writes since the last successful save (Redis's server.dirty): every
+  // keyspace event of a write counts one, and the save points compare it
+  // with their "changes".
+  std::uint64_t dirty = 0;
+  // dirty when the running BGSAVE forked: what its success takes away.
+  std::uint64_t dirty_at_fork = 0;
+  std::int64_t last_save_unix = 0;         // LASTSAVE; the start time until a save
+  bool last_bgsave_ok = true;              // rdb_last_bgsave_status
+  std::int64_t last_bgsave_seconds = -1;   // rdb_last_bgsave_time_sec
+  std::int64_t bgsave_started_ms = -1;     // while a child runs (rdb_current_bgsave_time_sec)
+  std::int64_t last_bgsave_try_ms = 0;     // a failed BGSAVE is retried after 5 s, not at once
+  int child_pid = -1;                      // the BGSAVE child, -1 for none
+  bool bgsave_scheduled = false;           // BGSAVE SCHEDULE while one ran
+  std::uint64_t saves = 0;                 // rdb_saves: successful saves since start
+  std::int64_t last_fork_usec = 0;         // latest_fork_usec
+  std::uint64_t last_load_keys = 0;        // rdb_last_load_keys_loaded
+  std::uint64_t last_load_expired = 0;     // rdb_last_load_keys_expired
+  [[nodiscard]] bool child_running() const { return child_pid > 0; }
+};
+
 struct ServerStats {
   // ---- facts, set once at start-up ----
   std::string run_id;       // 40 hex characters, random per start
@@ -44,6 +67,7 @@ struct ServerStats {
 
   // ---- not counters: CONFIG RESETSTAT leaves them, as Redis leaves the slowlog ----
   Slowlog slowlog;
+  PersistenceStats persistence;
   Stopwatch stopwatch;  // times each command (common/stopwatch.h says why not steady_clock)
 
   void reset_counters() {

@@ -228,11 +228,10 @@ bool Server::listen() {
 int Server::run() {
   // A client that vanishes mid-write must not kill us with SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
-  signals_.async_wait([this](const asio::error_code& error, int signal_number) {
-    if (error) return;
-    shutdown_now(signal_number == SIGINT ? "Received SIGINT scheduling shutdown..."
-                                         : "Received SIGTERM scheduling shutdown...");
-  });
+  // The snapshot comes back before the first client is accepted (Redis
+  // loads it between binding and "Ready to accept connections").
+  if (!snapshots_.load_at_startup()) return 1;
+  wait_for_signals();
   if (tcp_acceptor_) asio::co_spawn(io_, accept_tcp(*tcp_acceptor_), asio::detached);
   if (unix_acceptor_) asio::co_spawn(io_, accept_unix(*unix_acceptor_), asio::detached);
   asio::co_spawn(io_, cron(), asio::detached);
@@ -463,6 +462,8 @@ asio::awaitable<void> Server::cron() {
     if (config_.maxmemory != 0) keyspace_.make_room();
 
     const std::int64_t now = now_ms();
+    // A finished BGSAVE child is reaped; a save point may start the next.
+    snapshots_.cron(now);
     // INFO's instantaneous_* rates: a sample every 100 ms (it checks the time itself).
     stats_.instantaneous.sample(stats_, now);
     // check_limits may close a client; its coroutine removes it from the list
@@ -505,15 +506,57 @@ bool Server::unblock_client(std::int64_t id, bool with_error) {
   return false;
 }
 
-void Server::request_shutdown() {
-  // Finish the current command first; then close everything from the loop.
-  asio::post(io_, [this] { shutdown_now("User requested shutdown..."); });
+void Server::wait_for_signals() {
+  signals_.async_wait([this](const asio::error_code& error, int signal_number) {
+    if (error) return;
+    const bool stopping = shutdown_now(signal_number == SIGINT
+                                           ? "Received SIGINT scheduling shutdown..."
+                                           : "Received SIGTERM scheduling shutdown...",
+                                       commands::ShutdownSave::as_configured);
+    if (stopping) {
+      asio::post(io_, [this] { close_everything(); });
+    } else {
+      // The final save failed: Redis stays up rather than lose the data.
+      logger_.warning("SIGTERM received but errors trying to shut down the server, check the "
+                      "logs for more information");
+      wait_for_signals();
+    }
+  });
 }
 
-void Server::shutdown_now(std::string_view reason) {
-  if (shutting_down_) return;
-  shutting_down_ = true;
+bool Server::request_shutdown(commands::ShutdownSave save) {
+  if (!shutdown_now("User requested shutdown...", save)) return false;
+  // Finish the current command first; then close everything from the loop.
+  asio::post(io_, [this] { close_everything(); });
+  return true;
+}
+
+void Server::dataset_flushed() {
+  // FLUSHALL: a snapshot being written holds the old data; with save
+  // points, Redis saves the empty dataset at once (flushAllDataAndResetRDB).
+  snapshots_.kill_child();
+  if (!config_.save.empty()) snapshots_.save();
+}
+
+bool Server::shutdown_now(std::string_view reason, commands::ShutdownSave save) {
+  if (shutting_down_) return true;
   logger_.warning(reason);
+  snapshots_.kill_child();
+  const bool saving = save == commands::ShutdownSave::save ||
+                      (save == commands::ShutdownSave::as_configured && !config_.save.empty());
+  if (saving) {
+    logger_.notice("Saving the final RDB snapshot before exiting.");
+    if (!snapshots_.save()) {
+      logger_.warning("Error trying to save the DB, can't exit.");
+      logger_.warning("Errors trying to shut down the server. Check the logs for more information.");
+      return false;
+    }
+  }
+  shutting_down_ = true;
+  return true;
+}
+
+void Server::close_everything() {
   asio::error_code ignored;
   if (tcp_acceptor_) tcp_acceptor_->close(ignored);
   if (unix_acceptor_) unix_acceptor_->close(ignored);

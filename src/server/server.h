@@ -48,6 +48,7 @@
 #include "scripting/script_engine.h"
 #include "server/connection.h"
 #include "server/logger.h"
+#include "server/snapshots.h"
 #include "server/server_options.h"
 #include "storage/active_expiry.h"
 #include "storage/clock.h"
@@ -75,7 +76,12 @@ class Server final : public commands::ServerServices {
   [[nodiscard]] std::size_t connected_clients() const override { return clients_.size(); }
   std::size_t kill_clients(
       const std::function<bool(const commands::ClientState&)>& should_kill) override;
-  void request_shutdown() override;
+  bool request_shutdown(commands::ShutdownSave save) override;
+  bool save_snapshot() override { return snapshots_.save(); }
+  commands::BackgroundSave start_background_save() override {
+    return snapshots_.start_background_save();
+  }
+  void dataset_flushed() override;
   bool unblock_client(std::int64_t id, bool with_error) override;
 
   // ---- for connections ----
@@ -126,7 +132,13 @@ class Server final : public commands::ServerServices {
   void add_client(Socket socket, std::string peer, std::string local, bool unix_socket);
   // Takes a client off the list and out of Pub/Sub and MONITOR.
   void forget_client(Connection& connection);
-  void shutdown_now(std::string_view reason);
+  // Logs `reason`, then saves the final snapshot as `save` says; false when
+  // that failed (the server then stays up, as Redis does). Otherwise closes
+  // the listeners and the clients so that the loop ends.
+  bool shutdown_now(std::string_view reason, commands::ShutdownSave save);
+  void close_everything();
+  // SIGINT / SIGTERM: a shutdown as configured; waits again if it failed.
+  void wait_for_signals();
   void serve_ready_keys();
   // The connection that owns a client's state (the server's clients always
   // have one: it is their push target).
@@ -182,6 +194,8 @@ class Server final : public commands::ServerServices {
   // keys, from commands and from the cron's active expiry alike).
   commands::KeyspaceNotifier notifier_{config_, pubsub_};
   KeyspaceEvents keyspace_events_{notifier_, blocking_, watched_keys_};
+  // The RDB file: loading, SAVE, BGSAVE, the save points (snapshots.h).
+  Snapshots snapshots_{keyspace_, config_, stats_, logger_};
 
   // One thread runs this context and touches every socket and timer, so
   // Asio may skip its internal locking altogether (the "unsafe" hint is

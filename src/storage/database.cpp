@@ -308,6 +308,20 @@ void Database::attach(EntryPtr entry) {
   report_added(attached.key());
 }
 
+void Database::set_access_history(Entry& entry, std::int64_t idle_seconds, int frequency) {
+  start_tracking(entry);
+  if (access_tracking_ == AccessTracking::lfu) {
+    if (frequency >= 0) {
+      // Keep the "minutes" half (now) and put the counter in the low byte.
+      entry.access_ = (entry.access_ & ~std::uint32_t{0xff}) |
+                      static_cast<std::uint32_t>(std::min(frequency, int{lfu::kMaxCounter}));
+    }
+  } else if (idle_seconds >= 0) {
+    const std::int64_t last_access = clock_->now_ms() / 1000 - idle_seconds;
+    entry.access_ = static_cast<std::uint32_t>(std::max<std::int64_t>(last_access, 0));
+  }
+}
+
 void Database::clear(bool lazily) {
   expiring_ = {};  // give the memory back, as FLUSHDB does
   // Redis's emptyDbAsync: the whole table goes to the thread, however small.

@@ -111,6 +111,11 @@ class Database {
   EntryPtr detach(std::string_view key);
   // Adds an entry detached elsewhere, keeping its TTL. The key must be absent.
   void attach(EntryPtr entry);
+  // A key that arrives from outside (RESTORE, loading an RDB file) starts
+  // its access history now, then takes what the payload said, as Redis's
+  // objectSetLRUOrLFU: under LRU an idle time in seconds, under LFU a
+  // counter 0..255; -1 leaves the fresh value.
+  void set_access_history(Entry& entry, std::int64_t idle_seconds, int frequency);
   // FLUSHDB. `lazily`: the keys are gone at once and the lazy-free thread
   // frees them (FLUSHDB ASYNC).
   void clear(bool lazily = false);

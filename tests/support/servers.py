@@ -6,11 +6,13 @@ the server answers PING, and stops it by PID at the end. Nothing here talks to
 any address but 127.0.0.1.
 """
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 
-MINI_REDIS = os.environ.get("MINI_REDIS_SERVER", "build/release/mini-redis-server")
+MINI_REDIS = os.path.abspath(os.environ.get("MINI_REDIS_SERVER", "build/release/mini-redis-server"))
 REDIS_SERVER = os.environ.get("REDIS_SERVER", "/usr/bin/redis-server")
 
 
@@ -24,14 +26,22 @@ def free_port():
 class Server:
     """A server process on 127.0.0.1:<port>; use as a context manager."""
 
-    def __init__(self, argv, port):
+    def __init__(self, argv, port, cwd=None):
         self.argv = argv
         self.port = port
         self.process = None
+        # Each server runs in a fresh directory of its own unless told
+        # otherwise: with Redis's default save points it writes dump.rdb at
+        # shutdown and loads it at start, and one test's data must never
+        # reach the next test's server.
+        self.cwd = cwd
+        self.own_cwd = cwd is None
 
     def __enter__(self):
+        if self.own_cwd:
+            self.cwd = tempfile.mkdtemp(prefix="mini-redis-test-")
         self.process = subprocess.Popen(
-            self.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.cwd)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -75,6 +85,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.own_cwd and self.cwd:
+            shutil.rmtree(self.cwd, ignore_errors=True)
+            self.cwd = None
 
 
 def mini_redis(*extra_args, port=None):

@@ -28,7 +28,9 @@ class LearnerServer:
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="workshop-server-", suffix=".log")
         self.process = subprocess.Popen(
-            [SERVER, "--port", str(self.port), "--bind", "127.0.0.1"],
+            # --save "": the workshop's server keeps no snapshot (its
+            # storage is the learner's, possibly half written).
+            [SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
             stdout=self.log, stderr=subprocess.STDOUT)
         # Wait until it accepts connections. Not until it answers PING: that
         # needs every step, and a test must be able to show which one is missing.

@@ -42,6 +42,8 @@ CommandTable::CommandTable() {
   register_set_commands(*this);
   register_expire_commands(*this);
   register_server_commands(*this);
+  register_persistence_commands(*this);
+  register_dump_restore_commands(*this);
   register_config_commands(*this);
   register_pubsub_commands(*this);
   register_monitor_command(*this);

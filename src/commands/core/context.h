@@ -62,6 +62,12 @@ class AccessControl;  // the users and the ACL LOG
 // CLIENT REPLY ON|OFF|SKIP.
 enum class ReplyMode { on, off, skip_next };
 
+// What BGSAVE got from the server (server/snapshots.h).
+enum class BackgroundSave { started, already_running, failed };
+// SHUTDOWN's choice about the final snapshot: as configured (save if there
+// are save points), SAVE (even without), NOSAVE.
+enum class ShutdownSave { as_configured, save, nosave };
+
 // What a command may know about, and change in, the connection that sent it.
 struct ClientState : pubsub::Subscriber {
   std::int64_t id = 0;
@@ -145,8 +151,19 @@ class ServerServices {
   // closes its own connection with close_after_reply, so that it still
   // gets its reply.
   virtual std::size_t kill_clients(const std::function<bool(const ClientState&)>& should_kill) = 0;
-  // SHUTDOWN: stop accepting, close clients, exit the event loop.
-  virtual void request_shutdown() = 0;
+  // SHUTDOWN: saves the final snapshot as `save` says; false (logged) if
+  // that failed, and then nothing else happens. Otherwise the server stops
+  // accepting, closes the clients and leaves the event loop once the
+  // running command is done.
+  virtual bool request_shutdown(ShutdownSave save) = 0;
+  // SAVE: writes the RDB file now, in the foreground; false (logged) if it
+  // could not.
+  virtual bool save_snapshot() = 0;
+  // BGSAVE: a forked child writes the RDB file.
+  virtual BackgroundSave start_background_save() = 0;
+  // FLUSHALL: Redis stops a running BGSAVE (its snapshot is stale) and,
+  // when save points are set, saves the now empty dataset at once.
+  virtual void dataset_flushed() = 0;
   // CLIENT UNBLOCK: ends the wait of the client `id` if a blocking command
   // parks it (blocking.h), answering it as a timeout or, `with_error`, with
   // -UNBLOCKED; false if there is no such client or it is not waiting.

@@ -58,6 +58,13 @@ bool reject_before_run(Context& ctx, const CommandSpec& spec, Arguments args) {
     ctx.reply.error(errors::kOutOfMemory);
     return true;
   }
+  // The last BGSAVE failed (server/snapshots.h): refuse to take in writes
+  // that could not be saved, until a save succeeds again.
+  if (!ctx.stats.persistence.last_bgsave_ok && ctx.config.stop_writes_on_bgsave_error &&
+      !ctx.config.save.empty() && refused_when_snapshots_fail(ctx.client, spec)) {
+    ctx.reply.error(errors::kSnapshotsFailing);
+    return true;
+  }
   // In RESP2 a subscribed client's replies and its messages share one
   // stream of arrays, so Redis lets it run only commands whose replies look
   // like messages (or that leave that mode). RESP3 tells pushes apart.

@@ -16,6 +16,13 @@ inline constexpr std::string_view kSyntax = "ERR syntax error";
 // maxmemory reached and nothing left to evict (Redis's shared.oomerr).
 inline constexpr std::string_view kOutOfMemory =
     "OOM command not allowed when used memory > 'maxmemory'.";
+// stop-writes-on-bgsave-error, after a failed BGSAVE.
+inline constexpr std::string_view kSnapshotsFailing =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+    "to disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the "
+    "RDB error.";
 inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
 inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kIncrementOverflow = "ERR increment or decrement would overflow";

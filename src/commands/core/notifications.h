@@ -18,12 +18,15 @@ using pubsub::notify_keyspace_event;
 
 // A write announces its key here, and that is also how the clients that
 // WATCH the key learn it changed (Redis calls signalModifiedKey next to
-// notifyKeyspaceEvent). A read that found nothing (keymiss) changed nothing.
+// notifyKeyspaceEvent), and how the save points learn there is something
+// new to save: each write event counts one change (Redis's server.dirty,
+// which most commands also raise by one per key changed). A read that found
+// nothing (keymiss) changed nothing.
 inline void touch_watched_key(Context& ctx, std::uint32_t type, std::string_view key,
                               int db_index) {
-  if (ctx.watched_keys != nullptr && type != notify::kKeyMiss) {
-    ctx.watched_keys->touch(db_index, key);
-  }
+  if (type == notify::kKeyMiss) return;
+  ++ctx.stats.persistence.dirty;
+  if (ctx.watched_keys != nullptr) ctx.watched_keys->touch(db_index, key);
 }
 
 inline void notify_keyspace_event(Context& ctx, std::uint32_t type, std::string_view event,

@@ -60,6 +60,14 @@ inline bool refused_when_out_of_memory(const ClientState& client, const CommandS
          spec.full_name != "reset";
 }
 
+// stop-writes-on-bgsave-error: while the last BGSAVE failed (and save points
+// are set), Redis refuses writes, an EXEC that would run queued writes, and
+// PING, so that a health check notices the disk trouble too.
+inline bool refused_when_snapshots_fail(const ClientState& client, const CommandSpec& spec) {
+  if ((spec.flags & flags::kWrite) != 0 || spec.full_name == "ping") return true;
+  return spec.full_name == "exec" && (client.transaction.queued_flags & flags::kWrite) != 0;
+}
+
 // Ends the client's transaction, run or not: the queue is dropped, the
 // flags cleared, and the client watches nothing any more (Redis's
 // discardTransaction: EXEC, DISCARD, RESET).

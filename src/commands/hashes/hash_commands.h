@@ -29,7 +29,10 @@ void register_hash_scan_commands(CommandTable& table);
 
 // The listpack -> hashtable thresholds as CONFIG has them now
 // (hash-max-listpack-entries, hash-max-listpack-value).
-types::HashLimits hash_limits(const Context& ctx);
+// (hash-max-listpack-entries, hash-max-listpack-value); loading an RDB file
+// uses the same (commands/persistence/rdb_options.cpp).
+types::HashLimits hash_limits(const Config& config);
+inline types::HashLimits hash_limits(const Context& ctx) { return hash_limits(ctx.config); }
 
 // What a read command found at its key.
 struct FoundHash {

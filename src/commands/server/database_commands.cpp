@@ -37,6 +37,7 @@ void flushdb_command(Context& ctx, Arguments args) {
   const std::optional<bool> lazily = flush_lazily(ctx, args);
   if (!lazily) return;
   signal_database_flushed(ctx, ctx.client.db_index);  // WATCHed keys it holds change
+  ctx.stats.persistence.dirty += ctx.db().size();     // Redis counts each key removed
   ctx.db().clear(*lazily);
   ctx.reply.ok();
 }
@@ -46,7 +47,12 @@ void flushall_command(Context& ctx, Arguments args) {
   const std::optional<bool> lazily = flush_lazily(ctx, args);
   if (!lazily) return;
   signal_all_databases_flushed(ctx);  // WATCHed keys they hold change
+  ctx.stats.persistence.dirty += ctx.keyspace.total_keys();
   ctx.keyspace.clear(*lazily);
+  // A running BGSAVE is stopped and, with save points, the empty dataset
+  // saved at once (Redis's flushAllDataAndResetRDB), which leaves nothing
+  // dirty.
+  ctx.server.dataset_flushed();
   ctx.reply.ok();
 }
 

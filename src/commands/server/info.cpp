@@ -149,18 +149,42 @@ void memory_section(InfoText& info, Context& ctx) {
 }
 
 void persistence_section(InfoText& info, Context& ctx) {
-  // mini-redis writes no RDB or AOF file. These are the fields scripts poll
-  // ("is a save or a load running?"), with the answers that are true here.
-  // Redis sets its last save time to the start time when it loaded nothing.
+  // Redis 7.0's fields, in its order. Loading happens before the first
+  // client connects, so nobody sees loading:1. Copy-on-write is not
+  // measured (the *_cow_* fields stay 0), and there is no AOF yet.
+  const observability::PersistenceStats& rdb = ctx.stats.persistence;
+  const std::int64_t now = ctx.now_ms();
   info.field("loading", 0);
   info.field("async_loading", 0);
-  info.field("rdb_bgsave_in_progress", 0);
-  info.field("rdb_last_save_time", ctx.stats.start_time_ms / 1000);
-  info.field("rdb_last_bgsave_status", "ok");
+  info.field("current_cow_peak", 0);
+  info.field("current_cow_size", 0);
+  info.field("current_cow_size_age", 0);
+  info.field("current_fork_perc", "0.00");
+  info.field("current_save_keys_processed", 0);
+  info.field("current_save_keys_total", 0);
+  info.field("rdb_changes_since_last_save", rdb.dirty);
+  info.field("rdb_bgsave_in_progress", rdb.child_running() ? 1 : 0);
+  info.field("rdb_last_save_time", rdb.last_save_unix);
+  info.field("rdb_last_bgsave_status", rdb.last_bgsave_ok ? "ok" : "err");
+  info.field("rdb_last_bgsave_time_sec", rdb.last_bgsave_seconds);
+  info.field("rdb_current_bgsave_time_sec",
+             rdb.child_running() ? (now - rdb.bgsave_started_ms) / 1000 : -1);
+  info.field("rdb_saves", rdb.saves);
+  info.field("rdb_last_cow_size", 0);
+  info.field("rdb_last_load_keys_expired", rdb.last_load_expired);
+  info.field("rdb_last_load_keys_loaded", rdb.last_load_keys);
   info.field("aof_enabled", 0);
   info.field("aof_rewrite_in_progress", 0);
   info.field("aof_rewrite_scheduled", 0);
+  info.field("aof_last_rewrite_time_sec", -1);
+  info.field("aof_current_rewrite_time_sec", -1);
+  info.field("aof_last_bgrewrite_status", "ok");
+  info.field("aof_rewrites", 0);
+  info.field("aof_rewrites_consecutive_failures", 0);
   info.field("aof_last_write_status", "ok");
+  info.field("aof_last_cow_size", 0);
+  info.field("module_fork_in_progress", 0);
+  info.field("module_fork_last_cow_size", 0);
 }
 
 void stats_section(InfoText& info, Context& ctx) {

@@ -1,5 +1,6 @@
 // The server family: commands about the server and its objects rather than
-// about one value. TIME, LASTSAVE, SHUTDOWN, OBJECT and MEMORY live here;
+// about one value. TIME, SHUTDOWN, OBJECT and MEMORY live here (SAVE, BGSAVE
+// and LASTSAVE in commands/persistence/);
 // INFO and COMMAND have files of their own (info.cpp, command_docs.cpp) and
 // are registered here with the rest.
 //
@@ -21,7 +22,7 @@ namespace mini_redis::commands {
 
 namespace {
 
-// ---- TIME, LASTSAVE -----------------------------------------------------------
+// ---- TIME -----------------------------------------------------------------
 
 // TIME: [unix seconds, microseconds], both as bulk strings. Our clock counts
 // milliseconds, so the microseconds are always a multiple of 1000.
@@ -32,19 +33,14 @@ void time_command(Context& ctx, Arguments /*args*/) {
   ctx.reply.bulk_string(std::to_string(now_us % 1'000'000));
 }
 
-// LASTSAVE: we never save, and Redis counts the start of a server that
-// loaded nothing as its last save, so this is the start time.
-void lastsave_command(Context& ctx, Arguments /*args*/) {
-  ctx.reply.integer(ctx.stats.start_time_ms / 1000);
-}
-
 // ---- SHUTDOWN -----------------------------------------------------------------
 
-// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. We keep no files, so SAVE
-// has nothing to write and behaves like NOSAVE; NOW and FORCE only matter
-// when there are replicas to wait for or a save that could fail. A shutdown
-// is immediate here, so there is never one in progress to ABORT. On success
-// Redis sends no reply at all: the client just sees the connection close.
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. With save points set (or
+// SAVE), the dataset is saved first; if that fails the server stays up and
+// says so, as Redis does. NOW and FORCE only matter when there are replicas
+// to wait for, and a shutdown is immediate here, so there is never one in
+// progress to ABORT. On success Redis sends no reply at all: the client just
+// sees the connection close.
 void shutdown_command(Context& ctx, Arguments args) {
   bool save = false;
   bool nosave = false;
@@ -70,7 +66,10 @@ void shutdown_command(Context& ctx, Arguments args) {
     ctx.reply.error("ERR No shutdown in progress.");
     return;
   }
-  ctx.server.request_shutdown();
+  const ShutdownSave mode = nosave ? ShutdownSave::nosave
+                            : save  ? ShutdownSave::save
+                                    : ShutdownSave::as_configured;
+  if (!ctx.server.request_shutdown(mode)) ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
 }
 
 // ---- OBJECT -------------------------------------------------------------------
@@ -337,18 +336,6 @@ void register_server_commands(CommandTable& table) {
       .since = "2.6.0",
       .complexity = "O(1)",
       .acl_categories = "@fast",
-      .tips = "nondeterministic_output",
-  });
-  table.add(CommandSpec{
-      .name = "lastsave",
-      .arity = 1,
-      .flags = flags::kLoading | flags::kStale | flags::kFast,
-      .handler = lastsave_command,
-      .group = "server",
-      .summary = "Get the UNIX time stamp of the last successful save to disk",
-      .since = "1.0.0",
-      .complexity = "O(1)",
-      .acl_categories = "@admin @fast @dangerous",
       .tips = "nondeterministic_output",
   });
   table.add(CommandSpec{

@@ -31,14 +31,14 @@ namespace mini_redis::commands {
 
 // ---- helpers shared by the family (sorted_set_commands.h) -------------------------------------
 
-types::SortedSetLimits sorted_set_limits(const Context& ctx) {
+types::SortedSetLimits sorted_set_limits(const Config& config) {
   // CONFIG only accepts values >= 0; the clamp keeps a bad value from
   // turning into a huge size_t.
   auto size = [](std::int64_t value) {
     return static_cast<std::size_t>(std::max<std::int64_t>(value, 0));
   };
-  return {.max_listpack_entries = size(ctx.config.zset_max_listpack_entries),
-          .max_listpack_value = size(ctx.config.zset_max_listpack_value)};
+  return {.max_listpack_entries = size(config.zset_max_listpack_entries),
+          .max_listpack_value = size(config.zset_max_listpack_value)};
 }
 
 FoundSortedSet find_sorted_set_for_read(Context& ctx, std::string_view key) {

@@ -43,7 +43,10 @@ inline constexpr std::string_view kCountNotPositive = "ERR count should be great
 }  // namespace zset_errors
 
 // zset-max-listpack-entries and zset-max-listpack-value as CONFIG has them.
-types::SortedSetLimits sorted_set_limits(const Context& ctx);
+types::SortedSetLimits sorted_set_limits(const Config& config);
+inline types::SortedSetLimits sorted_set_limits(const Context& ctx) {
+  return sorted_set_limits(ctx.config);
+}
 
 // What a read command found at its key.
 struct FoundSortedSet {

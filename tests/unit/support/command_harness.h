@@ -53,7 +53,18 @@ class FakeServer final : public commands::ServerServices {
     });
     return before - clients.size();
   }
-  void request_shutdown() override { shutdown_requested = true; }
+  // SHUTDOWN, SAVE, BGSAVE: recorded, answering what the test set below.
+  bool request_shutdown(commands::ShutdownSave save) override {
+    shutdown_requested = shutdown_succeeds;
+    shutdown_save = save;
+    return shutdown_succeeds;
+  }
+  bool save_snapshot() override {
+    ++snapshots_saved;
+    return save_succeeds;
+  }
+  commands::BackgroundSave start_background_save() override { return background_save; }
+  void dataset_flushed() override { ++flushes; }
   // CLIENT UNBLOCK: recorded; the harness has no parked connections to wake
   // (tests/e2e/test_blocking.py covers the real thing).
   bool unblock_client(std::int64_t id, bool with_error) override {
@@ -64,6 +75,12 @@ class FakeServer final : public commands::ServerServices {
   std::vector<const commands::ClientState*> clients;
   std::vector<std::int64_t> killed_ids;
   bool shutdown_requested = false;
+  commands::ShutdownSave shutdown_save = commands::ShutdownSave::as_configured;
+  bool shutdown_succeeds = true;
+  bool save_succeeds = true;
+  commands::BackgroundSave background_save = commands::BackgroundSave::started;
+  int snapshots_saved = 0;
+  int flushes = 0;
   std::vector<std::pair<std::int64_t, bool>> unblock_requests;
 };
 

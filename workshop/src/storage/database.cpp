@@ -153,16 +153,20 @@ Entry& Database::set_range(std::string_view key, std::size_t offset, std::string
   Entry* entry = find_live(key);
   const bool is_new = entry == nullptr;
   if (entry == nullptr) {
-    // A new key gets exactly the room it needs; only growth reserves more.
-    EntryPtr fresh = make_entry(key, {}, end);
+    EntryPtr fresh = make_entry(key, {});
     entry = fresh.get();
     table_.insert(std::move(fresh));
-  } else if (end > entry->value_capacity()) {
-    grow_string(entry, grown_capacity(end));
   }
-
+  // A new key gets exactly the room it needs; only growth reserves more.
+  const std::size_t room = is_new ? end : grown_capacity(end);
   std::size_t size = entry->value_size_;
-  if (offset > size) std::memset(entry->value_bytes() + size, 0, offset - size);  // zero padding
+  if (offset > size) {
+    // The gap before `offset` reads as zeros. zero_extend makes them lazily
+    // when the gap is big: SETRANGE k 4294967296 x must not write 4 GiB.
+    zero_extend(entry, offset, room);
+  } else if (end > entry->value_capacity()) {
+    grow_string(entry, room);
+  }
   if (!bytes.empty()) std::memcpy(entry->value_bytes() + offset, bytes.data(), bytes.size());
   entry->value_size_ = std::max(size, end);
   entry->encoding_ = Encoding::raw;
@@ -188,12 +192,12 @@ std::span<char> Database::writable_string(std::string_view key, std::size_t size
   } else {
     touch(*entry);
   }
-  if (size > entry->value_size_) zero_extend(entry, size);
+  if (size > entry->value_size_) zero_extend(entry, size, grown_capacity(size));
   entry->encoding_ = Encoding::raw;
   return {entry->value_bytes(), entry->value_size_};
 }
 
-void Database::zero_extend(Entry*& entry, std::size_t size) {
+void Database::zero_extend(Entry*& entry, std::size_t size, std::size_t room) {
   // SETBIT k 4294967295 1 asks for a 512 MB string of zeros. Writing those
   // zeros (memset, as Redis's sdsgrowzero does) costs ~300 ms of page
   // faults and stores: a stall of the whole server. calloc() instead gets
@@ -207,9 +211,9 @@ void Database::zero_extend(Entry*& entry, std::size_t size) {
   const std::size_t old_size = entry->value_size_;
   const std::size_t gap = size - old_size;
   if (gap >= kLazyZeroingFrom && gap > old_size) {
-    entry = table_.relocate(entry, [size](Entry* old) {
+    entry = table_.relocate(entry, [room](Entry* old) {
       const std::size_t used = sizeof(Entry) + old->key_size_ + old->value_size_;
-      void* block = std::calloc(1, allocation_size(sizeof(Entry) + old->key_size_ + size));
+      void* block = std::calloc(1, allocation_size(sizeof(Entry) + old->key_size_ + room));
       if (block == nullptr) throw std::bad_alloc();
       std::memcpy(block, static_cast<const void*>(old), used);  // header, key, value
       std::free(old);
@@ -217,7 +221,7 @@ void Database::zero_extend(Entry*& entry, std::size_t size) {
     });
     if (entry->expiring_slot_ != kNotExpiring) expiring_[entry->expiring_slot_] = entry;
   } else {
-    if (size > entry->value_capacity()) grow_string(entry, grown_capacity(size));
+    if (room > entry->value_capacity()) grow_string(entry, room);
     std::memset(entry->value_bytes() + old_size, 0, gap);
   }
   entry->value_size_ = size;
@@ -297,6 +301,20 @@ void Database::attach(EntryPtr entry) {
   table_.insert(std::move(entry));
   if (attached.has_expire()) track_expiring(attached);
   report_added(attached.key());
+}
+
+void Database::set_access_history(Entry& entry, std::int64_t idle_seconds, int frequency) {
+  start_tracking(entry);
+  if (access_tracking_ == AccessTracking::lfu) {
+    if (frequency >= 0) {
+      // Keep the "minutes" half (now) and put the counter in the low byte.
+      entry.access_ = (entry.access_ & ~std::uint32_t{0xff}) |
+                      static_cast<std::uint32_t>(std::min(frequency, int{lfu::kMaxCounter}));
+    }
+  } else if (idle_seconds >= 0) {
+    const std::int64_t last_access = clock_->now_ms() / 1000 - idle_seconds;
+    entry.access_ = static_cast<std::uint32_t>(std::max<std::int64_t>(last_access, 0));
+  }
 }
 
 void Database::clear(bool lazily) {

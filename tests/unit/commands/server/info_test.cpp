@@ -181,13 +181,29 @@ TEST(InfoMemory, HumanBytesAreFormattedLikeRedis) {
   EXPECT_EQ(format_human_bytes(25'276'510'208), "23.54G");
 }
 
-TEST(InfoPersistence, SaysNothingIsLoadingOrSaving) {
+TEST(InfoPersistence, ReportsTheSnapshotState) {
   CommandHarness h;
-  h.stats.start_time_ms = 1'699'999'999'000;
-  EXPECT_EQ(bulk_body(h.run({"INFO", "persistence"})),
-            "# Persistence\r\nloading:0\r\nasync_loading:0\r\nrdb_bgsave_in_progress:0\r\n"
-            "rdb_last_save_time:1699999999\r\nrdb_last_bgsave_status:ok\r\naof_enabled:0\r\n"
-            "aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_write_status:ok\r\n");
+  h.stats.persistence.last_save_unix = 1'699'999'999;
+  h.stats.persistence.dirty = 7;
+  h.stats.persistence.saves = 2;
+  std::string body = bulk_body(h.run({"INFO", "persistence"}));
+  EXPECT_TRUE(body.starts_with("# Persistence\r\nloading:0\r\nasync_loading:0\r\n")) << body;
+  EXPECT_NE(body.find("\r\nrdb_changes_since_last_save:7\r\nrdb_bgsave_in_progress:0\r\n"
+                      "rdb_last_save_time:1699999999\r\nrdb_last_bgsave_status:ok\r\n"
+                      "rdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\n"
+                      "rdb_saves:2\r\n"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("\r\naof_enabled:0\r\n"), std::string::npos) << body;
+
+  // A child running for 3 s, after a failed save.
+  h.stats.persistence.child_pid = 4242;
+  h.stats.persistence.bgsave_started_ms = h.clock.now_ms() - 3'000;
+  h.stats.persistence.last_bgsave_ok = false;
+  body = bulk_body(h.run({"INFO", "persistence"}));
+  EXPECT_NE(body.find("\r\nrdb_bgsave_in_progress:1\r\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("\r\nrdb_last_bgsave_status:err\r\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("\r\nrdb_current_bgsave_time_sec:3\r\n"), std::string::npos) << body;
 }
 
 TEST(InfoStats, ReportsServerAndKeyspaceCounters) {

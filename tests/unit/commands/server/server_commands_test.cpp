@@ -194,16 +194,26 @@ TEST(TimeCommand, RepliesSecondsAndMicroseconds) {
   EXPECT_EQ(h.run({"TIME", "x"}), "-ERR wrong number of arguments for 'time' command\r\n");
 }
 
-TEST(LastsaveCommand, IsTheStartTimeSinceNothingIsEverSaved) {
-  CommandHarness h;
-  h.stats.start_time_ms = 1'699'999'999'500;
-  EXPECT_EQ(h.run({"LASTSAVE"}), ":1699999999\r\n");
-}
 
 TEST(ShutdownCommand, AsksTheServerToStopAndRepliesNothing) {
   CommandHarness h;
   EXPECT_EQ(h.run({"SHUTDOWN", "NOSAVE", "NOW", "FORCE"}), "");
   EXPECT_TRUE(h.server.shutdown_requested);
+  EXPECT_EQ(h.server.shutdown_save, commands::ShutdownSave::nosave);
+}
+
+TEST(ShutdownCommand, PassesTheSaveChoiceOn) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"SHUTDOWN", "SAVE"}), "");
+  EXPECT_EQ(h.server.shutdown_save, commands::ShutdownSave::save);
+  EXPECT_EQ(h.run({"SHUTDOWN"}), "");
+  EXPECT_EQ(h.server.shutdown_save, commands::ShutdownSave::as_configured);
+}
+
+TEST(ShutdownCommand, AFailedFinalSaveIsAnError) {
+  CommandHarness h;
+  h.server.shutdown_succeeds = false;
+  EXPECT_EQ(h.run({"SHUTDOWN"}), "-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
 }
 
 TEST(ShutdownCommand, AbortHasNoShutdownToAbort) {
