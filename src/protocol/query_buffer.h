@@ -31,6 +31,13 @@
 //   - While a big bulk argument (32 KiB or more, Redis's PROTO_MBULK_BIG_ARG)
 //     is arriving, growth stops at its end: Redis likewise sizes the read of
 //     a big argument to end where the argument ends.
+//   - One read takes at most 64 KiB (kMaxRead) unless a big argument is
+//     arriving. The parser then works on what the read brought: a grown
+//     buffer with megabytes queued in the socket would otherwise be read and
+//     parsed in one step (a stream of tiny arguments parses at about
+//     1 ms per MB), holding up every other client. Redis reads 16 KiB at a
+//     time (PROTO_IOBUF_LEN) for the same reason; a big argument's bytes
+//     are not parsed, only counted, so its reads stay as large as it needs.
 //   - Growing does not zero-fill: the new storage comes from
 //     make_unique_for_overwrite, and the pages a read never writes are never
 //     touched, so they cost address space, not RAM.
@@ -56,6 +63,8 @@ inline constexpr std::size_t kGrowthFactor = 4;
 inline constexpr std::size_t kMinReadSpace = kReadChunk / 2;
 // Redis's PROTO_MBULK_BIG_ARG: an argument this long is read to its end.
 inline constexpr std::size_t kBigArgument = 32 * 1024;
+// The most one read takes when no big argument is arriving (see above).
+inline constexpr std::size_t kMaxRead = 64 * 1024;
 
 class QueryBuffer {
  public:
@@ -78,7 +87,9 @@ class QueryBuffer {
       if (still_needed >= kBigArgument) grown = std::min(grown, size_ + still_needed);
       reallocate(grown);
     }
-    return {storage_.get() + size_, capacity_ - size_};
+    const std::size_t free_space = capacity_ - size_;
+    return {storage_.get() + size_,
+            still_needed >= kBigArgument ? free_space : std::min(free_space, kMaxRead)};
   }
 
   // `bytes` of the space prepare_read() returned now hold received data.

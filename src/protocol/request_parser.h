@@ -20,10 +20,32 @@
 // This is the part of Redis's networking.c (processMultibulkBuffer,
 // processInlineBuffer) that frames requests, with the same limits and the same
 // error texts, which the connection sends before closing the socket.
+//
+// A request may announce up to INT_MAX arguments, and a client may send them
+// forever without finishing ("*2147483647\r\n" then "$1\r\nx\r\n" ...). Two
+// rules keep such a request from hurting the other clients:
+//
+//   - The table of arguments framed so far never moves. It was a vector
+//     that doubled: near 100 M arguments each doubling copied gigabytes on the
+//     event loop, a stall of seconds for everybody (bench/stalls). Now the
+//     first kInlineArguments live in a small vector (what every ordinary
+//     command uses, kept between requests: no allocation in the steady state)
+//     and the rest in fixed blocks of kBlockArguments that are added, never
+//     copied. Each read adds work in proportion to its bytes, nothing more.
+//   - The table's memory is reported (pending_request_memory) so that the
+//     connection counts it, with the query buffer, against
+//     client-query-buffer-limit: a client that keeps sending arguments is
+//     closed at the limit instead of taking the machine's memory.
+//
+// Before AUTH, when a password is required, Redis 7.0.15 allows at most 10
+// arguments of at most 16 KiB each ("unauthenticated multibulk length" and
+// "unauthenticated bulk length"), so that a stranger cannot make the server
+// hold much for a connection that will be refused anyway.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -41,6 +63,11 @@ struct ProtocolLimits {
   // Arrays may announce up to INT_MAX elements; *3000000000 is an error.
   std::int64_t max_multibulk_length = 2147483647;
 };
+
+// Redis 7.0.15's limits for a client that has not authenticated yet when it
+// must (networking.c, processMultibulkBuffer: "ll > 10", "ll > 16384").
+inline constexpr std::int64_t kUnauthenticatedMaxArguments = 10;
+inline constexpr std::int64_t kUnauthenticatedMaxBulkLength = 16384;
 
 enum class ParseStatus {
   command,     // one command is ready in args(); consumed() bytes were used
@@ -70,6 +97,18 @@ class RequestParser {
   // uses it to size one read for a big bulk argument instead of many small ones.
   [[nodiscard]] std::size_t bytes_still_needed() const { return still_needed_; }
 
+  // Bytes the request in progress holds besides the input itself: its table
+  // of arguments. Redis counts a command's argv in the client's memory; we
+  // count this with the query buffer against client-query-buffer-limit.
+  [[nodiscard]] std::size_t pending_request_memory() const {
+    return blocks_.size() * kBlockArguments * sizeof(Span) +
+           (in_multibulk_ ? first_spans_.capacity() * sizeof(Span) : 0);
+  }
+
+  // Redis's authRequired(c): the client must AUTH first, so the tighter
+  // unauthenticated limits apply to the next request it starts.
+  void set_unauthenticated(bool unauthenticated) { unauthenticated_ = unauthenticated; }
+
   void set_limits(const ProtocolLimits& limits) { limits_ = limits; }
   [[nodiscard]] const ProtocolLimits& limits() const { return limits_; }
 
@@ -78,8 +117,11 @@ class RequestParser {
   ParseStatus parse_inline(std::string_view input);
   ParseStatus fail(std::string_view message);
   void reset_request();
+  void add_span(std::size_t offset, std::size_t length);
+  void collect_arguments(std::string_view input);
 
   ProtocolLimits limits_;
+  bool unauthenticated_ = false;
 
   // --- the request in progress (multibulk) ---
   // Offsets are relative to the start of the request, so they stay valid when
@@ -91,11 +133,22 @@ class RequestParser {
   bool in_multibulk_ = false;
   std::int64_t arguments_expected_ = 0;  // from "*<n>"
   std::size_t scan_position_ = 0;        // where to continue reading
-  std::vector<Span> spans_;              // arguments framed so far
   std::int64_t bulk_length_ = -1;        // announced length of the next bulk, -1 if unknown
 
+  // The arguments framed so far: the first kInlineArguments in first_spans_,
+  // the others in blocks of kBlockArguments (1 MiB each). Blocks are added as
+  // arguments arrive and never reallocated, so no step copies the table.
+  static constexpr std::size_t kInlineArguments = 64 * 1024;
+  static constexpr std::size_t kBlockArguments = 64 * 1024;
+  // first_spans_ grows by doubling up to kInlineArguments (at most 1 MiB
+  // copied, ~0.1 ms); past this capacity it is given back after the request.
+  static constexpr std::size_t kKeepInlineCapacity = 1024;
+  std::size_t span_count_ = 0;
+  std::vector<Span> first_spans_;
+  std::vector<std::unique_ptr<Span[]>> blocks_;
+
   // --- results ---
-  std::vector<std::string_view> args_;
+  std::vector<std::string_view> args_;  // given back after a command of many arguments
   std::string inline_storage_;  // unescaped inline arguments live here
   std::size_t consumed_ = 0;
   std::size_t still_needed_ = 0;

@@ -122,6 +122,9 @@ asio::awaitable<bool> Connection::process_input() {
 
   const std::string_view input = input_.unparsed();
   while (keep_going && start < input.size() && !state_.blocked) {
+    // Redis's authRequired(c), asked before every request: an AUTH earlier
+    // in the same read lifts the unauthenticated limits for what follows.
+    parser_.set_unauthenticated(!state_.authenticated && server_.acl().auth_required());
     auto status = parser_.parse(input.substr(start));
     if (status == protocol::ParseStatus::incomplete) break;
 
@@ -163,7 +166,12 @@ asio::awaitable<bool> Connection::process_input() {
 
   // Keep only the unparsed tail, at the front of the buffer.
   input_.consume(start);
-  if (input_.size() > server_.config().client_query_buffer_limit) {
+  // The query buffer holds the command being read, its arguments included;
+  // the parser's table of those arguments counts too (Redis counts a
+  // command's argv in the client's memory), so a command of endless tiny
+  // arguments is stopped at the limit (protocol/request_parser.h).
+  if (input_.size() + parser_.pending_request_memory() >
+      server_.config().client_query_buffer_limit) {
     // Redis closes such a client without a reply ("closing client that
     // reached max query buffer length").
     ++server_.stats().client_query_buffer_limit_disconnections;

@@ -200,5 +200,107 @@ TEST(RequestParser, ParsingResumesCleanlyAfterAnInlineCommand) {
             (Commands{{"ECHO", "x y"}, {"PING"}}));
 }
 
+// ---- a command of very many arguments ------------------------------------------
+// "*2147483647" then endless "$1\r\nx\r\n": the parser must neither trust the
+// count nor copy its table of arguments as it grows (request_parser.h).
+
+std::string tiny_arguments(std::size_t count) {
+  std::string bytes;
+  bytes.reserve(count * 7);
+  for (std::size_t i = 0; i < count; ++i) bytes += "$1\r\n" + std::string(1, char('a' + i % 26)) + "\r\n";
+  return bytes;
+}
+
+TEST(RequestParser, ACommandOfManyArgumentsSpanningSeveralBlocksParsesInOrder) {
+  // Past the first 64 Ki arguments (kept in a vector) and over several blocks.
+  const std::size_t count = 300'000;
+  const std::string request = "*" + std::to_string(count) + "\r\n" + tiny_arguments(count);
+  for (std::size_t chunk : {request.size(), std::size_t{16 * 1024}, std::size_t{4093}}) {
+    RequestParser parser;
+    ParseStatus status = ParseStatus::incomplete;
+    for (std::size_t end = std::min(chunk, request.size());; end = std::min(end + chunk, request.size())) {
+      status = parser.parse(std::string_view(request).substr(0, end));
+      if (status != ParseStatus::incomplete || end == request.size()) break;
+    }
+    ASSERT_EQ(status, ParseStatus::command) << "chunk " << chunk;
+    ASSERT_EQ(parser.args().size(), count);
+    for (std::size_t i = 0; i < count; i += 7919) {
+      ASSERT_EQ(parser.args()[i], std::string(1, char('a' + i % 26))) << i;
+    }
+    EXPECT_EQ(parser.args().back(), std::string(1, char('a' + (count - 1) % 26)));
+    EXPECT_EQ(parser.consumed(), request.size());
+    EXPECT_EQ(parser.pending_request_memory(), 0U);  // the table went with the request
+  }
+}
+
+TEST(RequestParser, PendingMemoryFollowsTheArgumentsThatArrivedNotTheCount) {
+  RequestParser parser;
+  std::string input = "*2147483647\r\n" + tiny_arguments(10);
+  ASSERT_EQ(parser.parse(input), ParseStatus::incomplete);
+  // 1024 slots at most are reserved, whatever the count announced.
+  EXPECT_LE(parser.pending_request_memory(), 1024 * 16U);
+
+  // Then the memory grows with the arguments, about 16 bytes each plus at
+  // most one block (1 MiB) being filled: never in proportion to INT_MAX.
+  for (std::size_t framed = 10; framed < 1'000'000;) {
+    const std::size_t more = 50'000;
+    input += tiny_arguments(more);
+    framed += more;
+    ASSERT_EQ(parser.parse(input), ParseStatus::incomplete);
+    EXPECT_GE(parser.pending_request_memory(), framed * 16);
+    EXPECT_LE(parser.pending_request_memory(), framed * 16 + (2U << 20)) << framed;
+  }
+}
+
+TEST(RequestParser, AProtocolErrorAfterManyArgumentsReleasesTheTable) {
+  RequestParser parser;
+  std::string input = "*2147483647\r\n" + tiny_arguments(200'000);
+  ASSERT_EQ(parser.parse(input), ParseStatus::incomplete);
+  EXPECT_GT(parser.pending_request_memory(), 200'000 * 16U);
+  input += "?";
+  input += "\r\n";
+  ASSERT_EQ(parser.parse(input), ParseStatus::error);
+  EXPECT_EQ(parser.error_message(), "ERR Protocol error: expected '$', got '?'");
+  EXPECT_EQ(parser.pending_request_memory(), 0U);
+  // And the parser is ready for ordinary requests again.
+  EXPECT_EQ(parser.parse("*1\r\n$4\r\nPING\r\n"), ParseStatus::command);
+}
+
+// ---- before AUTH (Redis 7.0.15, checked against Debian's redis-server) -----------
+
+ParseStatus parse_unauthenticated(RequestParser& parser, std::string_view input) {
+  parser.set_unauthenticated(true);
+  return parser.parse(input);
+}
+
+TEST(RequestParser, UnauthenticatedClientsMaySendAtMostTenArguments) {
+  RequestParser parser;
+  EXPECT_EQ(parse_unauthenticated(parser, "*10\r\n"), ParseStatus::incomplete);
+  RequestParser other;
+  ASSERT_EQ(parse_unauthenticated(other, "*11\r\n"), ParseStatus::error);
+  EXPECT_EQ(other.error_message(), "ERR Protocol error: unauthenticated multibulk length");
+  // Past INT_MAX the ordinary error comes first, as in Redis.
+  ASSERT_EQ(parse_unauthenticated(other, "*3000000000\r\n"), ParseStatus::error);
+  EXPECT_EQ(other.error_message(), "ERR Protocol error: invalid multibulk length");
+  // Empty requests stay empty.
+  EXPECT_EQ(parse_unauthenticated(other, "*0\r\n"), ParseStatus::empty);
+}
+
+TEST(RequestParser, UnauthenticatedClientsMaySendArgumentsOfAtMost16KiB) {
+  RequestParser parser;
+  EXPECT_EQ(parse_unauthenticated(parser, "*1\r\n$16384\r\n"), ParseStatus::incomplete);
+  RequestParser other;
+  ASSERT_EQ(parse_unauthenticated(other, "*1\r\n$16385\r\n"), ParseStatus::error);
+  EXPECT_EQ(other.error_message(), "ERR Protocol error: unauthenticated bulk length");
+  ASSERT_EQ(parse_unauthenticated(other, "*1\r\n$600000000\r\n"), ParseStatus::error);
+  EXPECT_EQ(other.error_message(), "ERR Protocol error: invalid bulk length");
+}
+
+TEST(RequestParser, AuthenticatedClientsKeepTheOrdinaryLimits) {
+  RequestParser parser;
+  parser.set_unauthenticated(false);
+  EXPECT_EQ(parser.parse("*1048577\r\n$100000\r\n"), ParseStatus::incomplete);
+}
+
 }  // namespace
 }  // namespace mini_redis::protocol
