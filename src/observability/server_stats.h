@@ -41,6 +41,22 @@ struct PersistenceStats {
   std::uint64_t last_load_keys = 0;        // rdb_last_load_keys_loaded
   std::uint64_t last_load_expired = 0;     // rdb_last_load_keys_expired
   [[nodiscard]] bool child_running() const { return child_pid > 0; }
+
+  // The append-only file (server/append_only_file.h keeps these current).
+  bool aof_enabled = false;
+  int aof_child_pid = -1;                  // the BGREWRITEAOF child, -1 for none
+  bool aof_rewrite_scheduled = false;      // BGREWRITEAOF while a BGSAVE ran
+  bool aof_last_rewrite_ok = true;
+  bool aof_last_write_ok = true;
+  std::int64_t aof_last_rewrite_seconds = -1;
+  std::int64_t aof_rewrite_started_ms = -1;
+  std::uint64_t aof_rewrites = 0;
+  std::uint64_t aof_current_size = 0;
+  std::uint64_t aof_base_size = 0;
+  std::uint64_t aof_buffer_length = 0;
+  bool aof_fsync_pending = false;
+  [[nodiscard]] bool aof_child_running() const { return aof_child_pid > 0; }
+  [[nodiscard]] bool any_child_running() const { return child_running() || aof_child_running(); }
 };
 
 struct ServerStats {

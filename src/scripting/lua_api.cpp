@@ -70,7 +70,7 @@ commands::Context context_for(commands::Context& caller, commands::ClientState& 
   return {client,          reply,           caller.keyspace, caller.config,
           caller.stats,    caller.server,   caller.commands, caller.pubsub,
           caller.monitors, caller.blocking, caller.acl,      caller.watched_keys,
-          caller.scripts};
+          caller.scripts,  caller.propagation};
 }
 
 // The caller's user must be allowed the command, its keys and channels, as

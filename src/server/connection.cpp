@@ -49,6 +49,7 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
   context_.watched_keys = &server.watched_keys();
   context_.acl = &server.acl();
   context_.scripts = &server.scripts();
+  context_.propagation = &server.propagation();
   // Writes are tried at once and may stop short (start_write), so the
   // socket must never block.
   asio::error_code ignored;
@@ -253,6 +254,8 @@ void Connection::end_wait(WaitEnd how) {
 
 void Connection::start_write() {
   if (writing_ || closed_ || output_.empty()) return;
+  // No reply may promise a write the AOF has not been given yet.
+  server_.flush_append_only_file();
   // Usually the kernel takes everything at once: write now, as Redis does,
   // and wait for the socket only when it takes less.
   asio::error_code error;

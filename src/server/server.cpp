@@ -15,6 +15,7 @@
 #include <random>
 
 #include "commands/acl/acl_commands.h"
+#include "commands/core/dispatcher.h"
 #include "commands/core/errors.h"
 #include "commands/server/config_commands.h"
 #include "common/not_implemented.h"
@@ -230,7 +231,7 @@ int Server::run() {
   std::signal(SIGPIPE, SIG_IGN);
   // The snapshot comes back before the first client is accepted (Redis
   // loads it between binding and "Ready to accept connections").
-  if (!snapshots_.load_at_startup()) return 1;
+  if (!load_dataset()) return 1;
   wait_for_signals();
   if (tcp_acceptor_) asio::co_spawn(io_, accept_tcp(*tcp_acceptor_), asio::detached);
   if (unix_acceptor_) asio::co_spawn(io_, accept_unix(*unix_acceptor_), asio::detached);
@@ -463,7 +464,9 @@ asio::awaitable<void> Server::cron() {
 
     const std::int64_t now = now_ms();
     // A finished BGSAVE child is reaped; a save point may start the next.
+    // The AOF fsyncs once a second (everysec) and rewrites when it grew.
     snapshots_.cron(now);
+    aof_.cron(now);
     // INFO's instantaneous_* rates: a sample every 100 ms (it checks the time itself).
     stats_.instantaneous.sample(stats_, now);
     // check_limits may close a client; its coroutine removes it from the list
@@ -506,6 +509,34 @@ bool Server::unblock_client(std::int64_t id, bool with_error) {
   return false;
 }
 
+bool Server::load_dataset() {
+  if (!config_.appendonly) return snapshots_.load_at_startup();
+  stats_.persistence.last_save_unix = now_ms() / 1000;
+  // Replayed commands must not be logged again while the log is read.
+  if (!aof_.start([this](std::span<const std::string_view> args) { replay(args); })) return false;
+  propagation_.attach(&aof_);
+  return true;
+}
+
+void Server::replay(std::span<const std::string_view> args) {
+  if (args.empty()) {
+    // A new file: a fresh client, in database 0, in no transaction.
+    loading_client_.db_index = 0;
+    loading_client_.transaction = {};
+    return;
+  }
+  // The loading client may not block (BLPOP answers at once, as inside
+  // MULTI) and runs unchecked (no user: the ACL does not apply).
+  loading_client_.deny_blocking = true;
+  loading_replies_.clear();
+  protocol::ReplyWriter writer(loading_replies_, loading_client_.protocol);
+  commands::Context ctx{loading_client_, writer, keyspace_, config_,   stats_,
+                        *this,           commands_, pubsub_,  monitors_, blocking_};
+  ctx.watched_keys = &watched_keys_;
+  ctx.scripts = &scripts_;
+  commands::dispatch(ctx, args);
+}
+
 void Server::wait_for_signals() {
   signals_.async_wait([this](const asio::error_code& error, int signal_number) {
     if (error) return;
@@ -531,6 +562,33 @@ bool Server::request_shutdown(commands::ShutdownSave save) {
   return true;
 }
 
+commands::BackgroundSave Server::start_aof_rewrite() {
+  if (!aof_.enabled()) {
+    // Redis rewrites even with appendonly no (a one-off AOF); here the AOF
+    // only exists while it is on.
+    return commands::BackgroundSave::failed;
+  }
+  if (stats_.persistence.child_running()) {
+    aof_.schedule_rewrite();  // one fork at a time: after the BGSAVE
+    return commands::BackgroundSave::already_running;
+  }
+  switch (aof_.start_rewrite()) {
+    case AppendOnlyFile::Rewrite::started: return commands::BackgroundSave::started;
+    case AppendOnlyFile::Rewrite::already_running: return commands::BackgroundSave::already_running;
+    case AppendOnlyFile::Rewrite::failed: return commands::BackgroundSave::failed;
+  }
+  return commands::BackgroundSave::failed;
+}
+
+void Server::appendonly_changed() {
+  if (config_.appendonly) {
+    if (aof_.turn_on()) propagation_.attach(&aof_);
+  } else {
+    propagation_.attach(nullptr);
+    aof_.turn_off();
+  }
+}
+
 void Server::dataset_flushed() {
   // FLUSHALL: a snapshot being written holds the old data; with save
   // points, Redis saves the empty dataset at once (flushAllDataAndResetRDB).
@@ -542,6 +600,7 @@ bool Server::shutdown_now(std::string_view reason, commands::ShutdownSave save) 
   if (shutting_down_) return true;
   logger_.warning(reason);
   snapshots_.kill_child();
+  aof_.close_for_shutdown();
   const bool saving = save == commands::ShutdownSave::save ||
                       (save == commands::ShutdownSave::as_configured && !config_.save.empty());
   if (saving) {

@@ -48,6 +48,7 @@
 #include "scripting/script_engine.h"
 #include "server/connection.h"
 #include "server/logger.h"
+#include "server/append_only_file.h"
 #include "server/snapshots.h"
 #include "server/server_options.h"
 #include "storage/active_expiry.h"
@@ -82,6 +83,12 @@ class Server final : public commands::ServerServices {
     return snapshots_.start_background_save();
   }
   void dataset_flushed() override;
+  commands::BackgroundSave start_aof_rewrite() override;
+  void appendonly_changed() override;
+  // Before any reply leaves: the AOF's pending writes go to the file (and,
+  // under appendfsync always, to the disk).
+  void flush_append_only_file() { aof_.flush_before_replies(); }
+  commands::Propagation& propagation() { return propagation_; }
   bool unblock_client(std::int64_t id, bool with_error) override;
 
   // ---- for connections ----
@@ -139,6 +146,11 @@ class Server final : public commands::ServerServices {
   void close_everything();
   // SIGINT / SIGTERM: a shutdown as configured; waits again if it failed.
   void wait_for_signals();
+  // The dataset at start-up: from the AOF with appendonly yes (the RDB file
+  // is then not read, as in Redis), else from the RDB file.
+  bool load_dataset();
+  // One command of the AOF, run as loading_client_ (an empty one: a new file).
+  void replay(std::span<const std::string_view> args);
   void serve_ready_keys();
   // The connection that owns a client's state (the server's clients always
   // have one: it is their push target).
@@ -151,25 +163,33 @@ class Server final : public commands::ServerServices {
   class KeyspaceEvents final : public storage::KeyspaceObserver {
    public:
     KeyspaceEvents(commands::KeyspaceNotifier& notifier, commands::BlockingRegistry& blocking,
-                   commands::WatchedKeys& watched_keys)
-        : notifier_(&notifier), blocking_(&blocking), watched_keys_(&watched_keys) {}
+                   commands::WatchedKeys& watched_keys, commands::Propagation& propagation)
+        : notifier_(&notifier),
+          blocking_(&blocking),
+          watched_keys_(&watched_keys),
+          propagation_(&propagation) {}
     void key_added(int db_index, std::string_view key) override {
       notifier_->key_added(db_index, key);
       blocking_->signal_key_added(db_index, key);
     }
+    // An expired or evicted key reaches the AOF as DEL (Redis's
+    // propagateDeletion), so that a replay does not bring it back.
     void key_expired(int db_index, std::string_view key) override {
       watched_keys_->touch(db_index, key);
       notifier_->key_expired(db_index, key);
+      propagation_->key_deleted(db_index, key);
     }
     void key_evicted(int db_index, std::string_view key) override {
       watched_keys_->touch(db_index, key);
       notifier_->key_evicted(db_index, key);
+      propagation_->key_deleted(db_index, key);
     }
 
    private:
     commands::KeyspaceNotifier* notifier_;
     commands::BlockingRegistry* blocking_;
     commands::WatchedKeys* watched_keys_;
+    commands::Propagation* propagation_;
   };
 
   commands::Config config_;
@@ -193,9 +213,16 @@ class Server final : public commands::ServerServices {
   // Publishes the keyspace notifications storage reports (new keys, expired
   // keys, from commands and from the cron's active expiry alike).
   commands::KeyspaceNotifier notifier_{config_, pubsub_};
-  KeyspaceEvents keyspace_events_{notifier_, blocking_, watched_keys_};
+  // Writes' effects on their way to the AOF (commands/core/propagation.h).
+  commands::Propagation propagation_;
+  KeyspaceEvents keyspace_events_{notifier_, blocking_, watched_keys_, propagation_};
   // The RDB file: loading, SAVE, BGSAVE, the save points (snapshots.h).
   Snapshots snapshots_{keyspace_, config_, stats_, logger_};
+  // The AOF: appends, fsyncs, BGREWRITEAOF (append_only_file.h).
+  AppendOnlyFile aof_{keyspace_, config_, stats_, logger_};
+  // The client the AOF's commands run as while it is loaded.
+  commands::ClientState loading_client_;
+  std::string loading_replies_;
 
   // One thread runs this context and touches every socket and timer, so
   // Asio may skip its internal locking altogether (the "unsafe" hint is

@@ -156,7 +156,7 @@ bool Snapshots::save() {
 
 commands::BackgroundSave Snapshots::start_background_save() {
   observability::PersistenceStats& rdb = stats_->persistence;
-  if (rdb.child_running()) return commands::BackgroundSave::already_running;
+  if (rdb.any_child_running()) return commands::BackgroundSave::already_running;
   rdb.last_bgsave_try_ms = keyspace_->clock().now_ms();
   const auto before_fork = std::chrono::steady_clock::now();
   const pid_t child = ::fork();
@@ -231,7 +231,7 @@ void Snapshots::kill_child() {
 void Snapshots::cron(std::int64_t now_ms) {
   reap_child();
   observability::PersistenceStats& rdb = stats_->persistence;
-  if (rdb.child_running()) return;
+  if (rdb.any_child_running()) return;  // one fork at a time, as Redis
   if (rdb.bgsave_scheduled) {
     rdb.bgsave_scheduled = false;
     start_background_save();

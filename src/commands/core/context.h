@@ -58,6 +58,7 @@ class BlockingRegistry;
 class WatchedKeys;    // commands/core/watched_keys.h
 struct AclUser;       // commands/core/acl_user.h
 class AccessControl;  // the users and the ACL LOG
+class Propagation;    // commands/core/propagation.h: effects for the AOF
 
 // CLIENT REPLY ON|OFF|SKIP.
 enum class ReplyMode { on, off, skip_next };
@@ -164,6 +165,12 @@ class ServerServices {
   // FLUSHALL: Redis stops a running BGSAVE (its snapshot is stale) and,
   // when save points are set, saves the now empty dataset at once.
   virtual void dataset_flushed() = 0;
+  // BGREWRITEAOF: a forked child writes the AOF's new base file;
+  // already_running means a BGSAVE child runs and the rewrite is scheduled
+  // for when it ends.
+  virtual BackgroundSave start_aof_rewrite() = 0;
+  // CONFIG SET appendonly: the AOF starts (with a rewrite) or stops.
+  virtual void appendonly_changed() = 0;
   // CLIENT UNBLOCK: ends the wait of the client `id` if a blocking command
   // parks it (blocking.h), answering it as a timeout or, `with_error`, with
   // -UNBLOCKED; false if there is no such client or it is not waiting.
@@ -190,6 +197,9 @@ struct Context {
   // server, scripting/script_engine.h). Null in tests that do not need it:
   // EVAL then answers an error.
   scripting::ScriptEngine* scripts = nullptr;
+  // Where the effects of writes go on their way to the AOF (propagation.h).
+  // Null in tests that do not need it.
+  Propagation* propagation = nullptr;
 
   storage::Database& db() { return keyspace.db(client.db_index); }
   [[nodiscard]] std::int64_t now_ms() const { return keyspace.clock().now_ms(); }

@@ -2,6 +2,7 @@
 
 #include "commands/core/acl_check.h"
 #include "commands/core/errors.h"
+#include "commands/core/propagation.h"
 #include "commands/core/transaction_queue.h"
 #include "commands/server/monitor.h"
 #include "common/not_implemented.h"
@@ -138,12 +139,29 @@ void count_error_reply(Context& ctx, const std::string& out, std::size_t reply_s
   ctx.stats.errors.count(std::string_view(out).substr(text_start, end - text_start));
 }
 
+// Runs `body` (a handler, with or without its accounting) so that what it
+// changed goes to the AOF as commands that redo it (propagation.h). A write
+// moves the dirty counter with each keyspace event it announces; a command
+// that left it alone changed nothing and is not logged.
+template <class Body>
+void with_propagation(Context& ctx, const CommandSpec& spec, Arguments args, Body body) {
+  Propagation* propagation = ctx.propagation;
+  if (propagation == nullptr) {
+    body();
+    return;
+  }
+  const std::uint64_t dirty_before = ctx.stats.persistence.dirty;
+  propagation->begin_call();
+  body();
+  propagation->end_call(ctx, spec, args, ctx.stats.persistence.dirty != dirty_before);
+}
+
 // Runs a command that passed every check, then shows it to MONITOR clients,
 // unless it is an admin command (CONFIG, MONITOR itself...) that Redis keeps
 // off the feed. Like Redis's call(), after the command ran: the commands
 // EXEC runs reach the feed before the EXEC line.
 void call(Context& ctx, const CommandSpec& spec, Arguments args, std::size_t reply_start) {
-  run(ctx, spec, args, reply_start);
+  with_propagation(ctx, spec, args, [&] { run(ctx, spec, args, reply_start); });
   if (!ctx.monitors.empty() && (spec.flags & (flags::kAdmin | flags::kSkipMonitor)) == 0) {
     ctx.monitors.feed(ctx.client, args, ctx.keyspace.clock().now_us());
   }
@@ -171,7 +189,9 @@ void dispatch(Context& ctx, Arguments args) {
   // MONITOR when the client sent it, so it is not again.
   const bool served_after_waiting = ctx.client.blocked != nullptr;
   if (served_after_waiting) {
-    if (const CommandSpec* spec = lookup(ctx, args)) spec->handler(ctx, args);
+    if (const CommandSpec* spec = lookup(ctx, args)) {
+      with_propagation(ctx, *spec, args, [&] { spec->handler(ctx, args); });
+    }
   } else if (const CommandSpec* spec = lookup(ctx, args)) {
     if (reject_before_run(ctx, *spec, args)) {
       ++ctx.stats.commands.at(spec->stats_id).rejected_calls;

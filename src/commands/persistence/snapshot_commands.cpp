@@ -1,4 +1,5 @@
-// SAVE, BGSAVE and LASTSAVE: the RDB snapshot on demand.
+// SAVE, BGSAVE and LASTSAVE: the RDB snapshot on demand; BGREWRITEAOF for
+// the append-only file.
 //
 // The handlers only decide what to answer; writing the file, forking and
 // reaping the child are the server's (server/snapshots.h), reached through
@@ -29,10 +30,10 @@ void save_command(Context& ctx, Arguments /*args*/) {
   }
 }
 
-// BGSAVE [SCHEDULE]: a forked child writes the snapshot. With SCHEDULE, a
-// BGSAVE that finds another running is remembered and started by the cron
-// once the first one ends (Redis added that for AOF rewrites, which cannot
-// run beside a BGSAVE; here it is the same promise).
+// BGSAVE [SCHEDULE]: a forked child writes the snapshot. Only one child
+// runs at a time: while a BGREWRITEAOF child runs, SCHEDULE makes the cron
+// start the BGSAVE once it ends (Redis's rdb_bgsave_scheduled); without it
+// the answer is an error. Another BGSAVE running is an error either way.
 void bgsave_command(Context& ctx, Arguments args) {
   bool schedule = false;
   if (args.size() > 1) {
@@ -42,20 +43,49 @@ void bgsave_command(Context& ctx, Arguments args) {
     }
     schedule = true;
   }
+  observability::PersistenceStats& persistence = ctx.stats.persistence;
+  if (persistence.child_running()) {
+    ctx.reply.error(kSaveInProgress);
+    return;
+  }
+  if (persistence.aof_child_running()) {
+    if (schedule) {
+      persistence.bgsave_scheduled = true;
+      ctx.reply.simple_string("Background saving scheduled");
+    } else {
+      ctx.reply.error(
+          "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+          "SCHEDULE in order to schedule a BGSAVE whenever possible.");
+    }
+    return;
+  }
   switch (ctx.server.start_background_save()) {
+    case BackgroundSave::started: ctx.reply.simple_string("Background saving started"); return;
+    case BackgroundSave::already_running: ctx.reply.error(kSaveInProgress); return;
+    case BackgroundSave::failed: ctx.reply.error("ERR"); return;
+  }
+}
+
+// BGREWRITEAOF: a forked child writes the AOF's new base file
+// (server/append_only_file.h). While a BGSAVE child runs it is scheduled
+// for when that one ends.
+void bgrewriteaof_command(Context& ctx, Arguments /*args*/) {
+  observability::PersistenceStats& persistence = ctx.stats.persistence;
+  if (persistence.aof_child_running()) {
+    ctx.reply.error("ERR Background append only file rewriting already in progress");
+    return;
+  }
+  switch (ctx.server.start_aof_rewrite()) {
     case BackgroundSave::started:
-      ctx.reply.simple_string("Background saving started");
+      ctx.reply.simple_string("Background append only file rewriting started");
       return;
-    case BackgroundSave::already_running:
-      if (schedule) {
-        ctx.stats.persistence.bgsave_scheduled = true;
-        ctx.reply.simple_string("Background saving scheduled");
-      } else {
-        ctx.reply.error(kSaveInProgress);
-      }
+    case BackgroundSave::already_running:  // a BGSAVE child: the rewrite waits for it
+      ctx.reply.simple_string("Background append only file rewriting scheduled");
       return;
     case BackgroundSave::failed:
-      ctx.reply.error("ERR");
+      ctx.reply.error(
+          "ERR Can't execute an AOF background rewriting. Please check the server logs for "
+          "more information.");
       return;
   }
 }
@@ -91,6 +121,15 @@ void register_persistence_commands(CommandTable& table) {
              .acl_categories = "@admin @slow @dangerous",
              .arguments = {arg::pure_token("schedule", "SCHEDULE").since("3.2.2").optional()},
              .history = {{"3.2.2", "Added the `SCHEDULE` option."}}});
+  table.add({.name = "bgrewriteaof",
+             .arity = 1,
+             .flags = kAdmin | kNoscript | kNoAsyncLoading,
+             .handler = bgrewriteaof_command,
+             .group = "server",
+             .summary = "Asynchronously rewrite the append-only file",
+             .since = "1.0.0",
+             .complexity = "O(1)",
+             .acl_categories = "@admin @slow @dangerous"});
   table.add({.name = "lastsave",
              .arity = 1,
              .flags = kLoading | kStale | kFast,

@@ -128,7 +128,9 @@ void config_set_command(Context& ctx, Arguments args) {
   // requirepass sets the default user's password (only when it changed, as
   // Redis applies a parameter only when its value did).
   const bool password_changed = staged.requirepass != ctx.config.requirepass;
+  const bool appendonly_changed = staged.appendonly != ctx.config.appendonly;
   ctx.config = std::move(staged);
+  if (appendonly_changed) ctx.server.appendonly_changed();
   if (password_changed && ctx.acl != nullptr) ctx.acl->apply_requirepass(ctx.config.requirepass);
   apply_storage_settings(ctx.config, ctx.keyspace);
   ctx.reply.ok();

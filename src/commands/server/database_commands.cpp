@@ -73,6 +73,7 @@ void swapdb_command(Context& ctx, Arguments args) {
   if (*first != *second) {
     signal_databases_swapped(ctx, *first, *second);  // WATCHed keys may change
     ctx.keyspace.swap(*first, *second);
+    ++ctx.stats.persistence.dirty;  // no key event says so, but the data moved
     ctx.blocking.signal_keys_present(*first, ctx.keyspace.db(*first));
     ctx.blocking.signal_keys_present(*second, ctx.keyspace.db(*second));
   }

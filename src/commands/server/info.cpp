@@ -151,7 +151,7 @@ void memory_section(InfoText& info, Context& ctx) {
 void persistence_section(InfoText& info, Context& ctx) {
   // Redis 7.0's fields, in its order. Loading happens before the first
   // client connects, so nobody sees loading:1. Copy-on-write is not
-  // measured (the *_cow_* fields stay 0), and there is no AOF yet.
+  // measured (the *_cow_* fields stay 0).
   const observability::PersistenceStats& rdb = ctx.stats.persistence;
   const std::int64_t now = ctx.now_ms();
   info.field("loading", 0);
@@ -173,18 +173,27 @@ void persistence_section(InfoText& info, Context& ctx) {
   info.field("rdb_last_cow_size", 0);
   info.field("rdb_last_load_keys_expired", rdb.last_load_expired);
   info.field("rdb_last_load_keys_loaded", rdb.last_load_keys);
-  info.field("aof_enabled", 0);
-  info.field("aof_rewrite_in_progress", 0);
-  info.field("aof_rewrite_scheduled", 0);
-  info.field("aof_last_rewrite_time_sec", -1);
-  info.field("aof_current_rewrite_time_sec", -1);
-  info.field("aof_last_bgrewrite_status", "ok");
-  info.field("aof_rewrites", 0);
+  info.field("aof_enabled", rdb.aof_enabled ? 1 : 0);
+  info.field("aof_rewrite_in_progress", rdb.aof_child_running() ? 1 : 0);
+  info.field("aof_rewrite_scheduled", rdb.aof_rewrite_scheduled ? 1 : 0);
+  info.field("aof_last_rewrite_time_sec", rdb.aof_last_rewrite_seconds);
+  info.field("aof_current_rewrite_time_sec",
+             rdb.aof_child_running() ? (now - rdb.aof_rewrite_started_ms) / 1000 : -1);
+  info.field("aof_last_bgrewrite_status", rdb.aof_last_rewrite_ok ? "ok" : "err");
+  info.field("aof_rewrites", rdb.aof_rewrites);
   info.field("aof_rewrites_consecutive_failures", 0);
-  info.field("aof_last_write_status", "ok");
+  info.field("aof_last_write_status", rdb.aof_last_write_ok ? "ok" : "err");
   info.field("aof_last_cow_size", 0);
   info.field("module_fork_in_progress", 0);
   info.field("module_fork_last_cow_size", 0);
+  if (rdb.aof_enabled) {
+    info.field("aof_current_size", rdb.aof_current_size);
+    info.field("aof_base_size", rdb.aof_base_size);
+    info.field("aof_pending_rewrite", rdb.aof_rewrite_scheduled ? 1 : 0);
+    info.field("aof_buffer_length", rdb.aof_buffer_length);
+    info.field("aof_pending_bio_fsync", rdb.aof_fsync_pending ? 1 : 0);
+    info.field("aof_delayed_fsync", 0);
+  }
 }
 
 void stats_section(InfoText& info, Context& ctx) {

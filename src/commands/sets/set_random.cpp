@@ -24,6 +24,7 @@
 #include "commands/core/arguments.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/propagation.h"
 #include "commands/sets/set_commands.h"
 #include "storage/database.h"
 
@@ -69,13 +70,21 @@ void pop_with_count(Context& ctx, Arguments args) {
     reply_members(ctx, copy);
     ctx.db().erase(key);  // `set` is gone from here on
     notify_keyspace_event(ctx, notify::kGeneric, "del", key);
+    propagate_as(ctx, {"DEL", std::string(key)});
     return;
   }
   ctx.reply.set_header(wanted);
   storage::Database& db = ctx.db();
+  // The AOF gets the members that were popped, as SREM (the pick is random).
+  const bool logging = propagating(ctx);
+  std::vector<std::string> removed;
+  if (logging) removed = {"SREM", std::string(key)};
   set.pop_random_members(
-      wanted, [&db] { return db.random_bits(); }, limits,
-      [&ctx](std::string_view member) { ctx.reply.bulk_string(member); });
+      wanted, [&db] { return db.random_bits(); }, limits, [&](std::string_view member) {
+        ctx.reply.bulk_string(member);
+        if (logging) removed.emplace_back(member);
+      });
+  if (logging) propagate_as(ctx, std::move(removed));
 }
 
 // SPOP key [count] (Redis's spopCommand).
@@ -97,8 +106,10 @@ void spop_command(Context& ctx, Arguments args) {
   }
   // "spop", the member, then "del" if it was the last one.
   notify_keyspace_event(ctx, notify::kSet, "spop", key);
-  found.set->pop_random_member(ctx.db().random_bits(),
-                               [&ctx](std::string_view member) { ctx.reply.bulk_string(member); });
+  found.set->pop_random_member(ctx.db().random_bits(), [&ctx, key](std::string_view member) {
+    ctx.reply.bulk_string(member);
+    propagate_as(ctx, {"SREM", std::string(key), std::string(member)});  // the AOF: which one
+  });
   delete_if_empty(ctx, key, *found.set);
 }
 

@@ -27,6 +27,7 @@
 #include "commands/core/command_table.h"
 #include "commands/core/dispatcher.h"
 #include "commands/core/notifications.h"
+#include "commands/core/propagation.h"
 #include "commands/core/watched_keys.h"
 #include "commands/server/monitor.h"
 #include "pubsub/pubsub.h"
@@ -65,6 +66,8 @@ class FakeServer final : public commands::ServerServices {
   }
   commands::BackgroundSave start_background_save() override { return background_save; }
   void dataset_flushed() override { ++flushes; }
+  commands::BackgroundSave start_aof_rewrite() override { return aof_rewrite; }
+  void appendonly_changed() override { ++appendonly_changes; }
   // CLIENT UNBLOCK: recorded; the harness has no parked connections to wake
   // (tests/e2e/test_blocking.py covers the real thing).
   bool unblock_client(std::int64_t id, bool with_error) override {
@@ -81,6 +84,8 @@ class FakeServer final : public commands::ServerServices {
   commands::BackgroundSave background_save = commands::BackgroundSave::started;
   int snapshots_saved = 0;
   int flushes = 0;
+  commands::BackgroundSave aof_rewrite = commands::BackgroundSave::started;
+  int appendonly_changes = 0;
   std::vector<std::pair<std::int64_t, bool>> unblock_requests;
 };
 
@@ -123,6 +128,7 @@ class CommandHarness {
                           server, table, pubsub,   monitors, blocking};
     ctx.watched_keys = &watched_keys;
     ctx.acl = &acl;
+    ctx.propagation = &propagation;
     commands::dispatch(ctx, args);
     who.protocol = reply.version();  // HELLO 3 switches the writer
     return output.take();
@@ -132,6 +138,8 @@ class CommandHarness {
   std::string output_of(commands::ClientState& who) { return output_buffer(who).take(); }
 
   storage::ManualClock clock;
+  // Effects for the AOF; attach a CommandLog to see them (propagation_test).
+  commands::Propagation propagation;
   commands::Config config;
   storage::Keyspace keyspace;
   commands::ServerStats stats;

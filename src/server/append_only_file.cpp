@@ -1,0 +1,595 @@
+#include "server/append_only_file.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "commands/persistence/rdb_options.h"
+#include "persistence/rdb_reader.h"
+#include "persistence/rdb_writer.h"
+
+namespace mini_redis::server {
+
+namespace {
+
+using persistence::AofFileInfo;
+
+std::string errno_text() { return std::strerror(errno); }
+
+std::int64_t unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+std::uint64_t file_size(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  return error ? 0 : static_cast<std::uint64_t>(size);
+}
+
+std::string read_file(const std::string& path, bool& ok) {
+  std::ifstream file(path, std::ios::binary);
+  ok = static_cast<bool>(file);
+  if (!ok) return {};
+  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+// Makes a rename or a new file in `directory` durable (Redis's fsyncFileDir).
+void sync_directory(const std::string& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// Writes `bytes` to `path` through a temp file and a rename, so that a
+// reader sees the old content or the new, never half of it.
+bool replace_file(const std::string& path, std::string_view bytes) {
+  const std::string temp = path + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  const bool ok = write_all(fd, bytes) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
+    ::unlink(temp.c_str());
+    return false;
+  }
+  return true;
+}
+
+std::string seconds_text(std::chrono::steady_clock::time_point started) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return text;
+}
+
+}  // namespace
+
+// ---- BackgroundFsync ---------------------------------------------------------------
+
+BackgroundFsync::BackgroundFsync() : thread_([this] { run(); }) {}
+
+BackgroundFsync::~BackgroundFsync() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void BackgroundFsync::request(int fd) {
+  const int copy = ::dup(fd);
+  if (copy < 0) return;
+  {
+    const std::lock_guard lock(mutex_);
+    if (fd_ >= 0) ::close(fd_);  // one fsync of the newest file covers the request
+    fd_ = copy;
+  }
+  wake_.notify_one();
+}
+
+bool BackgroundFsync::pending() const {
+  const std::lock_guard lock(mutex_);
+  return fd_ >= 0;
+}
+
+void BackgroundFsync::run() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || fd_ >= 0; });
+    if (stopping_) return;
+    const int fd = fd_;
+    lock.unlock();
+    ::fsync(fd);
+    ::close(fd);
+    lock.lock();
+    if (fd_ == fd) fd_ = -1;
+  }
+}
+
+// ---- paths and the manifest --------------------------------------------------------
+
+AppendOnlyFile::~AppendOnlyFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string AppendOnlyFile::directory() const { return config_->appenddirname; }
+
+std::string AppendOnlyFile::path_of(const std::string& name) const {
+  return directory() + "/" + name;
+}
+
+bool AppendOnlyFile::persist_manifest() {
+  const std::string path = path_of(persistence::manifest_file_name(config_->appendfilename));
+  if (!replace_file(path, persistence::format_manifest(manifest_))) {
+    logger_->warning("Can't persist the AOF manifest file " + path + ": " + errno_text());
+    return false;
+  }
+  sync_directory(directory());
+  return true;
+}
+
+bool AppendOnlyFile::open_incr(std::int64_t sequence) {
+  const std::string name = persistence::incr_file_name(config_->appendfilename, sequence);
+  const int fd = ::open(path_of(name).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    logger_->warning("Can't open the append-only file " + name + ": " + errno_text());
+    return false;
+  }
+  if (fd_ >= 0) {
+    // The old incr file is complete: it goes to disk before it is left.
+    ::fsync(fd_);
+    ::close(fd_);
+  }
+  fd_ = fd;
+  selected_db_ = -1;  // a new file starts in database 0 when replayed
+  bool listed = false;
+  for (const AofFileInfo& file : manifest_.files) listed |= file.name == name;
+  if (!listed) manifest_.files.push_back({name, sequence, AofFileInfo::Type::incr});
+  return true;
+}
+
+bool AppendOnlyFile::create_base_from_dataset(std::int64_t sequence) {
+  const std::string name = persistence::base_file_name(config_->appendfilename, sequence, true);
+  const int fd = ::open(path_of(name).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    logger_->warning("Can't create the AOF base file " + name + ": " + errno_text());
+    return false;
+  }
+  const bool ok = persistence::write_rdb(
+                      *keyspace_, keyspace_->clock().now_ms(),
+                      commands::rdb_write_options(*config_, unix_seconds()),
+                      [fd](std::string_view chunk) { return write_all(fd, chunk); }) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return false;
+  manifest_.files.insert(manifest_.files.begin(), {name, sequence, AofFileInfo::Type::base});
+  return true;
+}
+
+// ---- start-up: load, then open -----------------------------------------------------
+
+bool AppendOnlyFile::start(const Replay& replay) {
+  if (!load(replay)) return false;
+  std::error_code error;
+  std::filesystem::create_directories(directory(), error);
+  if (error) {
+    logger_->warning("Can't create the append-only directory " + directory() + ": " +
+                     error.message());
+    return false;
+  }
+  // Nothing on disk yet: the dataset (empty at start) becomes the base, as
+  // Redis 7.0 does, so that the manifest always has one.
+  if (manifest_.base() == nullptr && manifest_.increments().empty()) {
+    const std::int64_t sequence = 1;
+    if (!create_base_from_dataset(sequence)) return false;
+    logger_->notice("Creating AOF base file " + manifest_.base()->name + " on server start");
+  }
+  const std::int64_t last = manifest_.last_incr_sequence();
+  if (!open_incr(last == 0 ? 1 : last)) return false;
+  if (last == 0) {
+    logger_->notice("Creating AOF incr file " +
+                    persistence::incr_file_name(config_->appendfilename, 1) + " on server start");
+  }
+  if (!persist_manifest()) return false;
+  measure_files();
+  last_fsync_ms_ = keyspace_->clock().now_ms();
+  publish();
+  return true;
+}
+
+void AppendOnlyFile::measure_files() {
+  current_size_ = 0;
+  for (const AofFileInfo& file : manifest_.files) current_size_ += file_size(path_of(file.name));
+  base_size_ = current_size_;
+}
+
+void AppendOnlyFile::publish() {
+  observability::PersistenceStats& info = stats_->persistence;
+  info.aof_enabled = fd_ >= 0;
+  info.aof_child_pid = child_pid_;
+  info.aof_rewrite_scheduled = rewrite_scheduled_;
+  info.aof_last_rewrite_ok = last_rewrite_ok_;
+  info.aof_last_write_ok = last_write_ok_;
+  info.aof_last_rewrite_seconds = last_rewrite_seconds_;
+  info.aof_rewrite_started_ms = rewrite_started_ms_;
+  info.aof_rewrites = rewrites_;
+  info.aof_current_size = current_size_;
+  info.aof_base_size = base_size_;
+  info.aof_buffer_length = buffer_.size();
+  info.aof_fsync_pending = fsync_.pending();
+}
+
+void AppendOnlyFile::schedule_rewrite() {
+  rewrite_scheduled_ = true;
+  publish();
+}
+
+bool AppendOnlyFile::load(const Replay& replay) {
+  const std::string manifest_path =
+      path_of(persistence::manifest_file_name(config_->appendfilename));
+  bool found = false;
+  const std::string text = read_file(manifest_path, found);
+  if (!found) return true;  // no AOF yet: nothing to load (and the RDB file is not read)
+  auto parsed = persistence::parse_manifest(text);
+  if (!parsed) {
+    logger_->warning(parsed.error());
+    return false;
+  }
+  manifest_ = std::move(*parsed);
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<const AofFileInfo*> order;
+  if (const AofFileInfo* base = manifest_.base()) order.push_back(base);
+  for (const AofFileInfo* incr : manifest_.increments()) order.push_back(incr);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (!load_file(*order[i], replay, i + 1 == order.size())) return false;
+  }
+  if (!order.empty()) logger_->notice("DB loaded from append only file: " + seconds_text(started) + " seconds");
+  return true;
+}
+
+bool AppendOnlyFile::load_file(const AofFileInfo& file, const Replay& replay, bool last) {
+  const std::string path = path_of(file.name);
+  const auto started = std::chrono::steady_clock::now();
+  bool found = false;
+  const std::string bytes = read_file(path, found);
+  if (!found) {
+    logger_->warning("The AOF file " + file.name + " doesn't exist");
+    return false;
+  }
+  const std::string kind = file.type == AofFileInfo::Type::base ? "base" : "incr";
+  if (bytes.starts_with("REDIS")) {
+    // An RDB preamble: the dataset as a snapshot, then nothing else.
+    auto loaded = persistence::load_rdb(bytes, *keyspace_, keyspace_->clock().now_ms(),
+                                        commands::rdb_load_options(*config_));
+    if (!loaded) {
+      logger_->warning("Bad file format reading the append only file " + file.name + ": " +
+                       loaded.error());
+      return false;
+    }
+    logger_->notice("DB loaded from " + kind + " file " + file.name + ": " + seconds_text(started) +
+                    " seconds");
+    return true;
+  }
+
+  replay({});  // a new file: a fresh client, in database 0
+  persistence::AofCommandReader reader(bytes);
+  std::vector<std::string_view> argv;
+  std::size_t before_multi = 0;
+  bool in_multi = false;
+  while (true) {
+    const std::size_t command_start = reader.valid_up_to();
+    const auto status = reader.next(argv);
+    if (status == persistence::AofCommandReader::Status::command) {
+      // A MULTI whose EXEC never made it to disk is dropped whole.
+      if (argv.size() == 1 && (argv[0] == "MULTI" || argv[0] == "multi")) {
+        in_multi = true;
+        before_multi = command_start;
+      } else if (argv.size() == 1 && (argv[0] == "EXEC" || argv[0] == "exec")) {
+        in_multi = false;
+      }
+      replay(argv);
+      continue;
+    }
+    if (status == persistence::AofCommandReader::Status::end && !in_multi) break;
+    if (status == persistence::AofCommandReader::Status::malformed) {
+      logger_->warning("Bad file format reading the append only file " + file.name +
+                       ": make a backup of your AOF file, then use ./redis-check-aof --fix "
+                       "<filename.manifest>");
+      return false;
+    }
+    // Cut short: a crash in the middle of a write. Only the last file may
+    // end so, and only with aof-load-truncated yes is the tail dropped.
+    if (!last || !config_->aof_load_truncated) {
+      logger_->warning("Unexpected end of file reading the append only file " + file.name +
+                       ". You can: 1) Make a backup of your AOF file, then use "
+                       "./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can "
+                       "set the 'aof-load-truncated' configuration option to yes and restart "
+                       "the server.");
+      return false;
+    }
+    const std::size_t keep = in_multi ? before_multi : reader.valid_up_to();
+    if (in_multi) {
+      logger_->warning("Revert incomplete MULTI/EXEC transaction in AOF file " + file.name);
+      static constexpr std::string_view kDiscard = "DISCARD";
+      replay(std::span<const std::string_view>(&kDiscard, 1));
+    } else {
+      logger_->warning("!!! Warning: short read while loading the AOF file " + file.name + "!!!");
+    }
+    logger_->warning("!!! Truncating the AOF " + file.name + " at offset " +
+                     std::to_string(keep) + " !!!");
+    if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
+      logger_->warning("Error truncating the AOF file " + file.name + ": " + errno_text());
+      return false;
+    }
+    logger_->warning("AOF " + file.name +
+                     " loaded anyway because aof-load-truncated is enabled");
+    break;
+  }
+  logger_->notice("DB loaded from " + kind + " file " + file.name + ": " + seconds_text(started) +
+                  " seconds");
+  return true;
+}
+
+// ---- appending ---------------------------------------------------------------------
+
+void AppendOnlyFile::append(int db_index, std::span<const std::string> argv) {
+  if (fd_ < 0) return;
+  if (db_index != selected_db_) {
+    const std::string select[] = {"SELECT", std::to_string(db_index)};
+    persistence::append_command(buffer_, select);
+    selected_db_ = db_index;
+  }
+  persistence::append_command(buffer_, argv);
+}
+
+void AppendOnlyFile::write_buffer() {
+  if (fd_ < 0) {
+    buffer_.clear();
+    return;
+  }
+  if (!write_all(fd_, buffer_)) {
+    // Kept for the next try; INFO says so (aof_last_write_status:err).
+    if (last_write_ok_) logger_->warning("Error writing to the AOF file: " + errno_text());
+    last_write_ok_ = false;
+    return;
+  }
+  if (!last_write_ok_) logger_->warning("AOF write error looks solved, Redis can write again.");
+  last_write_ok_ = true;
+  current_size_ += buffer_.size();
+  buffer_.clear();
+  if (config_->appendfsync == "always") {
+    // The reply that follows promises the write is durable.
+    ::fsync(fd_);
+    last_fsync_ms_ = keyspace_->clock().now_ms();
+  } else {
+    unsynced_ = true;
+  }
+}
+
+void AppendOnlyFile::cron(std::int64_t now_ms) {
+  if (fd_ >= 0) {
+    write_buffer();
+    if (unsynced_ && config_->appendfsync == "everysec" && now_ms - last_fsync_ms_ >= 1000) {
+      fsync_.request(fd_);
+      last_fsync_ms_ = now_ms;
+      unsynced_ = false;
+    }
+  }
+  reap_child();
+  publish();
+  if (fd_ < 0 || child_pid_ > 0 || stats_->persistence.child_running()) return;
+  if (rewrite_scheduled_) {
+    rewrite_scheduled_ = false;
+    start_rewrite();
+    return;
+  }
+  // auto-aof-rewrite-percentage: rewrite once the file grew that much past
+  // its size after the last rewrite, and is at least the minimum size.
+  const std::int64_t percentage = config_->auto_aof_rewrite_percentage;
+  if (percentage > 0 &&
+      current_size_ > static_cast<std::uint64_t>(config_->auto_aof_rewrite_min_size)) {
+    const std::uint64_t base = base_size_ == 0 ? 1 : base_size_;
+    const auto growth = static_cast<std::int64_t>(current_size_ * 100 / base) - 100;
+    if (growth >= percentage) {
+      logger_->notice("Starting automatic rewriting of AOF on " + std::to_string(growth) +
+                      "% growth");
+      start_rewrite();
+    }
+  }
+}
+
+// ---- rewriting ---------------------------------------------------------------------
+
+AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
+  if (child_pid_ > 0) return Rewrite::already_running;
+  if (fd_ < 0) return Rewrite::failed;
+  // Everything so far goes to the old incr file; what comes next goes to a
+  // new one, which the new base will be followed by.
+  write_buffer();
+  const std::int64_t sequence = manifest_.last_incr_sequence() + 1;
+  if (!open_incr(sequence) || !persist_manifest()) {
+    last_rewrite_ok_ = false;
+    return Rewrite::failed;
+  }
+  logger_->notice("Creating AOF incr file " +
+                  persistence::incr_file_name(config_->appendfilename, sequence) +
+                  " on background rewrite");
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGINT, SIG_DFL);
+    const std::string temp = "temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const bool ok = fd >= 0 &&
+                    persistence::write_rdb(
+                        *keyspace_, keyspace_->clock().now_ms(),
+                        commands::rdb_write_options(*config_, unix_seconds()),
+                        [fd](std::string_view chunk) { return write_all(fd, chunk); }) &&
+                    ::fsync(fd) == 0;
+    ::_exit(ok ? 0 : 1);
+  }
+  if (child < 0) {
+    logger_->warning("Can't rewrite append only file in background: fork: " + errno_text());
+    last_rewrite_ok_ = false;
+    publish();
+    return Rewrite::failed;
+  }
+  logger_->notice("Background append only file rewriting started by pid " + std::to_string(child));
+  child_pid_ = child;
+  rewrite_temp_ = "temp-rewriteaof-bg-" + std::to_string(child) + ".aof";
+  rewrite_started_ms_ = keyspace_->clock().now_ms();
+  rewrite_sequence_ = sequence;
+  rewrite_scheduled_ = false;
+  publish();
+  return Rewrite::started;
+}
+
+void AppendOnlyFile::reap_child() {
+  if (child_pid_ <= 0) return;
+  int status = 0;
+  const pid_t done = ::waitpid(child_pid_, &status, WNOHANG);
+  if (done == 0) return;
+  finish_rewrite(done == child_pid_ && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+void AppendOnlyFile::finish_rewrite(bool ok) {
+  const std::int64_t now = keyspace_->clock().now_ms();
+  last_rewrite_seconds_ = (now - rewrite_started_ms_) / 1000;
+  child_pid_ = -1;
+  rewrite_started_ms_ = -1;
+  ++rewrites_;
+  if (!ok) {
+    logger_->warning("Background AOF rewrite terminated with error");
+    ::unlink(rewrite_temp_.c_str());
+    last_rewrite_ok_ = false;
+    return;
+  }
+  logger_->notice("Background AOF rewrite terminated with success");
+  const std::string base_name = persistence::base_file_name(
+      config_->appendfilename, manifest_.base_sequence() + 1, true);
+  if (std::rename(rewrite_temp_.c_str(), path_of(base_name).c_str()) != 0) {
+    logger_->warning("Error trying to rename the temporary AOF base file " + rewrite_temp_ +
+                     " into " + base_name + ": " + errno_text());
+    ::unlink(rewrite_temp_.c_str());
+    last_rewrite_ok_ = false;
+    return;
+  }
+  logger_->notice("Successfully renamed the temporary AOF base file " + rewrite_temp_ + " into " +
+                  base_name);
+  // The new base holds everything up to the fork; the incr files from
+  // before it become history, the one opened at the fork (and any after)
+  // stays.
+  const std::int64_t new_base_sequence = manifest_.base_sequence() + 1;
+  for (AofFileInfo& file : manifest_.files) {
+    if (file.type == AofFileInfo::Type::base ||
+        (file.type == AofFileInfo::Type::incr && file.sequence < rewrite_sequence_)) {
+      file.type = AofFileInfo::Type::history;
+    }
+  }
+  manifest_.files.insert(manifest_.files.begin(),
+                         {base_name, new_base_sequence, AofFileInfo::Type::base});
+  if (!persist_manifest()) {
+    last_rewrite_ok_ = false;
+    return;
+  }
+  delete_history();
+  measure_files();
+  last_rewrite_ok_ = true;
+  logger_->notice("Background AOF rewrite finished successfully");
+}
+
+void AppendOnlyFile::delete_history() {
+  if (config_->aof_disable_auto_gc) return;
+  std::erase_if(manifest_.files, [this](const AofFileInfo& file) {
+    if (file.type != AofFileInfo::Type::history) return false;
+    logger_->notice("Removing the history file " + file.name + " in the background");
+    ::unlink(path_of(file.name).c_str());
+    return true;
+  });
+  persist_manifest();
+}
+
+void AppendOnlyFile::kill_child() {
+  if (child_pid_ <= 0) return;
+  logger_->notice("Killing running AOF rewrite child: " + std::to_string(child_pid_));
+  ::kill(child_pid_, SIGUSR1);
+  int status = 0;
+  ::waitpid(child_pid_, &status, 0);
+  ::unlink(rewrite_temp_.c_str());
+  child_pid_ = -1;
+  rewrite_started_ms_ = -1;
+  publish();
+}
+
+// ---- on and off --------------------------------------------------------------------
+
+bool AppendOnlyFile::turn_on() {
+  if (fd_ >= 0) return true;
+  std::error_code error;
+  std::filesystem::create_directories(directory(), error);
+  // Whatever an older AOF holds is superseded: the rewrite's base will hold
+  // the dataset as it is now.
+  bool found = false;
+  const std::string text =
+      read_file(path_of(persistence::manifest_file_name(config_->appendfilename)), found);
+  manifest_ = {};
+  if (found) {
+    if (auto parsed = persistence::parse_manifest(text)) manifest_ = std::move(*parsed);
+  }
+  const std::int64_t sequence = manifest_.last_incr_sequence() + 1;
+  if (!open_incr(sequence) || !persist_manifest()) return false;
+  // The new incr file is where writes go from now; the rewrite turns the
+  // dataset into the base before it, and retires the old files.
+  const bool started = start_rewrite() != Rewrite::failed;
+  publish();
+  return started;
+}
+
+void AppendOnlyFile::turn_off() {
+  if (fd_ < 0) return;
+  write_buffer();
+  ::fsync(fd_);
+  ::close(fd_);
+  fd_ = -1;
+  kill_child();
+  publish();
+}
+
+void AppendOnlyFile::close_for_shutdown() {
+  kill_child();
+  if (fd_ < 0) return;
+  write_buffer();
+  logger_->notice("Calling fsync() on the AOF file.");
+  ::fsync(fd_);
+  ::close(fd_);
+  fd_ = -1;
+}
+
+}  // namespace mini_redis::server

@@ -1,0 +1,192 @@
+"""The append-only file with real processes: what is acknowledged survives
+kill -9, replays give back the same data, rewrites keep it, a torn tail is
+handled as aof-load-truncated says, and the directory moves between
+mini-redis and redis-server in both directions.
+
+Every server runs in a temp directory of its own (tmp_path). With
+E2E_AGAINST=redis the server under test is Debian's redis-server, which
+checks that these tests expect what Redis does."""
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+import servers
+from servers import RawClient, wait_for
+
+BINARY = servers.REDIS_SERVER if servers.AGAINST_REDIS else servers.MINI_REDIS
+CHECK_AOF = shutil.which("redis-check-aof") or "/usr/bin/redis-check-aof"
+
+
+def start(binary, directory, *extra):
+    port = servers.free_port()
+    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
+            "--save", "", "--appendonly", "yes", *extra]
+    return servers.Server(argv, port, cwd=str(directory))
+
+
+def info_field(client, name):
+    text = client.command("INFO", "persistence").decode()
+    match = re.search(rf"\r\n{name}:([^\r]*)\r\n", text)
+    assert match, text
+    return match.group(1)
+
+
+def pipeline(client, commands):
+    """Sends every command at once, then reads every reply."""
+    parts = []
+    for args in commands:
+        parts.append(b"*%d\r\n" % len(args))
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    client.send(b"".join(parts))
+    return [client.read_reply() for _ in commands]
+
+
+def test_acknowledged_writes_survive_kill_9_under_always(tmp_path):
+    acknowledged = 0
+    with start(BINARY, tmp_path, "--appendfsync", "always") as server:
+        c = RawClient(server.port)
+        for batch in range(20):
+            replies = pipeline(c, [("INCR", "counter")] + [("SET", f"k{batch}:{i}", i) for i in range(50)])
+            assert replies[0] == b":%d\r\n" % (batch + 1)
+            acknowledged = batch + 1
+        server.process.kill()
+        server.process.wait()
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        assert c.command("GET", "counter") == b"$%d\r\n%d\r\n" % (len(str(acknowledged)), acknowledged)
+        assert c.command("DBSIZE") == b":%d\r\n" % (1 + 20 * 50)
+
+
+def test_replay_gives_back_effects_not_requests(tmp_path):
+    with start(BINARY, tmp_path, "--appendfsync", "always") as server:
+        c = RawClient(server.port)
+        c.command("SET", "ttl", "v", "EX", 1000)
+        c.command("SET", "short", "v", "PX", 300)
+        c.command("SADD", "s", *range(10))
+        popped = c.command("SPOP", "s", 3)
+        c.command("EVAL", "redis.call('set', KEYS[1], 'from-script'); return redis.call('incr', KEYS[2])",
+                  2, "scripted", "n")
+        c.command("MULTI")
+        c.command("SELECT", 5)
+        c.command("RPUSH", "l", "a", "b")
+        c.command("EXEC")
+        c.command("SELECT", 0)
+        members = c.command("SMEMBERS", "s")
+        server.process.kill()
+        server.process.wait()
+    # Restarted later: the relative TTLs were logged as absolute times, so
+    # the short one is gone for good and the long one kept counting down.
+    time.sleep(0.5)
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        ttl = int(c.command("TTL", "ttl")[1:-2])
+        assert 990 <= ttl <= 1000
+        assert c.command("EXISTS", "short") == b":0\r\n"
+        assert c.command("SCARD", "s") == b":7\r\n"
+        assert sorted(c.command("SMEMBERS", "s").split(b"\r\n")) == sorted(members.split(b"\r\n"))
+        assert popped.startswith(b"*3\r\n")
+        assert c.command("GET", "scripted") == b"$11\r\nfrom-script\r\n"
+        assert c.command("GET", "n") == b"$1\r\n1\r\n"
+        c.command("SELECT", 5)
+        assert c.command("LRANGE", "l", 0, -1) == b"*2\r\n$1\r\na\r\n$1\r\nb\r\n"
+
+
+def test_bgrewriteaof_keeps_the_data_and_retires_old_files(tmp_path):
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        pipeline(c, [("SET", f"key:{i}", i) for i in range(2000)])
+        pipeline(c, [("DEL", f"key:{i}") for i in range(1000)])
+        assert info_field(c, "aof_enabled") == "1"
+        assert c.command("BGREWRITEAOF") == b"+Background append only file rewriting started\r\n"
+        c.command("SET", "during", "rewrite")
+        assert wait_for(lambda: info_field(c, "aof_rewrite_in_progress") == "0", 10)
+        assert info_field(c, "aof_last_bgrewrite_status") == "ok"
+        c.command("SET", "after", "rewrite")
+        manifest = (tmp_path / "appendonlydir" / "appendonly.aof.manifest").read_text()
+        assert "seq 2 type b" in manifest and "type h" not in manifest, manifest
+        assert not (tmp_path / "appendonlydir" / "appendonly.aof.1.base.rdb").exists()
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=10)
+    check = subprocess.run([CHECK_AOF, str(tmp_path / "appendonlydir" / "appendonly.aof.manifest")],
+                           capture_output=True, text=True)
+    assert "All AOF files and manifest are valid" in check.stdout, check.stdout + check.stderr
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        assert c.command("DBSIZE") == b":1002\r\n"
+        assert c.command("GET", "key:1999") == b"$4\r\n1999\r\n"
+        assert c.command("GET", "during") == b"$7\r\nrewrite\r\n"
+
+
+@pytest.mark.parametrize("truncated_ok", [True, False])
+def test_a_torn_last_command_follows_aof_load_truncated(tmp_path, truncated_ok):
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        c.command("SET", "kept", "1")
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=10)
+    incr = tmp_path / "appendonlydir" / "appendonly.aof.1.incr.aof"
+    with open(incr, "ab") as f:
+        f.write(b"*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$1")  # a crash mid-write
+    flag = "yes" if truncated_ok else "no"
+    if truncated_ok:
+        with start(BINARY, tmp_path, "--aof-load-truncated", flag) as server:
+            c = RawClient(server.port)
+            assert c.command("GET", "kept") == b"$1\r\n1\r\n"
+            assert c.command("EXISTS", "lost") == b":0\r\n"
+        assert not incr.read_bytes().endswith(b"$1")  # the torn tail was cut off
+    else:
+        port = servers.free_port()
+        run = subprocess.run([BINARY, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path),
+                              "--save", "", "--appendonly", "yes", "--aof-load-truncated", "no"],
+                             capture_output=True, timeout=10, cwd=str(tmp_path))
+        assert run.returncode != 0
+
+
+def test_config_set_appendonly_yes_starts_from_the_current_dataset(tmp_path):
+    with start(BINARY, tmp_path, "--appendonly", "no") as server:
+        c = RawClient(server.port)
+        c.command("SET", "before", "1")
+        assert c.command("CONFIG", "SET", "appendonly", "yes") == b"+OK\r\n"
+        assert wait_for(lambda: info_field(c, "aof_rewrite_in_progress") == "0"
+                        and info_field(c, "aof_enabled") == "1", 10)
+        c.command("SET", "after", "2")
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=10)
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        assert c.command("MGET", "before", "after") == b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n"
+
+
+@pytest.mark.skipif(servers.AGAINST_REDIS, reason="needs both servers")
+@pytest.mark.parametrize("writer,reader", [("mini", "redis"), ("redis", "mini")])
+def test_the_aof_directory_moves_between_mini_redis_and_redis(tmp_path, writer, reader):
+    binaries = {"mini": servers.MINI_REDIS, "redis": servers.REDIS_SERVER}
+    with start(binaries[writer], tmp_path) as server:
+        c = RawClient(server.port)
+        c.command("SET", "a", "1", "EX", 1000)
+        c.command("HSET", "h", "f", "v")
+        c.command("ZADD", "z", 1.5, "m")
+        assert c.command("BGREWRITEAOF").startswith(b"+Background append only file rewriting")
+        assert wait_for(lambda: info_field(c, "aof_rewrite_in_progress") == "0", 10)
+        c.command("RPUSH", "l", "x", "y")
+        c.command("SELECT", 2)
+        c.command("SET", "in-2", "yes")
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=10)
+    check = subprocess.run([CHECK_AOF, str(tmp_path / "appendonlydir" / "appendonly.aof.manifest")],
+                           capture_output=True, text=True)
+    assert "All AOF files and manifest are valid" in check.stdout, check.stdout + check.stderr
+    with start(binaries[reader], tmp_path) as server:
+        c = RawClient(server.port)
+        assert 990 <= int(c.command("TTL", "a")[1:-2]) <= 1000
+        assert c.command("HGET", "h", "f") == b"$1\r\nv\r\n"
+        assert c.command("ZSCORE", "z", "m") == b"$3\r\n1.5\r\n"
+        assert c.command("LRANGE", "l", 0, -1) == b"*2\r\n$1\r\nx\r\n$1\r\ny\r\n"
+        c.command("SELECT", 2)
+        assert c.command("GET", "in-2") == b"$3\r\nyes\r\n"
