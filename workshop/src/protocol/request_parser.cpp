@@ -39,13 +39,54 @@ void RequestParser::reset_request() {
   in_multibulk_ = false;
   arguments_expected_ = 0;
   scan_position_ = 0;
-  spans_.clear();  // keeps its capacity: no allocation in the steady state
+  span_count_ = 0;
+  // An ordinary command keeps first_spans_'s capacity: no allocation in the
+  // steady state. One of many arguments gives its table back, so that an
+  // idle client does not hold megabytes.
+  first_spans_.clear();
+  if (first_spans_.capacity() > kKeepInlineCapacity) first_spans_ = {};
+  blocks_.clear();
   bulk_length_ = -1;
+}
+
+void RequestParser::add_span(std::size_t offset, std::size_t length) {
+  if (span_count_ < kInlineArguments) {
+    first_spans_.push_back({offset, length});
+  } else {
+    const std::size_t index = span_count_ - kInlineArguments;
+    if (index % kBlockArguments == 0) {
+      // A new block, left uninitialized: its pages are touched as arguments
+      // fill it, one read at a time.
+      blocks_.push_back(std::make_unique_for_overwrite<Span[]>(kBlockArguments));
+    }
+    blocks_.back()[index % kBlockArguments] = {offset, length};
+  }
+  ++span_count_;
+}
+
+void RequestParser::collect_arguments(std::string_view input) {
+  args_.clear();
+  // One allocation when the table is bigger than args_'s capacity. This pass
+  // over all arguments happens once, when the command is complete, and costs
+  // less than running the command will.
+  args_.reserve(span_count_);
+  for (const Span& span : first_spans_) args_.push_back(input.substr(span.offset, span.length));
+  std::size_t left = span_count_ - first_spans_.size();
+  for (const auto& block : blocks_) {
+    const std::size_t here = std::min(left, kBlockArguments);
+    for (std::size_t i = 0; i < here; ++i) {
+      args_.push_back(input.substr(block[i].offset, block[i].length));
+    }
+    left -= here;
+  }
 }
 
 ParseStatus RequestParser::parse(std::string_view input) {
   consumed_ = 0;
   still_needed_ = 0;
+  // args_ grew for the previous command, one of many arguments: give it back
+  // rather than hold it for the life of the connection.
+  if (args_.capacity() > kKeepInlineCapacity) args_ = {};
   if (in_multibulk_) return parse_multibulk(input);
   if (input.empty()) return ParseStatus::incomplete;
   // Redis decides by the first byte: '*' starts a RESP array, anything else
@@ -70,6 +111,9 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input) {
     if (!count || *count > limits_.max_multibulk_length) {
       return fail("Protocol error: invalid multibulk length");
     }
+    if (*count > kUnauthenticatedMaxArguments && unauthenticated_) {
+      return fail("Protocol error: unauthenticated multibulk length");
+    }
     if (*count <= 0) {
       // "*0" and "*-1" are empty requests: Redis skips them silently.
       consumed_ = cr + 2;
@@ -79,11 +123,12 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input) {
     arguments_expected_ = *count;
     scan_position_ = cr + 2;
     // Never trust a count the client sent for a big allocation: reserve at
-    // most 1024 slots now and let the vector grow as arguments really arrive.
-    spans_.reserve(static_cast<std::size_t>(std::min<std::int64_t>(*count, 1024)));
+    // most 1024 slots now (Redis's argv starts the same way) and let the
+    // table grow as arguments really arrive.
+    first_spans_.reserve(static_cast<std::size_t>(std::min<std::int64_t>(*count, 1024)));
   }
 
-  while (static_cast<std::int64_t>(spans_.size()) < arguments_expected_) {
+  while (static_cast<std::int64_t>(span_count_) < arguments_expected_) {
     if (bulk_length_ < 0) {
       // The bulk header "$<length>\r\n".
       std::size_t cr = find_line_end(input, scan_position_);
@@ -103,6 +148,9 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input) {
       if (!length || *length < 0 || *length > limits_.max_bulk_length) {
         return fail("Protocol error: invalid bulk length");
       }
+      if (*length > kUnauthenticatedMaxBulkLength && unauthenticated_) {
+        return fail("Protocol error: unauthenticated bulk length");
+      }
       bulk_length_ = *length;
       scan_position_ = cr + 2;
     }
@@ -113,15 +161,14 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input) {
     // scan_position_ and is bulk_length_ bytes long. If the input ends before
     // the CRLF, record in still_needed_ how many bytes are missing and answer
     // `incomplete`; the caller reads more and calls again. Otherwise remember
-    // where the argument lies (a Span in spans_), move scan_position_ past the
+    // where the argument lies (add_span), move scan_position_ past the
     // CRLF and set bulk_length_ back to -1: the next header is still unread.
     // TODO(step 1): write this part, then delete the not_implemented line.
     not_implemented(1, "protocol/request_parser.cpp: RequestParser::parse_multibulk");
     // workshop: end
   }
 
-  args_.clear();
-  for (const Span& span : spans_) args_.push_back(input.substr(span.offset, span.length));
+  collect_arguments(input);
   consumed_ = scan_position_;
   reset_request();
   return ParseStatus::command;

@@ -52,6 +52,7 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
   context_.watched_keys = &server.watched_keys();
   context_.acl = &server.acl();
   context_.scripts = &server.scripts();
+  context_.propagation = &server.propagation();
   // Writes are tried at once and may stop short (start_write), so the
   // socket must never block.
   asio::error_code ignored;
@@ -119,6 +120,9 @@ asio::awaitable<bool> Connection::process_input() {
 
   const std::string_view input = input_.unparsed();
   while (keep_going && start < input.size() && !state_.blocked) {
+    // Redis's authRequired(c), asked before every request: an AUTH earlier
+    // in the same read lifts the unauthenticated limits for what follows.
+    parser_.set_unauthenticated(!state_.authenticated && server_.acl().auth_required());
     auto status = parser_.parse(input.substr(start));
     if (status == protocol::ParseStatus::incomplete) break;
 
@@ -161,7 +165,12 @@ asio::awaitable<bool> Connection::process_input() {
 
   // Keep only the unparsed tail, at the front of the buffer.
   input_.consume(start);
-  if (input_.size() > server_.config().client_query_buffer_limit) {
+  // The query buffer holds the command being read, its arguments included;
+  // the parser's table of those arguments counts too (Redis counts a
+  // command's argv in the client's memory), so a command of endless tiny
+  // arguments is stopped at the limit (protocol/request_parser.h).
+  if (input_.size() + parser_.pending_request_memory() >
+      server_.config().client_query_buffer_limit) {
     // Redis closes such a client without a reply ("closing client that
     // reached max query buffer length").
     ++server_.stats().client_query_buffer_limit_disconnections;
@@ -243,6 +252,8 @@ void Connection::end_wait(WaitEnd how) {
 
 void Connection::start_write() {
   if (writing_ || closed_ || output_.empty()) return;
+  // No reply may promise a write the AOF has not been given yet.
+  server_.flush_append_only_file();
   // Usually the kernel takes everything at once: write now, as Redis does,
   // and wait for the socket only when it takes less.
   asio::error_code error;
