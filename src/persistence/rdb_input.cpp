@@ -119,9 +119,13 @@ std::string_view RdbInput::read_string(std::string& scratch) {
   // 11xxxxxx: Redis stored an integer string as a number, or compressed it.
   std::int64_t number = 0;
   switch (first & 0x3F) {
-    case rdb::kEncodingInt8:
-      number = static_cast<std::int8_t>(read_little_endian(1));
+    case rdb::kEncodingInt8: {
+      // One signed byte, sign-extended by hand (no signed-char arithmetic).
+      const std::uint64_t byte = read_little_endian(1);
+      number = byte >= 0x80 ? static_cast<std::int64_t>(byte) - 0x100
+                            : static_cast<std::int64_t>(byte);
       break;
+    }
     case rdb::kEncodingInt16:
       number = static_cast<std::int16_t>(read_little_endian(2));
       break;

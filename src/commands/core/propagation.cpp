@@ -9,6 +9,9 @@ namespace mini_redis::commands {
 
 namespace {
 
+const std::vector<std::string> kMultiCommand{"MULTI"};
+const std::vector<std::string> kExecCommand{"EXEC"};
+
 // EXEC and the script commands are containers: what they did is what the
 // commands inside them did, and those went through end_call() themselves.
 bool is_container(const CommandSpec& spec) {
@@ -105,11 +108,9 @@ void Propagation::flush() {
   // command that also expired a key) go inside MULTI/EXEC so that a replay
   // applies all or nothing, as Redis 7.0 wraps them.
   const bool wrap = pending_.size() > 1;
-  static const std::vector<std::string> kMulti{"MULTI"};
-  static const std::vector<std::string> kExec{"EXEC"};
-  if (wrap) log_->append(pending_.front().db_index, kMulti);
+  if (wrap) log_->append(pending_.front().db_index, kMultiCommand);
   for (const Pending& op : pending_) log_->append(op.db_index, op.argv);
-  if (wrap) log_->append(pending_.back().db_index, kExec);
+  if (wrap) log_->append(pending_.back().db_index, kExecCommand);
   pending_.clear();
 }
 
