@@ -255,6 +255,31 @@ def norm_sorted_pairs(reply: bytes) -> bytes:
     return encode_resp((kind, [x for p in pairs for x in p]))
 
 
+def norm_acl_log(reply: bytes) -> bytes:
+    """ACL LOG: in each entry, age-seconds is a wall-clock age (mask it) and
+    client-info a CLIENT LIST line (mask its volatile fields). The count,
+    reason, context, object, username and the entries' order must match."""
+    value, _ = parse_resp(reply)
+    kind, body = value
+    if kind not in (b"*",) or body is None:
+        return reply
+    entries = []
+    for entry_kind, items in body:
+        if entry_kind not in (b"*", b"%") or items is None:
+            entries.append((entry_kind, items))
+            continue
+        items = list(items)
+        for i in range(0, len(items) - 1, 2):
+            name = items[i][1]
+            if name == b"age-seconds":
+                items[i + 1] = (b"$", b"<age>")
+            elif name == b"client-info" and items[i + 1][1] is not None:
+                line = items[i + 1][1].decode("latin-1")
+                items[i + 1] = (items[i + 1][0], _mask_client_line(line).encode("latin-1"))
+        entries.append((entry_kind, items))
+    return encode_resp((kind, entries))
+
+
 def norm_without_subcommands(reply: bytes) -> bytes:
     """COMMAND INFO of a container command (CLIENT, CONFIG, OBJECT): its 10th
     field lists every subcommand Redis has, in dict order. mini-redis has only
@@ -319,6 +344,7 @@ NORMALISERS = {
     "latency-histogram": norm_latency_histogram,
     "without-subcommands": norm_without_subcommands,
     "client-list": norm_client_list,
+    "acl-log": norm_acl_log,
     "integer": norm_integer,
     "hello": norm_hello,
     "time": norm_time,
@@ -333,6 +359,7 @@ AUTO_NORMALISERS = {
     ("client", "id"): "integer",
     ("client", "list"): "client-list",
     ("client", "info"): "client-list",
+    ("acl", "log"): "acl-log",
     ("time", None): "time",
     ("info", None): "shape",
     ("memory", "usage"): "shape",

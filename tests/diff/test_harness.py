@@ -1,7 +1,7 @@
 """The harness's own small pieces: quoting, raw escapes, normalisers."""
 import pytest
 
-from harness import (norm_client_list, norm_hello, norm_sorted, norm_sorted_pairs,
+from harness import (norm_acl_log, norm_client_list, norm_hello, norm_sorted, norm_sorted_pairs,
                      norm_time, split_args, unescape_raw, compare_approx)
 
 
@@ -177,3 +177,16 @@ def test_every_connection_is_checked_for_leftover_bytes_then_reset(tmp_path):
     # One server still subscribed, the other not: reported too.
     mismatches, _ = _run_scripted(case, {(2, b"PING"): subscribed_ping})
     assert len(mismatches) == 1 and "subscribed or not" in mismatches[0]
+
+
+def test_acl_log_masks_age_and_client_fields_only():
+    def log(age, cid, obj):
+        info = b"id=%d addr=127.0.0.1:1 cmd=get user=u" % cid
+        entry = [b"count", b"reason", b"object", b"age-seconds", b"client-info"]
+        values = [b":1", b"$3\r\nkey", b"$1\r\n" + obj, b"$%d\r\n%s" % (len(age), age),
+                  b"$%d\r\n%s" % (len(info), info)]
+        body = b"".join(b"$%d\r\n%s\r\n" % (len(n), n) + v + (b"\r\n" if not v.startswith(b":") else b"\r\n")
+                        for n, v in zip(entry, values))
+        return b"*1\r\n*10\r\n" + body
+    assert norm_acl_log(log(b"0.01", 5, b"a")) == norm_acl_log(log(b"0.002", 9, b"a"))
+    assert norm_acl_log(log(b"0.01", 5, b"a")) != norm_acl_log(log(b"0.01", 5, b"b"))

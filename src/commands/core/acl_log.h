@@ -6,8 +6,9 @@
 // command's full name, the key, the channel, or "AUTH"), for which user,
 // when, and which client (its CLIENT LIST line). The same refusal repeated
 // within a minute does not add an entry: the entry found among the 10 most
-// recent counts it, takes the newer time and client, and stays where it is.
-// The log keeps acllog-max-len entries, newest first.
+// recent counts it, takes the newer time and client, and moves to the head
+// of the log, as the newest (Redis's ACLAddLogEntry unlinks it and adds it
+// back at the head). The log keeps acllog-max-len entries, newest first.
 #pragma once
 
 #include <cstddef>
@@ -51,9 +52,12 @@ inline void AclLog::add(AclLogEntry entry, std::size_t max_len) {
     AclLogEntry& old = entries_[i];
     if (old.reason == entry.reason && old.context == entry.context && old.object == entry.object &&
         old.username == entry.username && entry.created_ms - old.created_ms < kGroupingWindowMs) {
-      ++old.count;
-      old.created_ms = entry.created_ms;
-      old.client_info = std::move(entry.client_info);
+      AclLogEntry updated = std::move(old);
+      ++updated.count;
+      updated.created_ms = entry.created_ms;
+      updated.client_info = std::move(entry.client_info);
+      entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
+      entries_.push_front(std::move(updated));
       return;
     }
   }

@@ -3,8 +3,8 @@
 //
 // The replies are Redis 7.0's, field for field and in its order: flags in
 // the fixed order of its flag table, ACL categories in the order of acl.c,
-// key specifications reduced to the "index" and "range" kinds our rows can
-// express, and DOCS fields left out when a row has nothing for them. The
+// key specifications of the kinds our rows can express (see KeySpec), and
+// DOCS fields left out when a row has nothing for them. The
 // COMMAND handlers that send these replies are in command_command.cpp.
 #include "commands/core/command_docs.h"
 
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "commands/core/command_docs_internal.h"
+#include "common/ascii.h"
 #include "common/integer_parsing.h"
 
 namespace mini_redis::commands {
@@ -87,21 +88,41 @@ std::vector<std::string_view> acl_categories_of(const CommandSpec& spec) {
 
 // ---- key positions ---------------------------------------------------------------
 
-// One key specification, reduced to the two kinds our rows can express:
+// One key specification, of the kinds our rows can express:
 //   - range: the keys start at argument `begin_index` and run to `last_key`
 //     (relative to the first key; -1 means "the last argument"), every
 //     `key_step` arguments;
-//   - keynum: argument `begin_index` counts the keys, which follow it.
+//   - keynum: argument `begin_index` counts the keys, which follow it;
+//   - keyword: the one key follows `keyword`, searched for from argument
+//     `startfrom` on (GEORADIUS ... STORE key);
+//   - unknown: Redis cannot say where the keys are (SORT ... STORE key),
+//     the row's get_keys procedure finds them.
 struct KeySpec {
+  enum class Kind { range, keynum, keyword, unknown };
   std::string_view flags;  // "RO access"
   std::string_view notes;  // why a flag is there, or empty
   int begin_index = 0;
   int last_key = 0;
   int key_step = 1;
-  bool keynum = false;
+  Kind kind = Kind::range;
+  std::string_view keyword{};
+  int startfrom = 0;
 };
 
-std::vector<KeySpec> key_specs_of(const CommandSpec& spec) {
+// The row's keyword and unknown specs come after its others, as in Redis's
+// JSON files (GEORADIUS: the source key, then STORE, then STOREDIST).
+void add_extra_specs(const CommandSpec& spec, std::vector<KeySpec>& specs) {
+  for (const ExtraKeySpec& extra : spec.extra_key_specs) {
+    specs.push_back(
+        {.flags = extra.flags,
+         .notes = extra.notes,
+         .kind = extra.keyword.empty() ? KeySpec::Kind::unknown : KeySpec::Kind::keyword,
+         .keyword = extra.keyword,
+         .startfrom = extra.startfrom});
+  }
+}
+
+std::vector<KeySpec> range_and_keynum_specs_of(const CommandSpec& spec) {
   std::vector<KeySpec> specs;
   if (spec.keynum_index > 0 && spec.first_key > 0) {
     // A key before the counted ones (ZUNIONSTORE destination numkeys key
@@ -114,14 +135,14 @@ std::vector<KeySpec> key_specs_of(const CommandSpec& spec) {
     specs.push_back({.flags = flag_groups.size() > 1 ? flag_groups[1] : std::string_view(),
                      .notes = {},
                      .begin_index = spec.keynum_index,
-                     .keynum = true});
+                     .kind = KeySpec::Kind::keynum});
     return specs;
   }
   if (spec.keynum_index > 0) {
     specs.push_back({.flags = spec.key_specs,
                      .notes = spec.key_spec_notes,
                      .begin_index = spec.keynum_index,
-                     .keynum = true});
+                     .kind = KeySpec::Kind::keynum});
     return specs;
   }
   if (spec.first_key <= 0) return specs;
@@ -158,6 +179,12 @@ std::vector<KeySpec> key_specs_of(const CommandSpec& spec) {
   return specs;
 }
 
+std::vector<KeySpec> key_specs_of(const CommandSpec& spec) {
+  std::vector<KeySpec> specs = range_and_keynum_specs_of(spec);
+  add_extra_specs(spec, specs);
+  return specs;
+}
+
 // ---- COMMAND INFO ------------------------------------------------------------------
 
 void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
@@ -175,16 +202,40 @@ void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
   reply.bulk_string("begin_search");
   reply.map_header(2);
   reply.bulk_string("type");
-  reply.bulk_string("index");
-  reply.bulk_string("spec");
-  reply.map_header(1);
-  reply.bulk_string("index");
-  reply.integer(key_spec.begin_index);
+  if (key_spec.kind == KeySpec::Kind::unknown) {
+    // Nothing to say about where the keys are: both halves are "unknown"
+    // with an empty spec map.
+    reply.bulk_string("unknown");
+    reply.bulk_string("spec");
+    reply.map_header(0);
+    reply.bulk_string("find_keys");
+    reply.map_header(2);
+    reply.bulk_string("type");
+    reply.bulk_string("unknown");
+    reply.bulk_string("spec");
+    reply.map_header(0);
+    return;
+  }
+  if (key_spec.kind == KeySpec::Kind::keyword) {
+    reply.bulk_string("keyword");
+    reply.bulk_string("spec");
+    reply.map_header(2);
+    reply.bulk_string("keyword");
+    reply.bulk_string(key_spec.keyword);
+    reply.bulk_string("startfrom");
+    reply.integer(key_spec.startfrom);
+  } else {
+    reply.bulk_string("index");
+    reply.bulk_string("spec");
+    reply.map_header(1);
+    reply.bulk_string("index");
+    reply.integer(key_spec.begin_index);
+  }
 
   reply.bulk_string("find_keys");
   reply.map_header(2);
   reply.bulk_string("type");
-  if (key_spec.keynum) {
+  if (key_spec.kind == KeySpec::Kind::keynum) {
     // The count is the first argument searched from, the keys right after it.
     reply.bulk_string("keynum");
     reply.bulk_string("spec");
@@ -208,6 +259,30 @@ void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
   reply.integer(0);
 }
 
+// Redis's keyword search (getKeysUsingKeySpecs): the first argument equal
+// to `keyword`, ignoring case, from `startfrom` on (a negative startfrom
+// counts from the end and searches backwards). The last argument is never
+// looked at: a keyword there would have no key after it. Returns the key's
+// position, or 0 when the keyword is not there.
+//
+// Only the *first* match counts, while GEORADIUS itself obeys the last STORE
+// it is given: Redis 7.0.15 checks the ACL permissions of the first STORE
+// key only ("STORE allowed STORE other" is let through, and writes
+// "other"). We reproduce that, as COMMAND GETKEYS shows it.
+std::size_t keyword_key_position(const KeySpec& key_spec, Arguments args) {
+  const int count = static_cast<int>(args.size());
+  const bool forward = key_spec.startfrom > 0;
+  const int start = forward ? key_spec.startfrom : count + key_spec.startfrom;
+  const int end = forward ? count - 1 : 0;
+  for (int i = start; i != end; i += start <= end ? 1 : -1) {
+    if (i >= count || i < 1) break;
+    if (equals_ignore_case(args[static_cast<std::size_t>(i)], key_spec.keyword)) {
+      return static_cast<std::size_t>(i) + 1;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 // The positions of the keys in `args` (the full command, name first), each
@@ -215,12 +290,22 @@ void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
 // dropped, as Redis does for a malformed command; a key count that is not a
 // positive number of arguments that are there finds no key at all, not even
 // those of the command's other specs.
-std::vector<std::pair<std::size_t, std::string_view>> key_positions(const CommandSpec& spec,
-                                                                    Arguments args) {
-  std::vector<std::pair<std::size_t, std::string_view>> positions;
+//
+// As in Redis's getKeysFromCommandWithSpecs, a row with an "unknown" spec
+// hands the whole search to its get_keys procedure (SORT's sortGetKeys),
+// since its specs cannot find every key.
+KeyPositions key_positions(const CommandSpec& spec, Arguments args) {
+  if (spec.get_keys != nullptr) return spec.get_keys(args);
+  KeyPositions positions;
   for (const KeySpec& key_spec : key_specs_of(spec)) {
     const int count = static_cast<int>(args.size());
-    if (key_spec.keynum) {
+    if (key_spec.kind == KeySpec::Kind::unknown) continue;  // and no get_keys: none known
+    if (key_spec.kind == KeySpec::Kind::keyword) {
+      const std::size_t position = keyword_key_position(key_spec, args);
+      if (position != 0) positions.emplace_back(position, key_spec.flags);
+      continue;
+    }
+    if (key_spec.kind == KeySpec::Kind::keynum) {
       const auto index = static_cast<std::size_t>(key_spec.begin_index);
       const std::optional<std::int64_t> keys =
           index < args.size() ? parse_int64_strict(args[index]) : std::nullopt;

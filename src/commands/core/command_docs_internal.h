@@ -22,8 +22,8 @@ std::vector<std::string_view> split(std::string_view text, char separator);
 
 // Where the keys are in a full command `args`, name first, each with the
 // flags of its key spec: what COMMAND GETKEYS and GETKEYSANDFLAGS answer.
-std::vector<std::pair<std::size_t, std::string_view>> key_positions(const CommandSpec& spec,
-                                                                    Arguments args);
+// Rows with an "unknown" key spec (SORT) find them with their get_keys.
+KeyPositions key_positions(const CommandSpec& spec, Arguments args);
 
 // COMMAND DOCS's map for one command, its subcommands nested inside.
 void reply_docs(protocol::ReplyWriter& reply, const CommandSpec& spec);

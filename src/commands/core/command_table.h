@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -48,6 +49,29 @@ inline constexpr std::uint32_t kNoAsyncLoading = 1U << 16;   // "no_async_loadin
 inline constexpr std::uint32_t kNoMulti = 1U << 17;          // "no_multi"
 inline constexpr std::uint32_t kMovableKeys = 1U << 18;      // "movablekeys"
 }  // namespace flags
+
+// A key specification that the legacy first/last/step range cannot
+// express, listed in COMMAND INFO after the row's other specs. Redis 7.0
+// has two such kinds of "begin_search" (see command_docs.cpp):
+//   - keyword: the key is the argument after `keyword`, the first one found
+//     searching from argument `startfrom` on (GEORADIUS ... STORE key);
+//   - unknown (`keyword` empty): the keys cannot be found from the
+//     arguments' positions alone (SORT's STORE may be anywhere), so the
+//     row's get_keys procedure finds them instead.
+struct ExtraKeySpec {
+  std::string_view flags{};  // "OW update"
+  std::string_view notes{};  // Redis's explanation, or empty
+  std::string_view keyword{};
+  int startfrom = 0;
+};
+
+// A key of a command: its position in the arguments (name first) and the
+// flags of the key spec that found it ("RO access").
+using KeyPositions = std::vector<std::pair<std::size_t, std::string_view>>;
+
+// Redis's getkeys_proc: finds the keys of a command with an "unknown" key
+// spec by parsing its arguments (sortGetKeys).
+using GetKeysProc = KeyPositions (*)(Arguments args);
 
 struct CommandSpec {
   // Every member has a default ({} or a value), so a row written with
@@ -87,6 +111,10 @@ struct CommandSpec {
   // (SET: "RW and ACCESS due to the optional `GET` argument"). '|'-separated
   // in the same order as key_specs; an empty part means no notes.
   std::string_view key_spec_notes{};
+  // Keyword and unknown key specs, after those above; and, for a row with
+  // an unknown one, the procedure that finds its keys.
+  std::vector<ExtraKeySpec> extra_key_specs{};
+  GetKeysProc get_keys = nullptr;
   // COMMAND DOCS beyond the summary (see command_arguments.h): the
   // arguments, as redis-cli shows them in its hints, the version history,
   // and what replaces a deprecated command (GETSET, SUBSTR).

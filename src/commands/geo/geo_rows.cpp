@@ -83,7 +83,17 @@ CommandSpec radius_row(std::string name, int arity, Handler handler, bool read_o
   text.deprecated_since = "6.2.0";
   // The write forms may write (STORE), hence "write", and their keys move.
   const std::uint32_t row_flags = read_only ? kReadonly : kWrite | kDenyOom | kMovableKeys;
-  return geo_row(std::move(name), arity, row_flags, handler, std::move(text), std::move(arguments));
+  CommandSpec row =
+      geo_row(std::move(name), arity, row_flags, handler, std::move(text), std::move(arguments));
+  if (!read_only) {
+    // The STORE and STOREDIST destinations are keys too, written over
+    // ("OW update"), and the ACL check must see them: Redis finds each with
+    // a "keyword" key spec, searching from the first argument after the
+    // unit (argument 6 of GEORADIUS, 5 of GEORADIUSBYMEMBER, i.e. -arity).
+    row.extra_key_specs = {{.flags = "OW update", .keyword = "STORE", .startfrom = -arity},
+                           {.flags = "OW update", .keyword = "STOREDIST", .startfrom = -arity}};
+  }
+  return row;
 }
 
 void register_radius_rows(CommandTable& table, const GeoSearchHandlers& handlers) {

@@ -404,6 +404,41 @@ std::vector<ArgumentSpec> sort_arguments(bool with_store) {
   return arguments;
 }
 
+// SORT's keys, as Redis 7.0's sortGetKeys finds them for COMMAND GETKEYS
+// and the ACL check: the sorted key, then the key after the *last* STORE
+// (the one SORT writes). The scan skips the arguments of LIMIT (2), GET and
+// BY (1), so "BY store STORE d" finds d; other words are skipped alone.
+// The BY and GET patterns are not keys here: SORT itself refuses them to a
+// user who may not read every key (user_may_read_every_key).
+KeyPositions sort_get_keys(Arguments args) {
+  KeyPositions keys{{1, "RO access"}};
+  std::size_t store = 0;
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    if (equals_ignore_case(args[i], "limit")) {
+      i += 2;
+    } else if (equals_ignore_case(args[i], "get") || equals_ignore_case(args[i], "by")) {
+      i += 1;
+    } else if (equals_ignore_case(args[i], "store") && i + 1 < args.size()) {
+      store = i + 1;  // and go on: a later STORE wins, as in SORT
+    }
+  }
+  if (store != 0) keys.emplace_back(store, "OW update");
+  return keys;
+}
+
+// SORT_RO has no STORE: its one key is the sorted one (sortROGetKeys).
+KeyPositions sort_ro_get_keys(Arguments /*args*/) {
+  return {{1, "RO access"}};
+}
+
+// Redis's notes on SORT's two "unknown" key specs.
+constexpr std::string_view kByGetNotes =
+    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from "
+    "the content of the key we sort";
+constexpr std::string_view kStoreNotes =
+    "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear "
+    "anywhere in the argument array";
+
 constexpr std::string_view kSortComplexity =
     "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the "
     "number of returned elements. When the elements are not sorted, complexity is O(N).";
@@ -412,10 +447,13 @@ constexpr std::string_view kSortComplexity =
 
 void register_sort_commands(CommandTable& table) {
   using namespace flags;  // NOLINT(google-build-using-namespace): the row flags read best bare
-  // Redis finds the STORE destination and the BY/GET keys with "unknown"
-  // key specs, which command_docs.cpp does not model: COMMAND INFO lists
-  // the sorted key's spec only.
+  // Redis describes the BY/GET keys and the STORE destination with
+  // "unknown" key specs, as they cannot be found by position: the keys are
+  // found by sort_get_keys instead, for COMMAND GETKEYS and for the ACL
+  // check (without it, "SORT allowed STORE forbidden" would pass).
   for (const bool read_only : {false, true}) {
+    std::vector<ExtraKeySpec> unknown_specs{{.flags = "RO access", .notes = kByGetNotes}};
+    if (!read_only) unknown_specs.push_back({.flags = "OW update", .notes = kStoreNotes});
     table.add({.name = read_only ? "sort_ro" : "sort",
                .arity = -2,
                .flags = (read_only ? kReadonly : kWrite | kDenyOom) | kMovableKeys,
@@ -432,6 +470,8 @@ void register_sort_commands(CommandTable& table) {
                .acl_categories = read_only ? "@read @set @sortedset @list @slow @dangerous"
                                            : "@write @set @sortedset @list @slow @dangerous",
                .key_specs = "RO access",
+               .extra_key_specs = std::move(unknown_specs),
+               .get_keys = read_only ? sort_ro_get_keys : sort_get_keys,
                .arguments = sort_arguments(!read_only)});
   }
 }

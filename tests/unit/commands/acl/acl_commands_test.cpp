@@ -91,6 +91,43 @@ TEST_F(AclCommandsTest, NopermRepliesAndLogEntries) {
   EXPECT_EQ(h.stats.commands.at(h.table.find("set")->stats_id).calls, 0U);
 }
 
+// The destinations of GEORADIUS ... STORE and SORT ... STORE are keys the
+// user must be allowed to write: Redis finds them by a "keyword" key spec
+// (the first STORE after the unit) and by sortGetKeys (the last STORE).
+TEST_F(AclCommandsTest, StoreDestinationsNeedKeyPermission) {
+  constexpr const char* kNoPermKeys =
+      "-NOPERM this user has no permissions to access one of the keys used as arguments\r\n";
+  h.run({"GEOADD", "src", "0", "0", "a"});
+  h.run({"RPUSH", "srclist", "3", "1", "2"});
+  h.run({"ACL", "SETUSER", "erin", "on", "nopass", "~src*", "+@all"});
+  h.run({"AUTH", "erin", "x"});
+  EXPECT_EQ(h.run({"GEORADIUS", "src", "0", "0", "1", "km", "STORE", "other"}), kNoPermKeys);
+  EXPECT_EQ(h.run({"GEORADIUS", "src", "0", "0", "1", "km", "STORE", "src2", "STOREDIST", "o2"}),
+            kNoPermKeys);
+  EXPECT_EQ(h.run({"GEORADIUSBYMEMBER", "src", "a", "1", "km", "STOREDIST", "other"}), kNoPermKeys);
+  EXPECT_EQ(h.run({"GEORADIUS", "src", "0", "0", "1", "km", "STORE", "src2"}), ":1\r\n");
+  EXPECT_EQ(h.run({"SORT", "srclist", "STORE", "other"}), kNoPermKeys);
+  EXPECT_EQ(h.run({"SORT", "srclist", "STORE", "other", "STORE", "src3"}), ":3\r\n");
+  EXPECT_EQ(h.run({"SORT", "srclist", "LIMIT", "0", "1", "STORE", "o3"}), kNoPermKeys);
+  EXPECT_EQ(h.run({"ACL", "DRYRUN", "erin", "SORT", "srclist", "STORE", "o4"}),
+            "$51\r\nThis user has no permissions to access the 'o4' key\r\n");
+  // Redis 7.0.15 checks GEORADIUS's first STORE key only, while the command
+  // writes the last one: reproduced, not endorsed.
+  EXPECT_EQ(h.run({"GEORADIUS", "src", "0", "0", "1", "km", "STORE", "src4", "STORE", "o5"}),
+            ":1\r\n");
+
+  const auto& entries = h.acl.log.entries();
+  // As Redis's ACL LOG shows them, the newest first; the three refusals of
+  // "other" (GEORADIUS, GEORADIUSBYMEMBER, SORT) are one entry, counted.
+  ASSERT_EQ(entries.size(), 3U);
+  EXPECT_EQ(entries[0].reason, "key");
+  EXPECT_EQ(entries[0].object, "o3");
+  EXPECT_EQ(entries[1].object, "other");
+  EXPECT_EQ(entries[1].count, 3);
+  EXPECT_EQ(entries[2].object, "o2");
+  EXPECT_EQ(entries[2].count, 1);
+}
+
 TEST_F(AclCommandsTest, TheSameRefusalWithinAMinuteIsCounted) {
   h.run({"ACL", "SETUSER", "erin", "on", "nopass", "-@all"});
   h.run({"AUTH", "erin", "x"});

@@ -109,5 +109,28 @@ TEST_F(GeoCommands, StoreFormsWriteASortedSet) {
   EXPECT_EQ(h.run({"EXISTS", "d"}), ":0\r\n");
 }
 
+// The STORE and STOREDIST destinations are keys, found by Redis's
+// "keyword" key specs: the first STORE (and the first STOREDIST) after the
+// unit, never the last argument.
+TEST_F(GeoCommands, StoreDestinationsAreKeys) {
+  EXPECT_EQ(
+      h.run({"COMMAND", "GETKEYSANDFLAGS", "GEORADIUS", "g", "15", "37", "200", "km", "STORE", "a",
+             "STORE", "b", "STOREDIST", "c"}),
+      "*3\r\n*2\r\n$1\r\ng\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\na\r\n*2\r\n+OW\r\n+update\r\n"
+      "*2\r\n$1\r\nc\r\n*2\r\n+OW\r\n+update\r\n");
+  EXPECT_EQ(h.run({"COMMAND", "GETKEYS", "GEORADIUSBYMEMBER", "g", "Palermo", "1", "km",
+                   "STOREDIST", "d"}),
+            "*2\r\n$1\r\ng\r\n$1\r\nd\r\n");
+  // A STORE at the end has no key after it; before the options it is the unit.
+  EXPECT_EQ(h.run({"COMMAND", "GETKEYS", "GEORADIUS", "g", "15", "37", "200", "km", "STORE"}),
+            "*1\r\n$1\r\ng\r\n");
+  EXPECT_EQ(h.run({"COMMAND", "GETKEYS", "GEORADIUS", "g", "15", "37", "200", "STORE", "x"}),
+            "*1\r\n$1\r\ng\r\n");
+  // The read-only forms take no STORE at all.
+  EXPECT_EQ(
+      h.run({"COMMAND", "GETKEYS", "GEORADIUS_RO", "g", "15", "37", "200", "km", "STORE", "x"}),
+      "*1\r\n$1\r\ng\r\n");
+}
+
 }  // namespace
 }  // namespace mini_redis::testing

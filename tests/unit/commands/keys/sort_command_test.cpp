@@ -71,5 +71,20 @@ TEST_F(SortCommand, WrongTypesAndSyntax) {
   EXPECT_EQ(h.run({"SORT", "s", "LIMIT", "1"}), "-ERR syntax error\r\n");
 }
 
+// Redis's sortGetKeys: the sorted key and the last STORE's key; BY and GET
+// patterns are skipped with their argument (and are not keys), so "BY STORE"
+// is a pattern. SORT_RO's only key is the sorted one.
+TEST_F(SortCommand, KeysAreTheSortedOneAndTheLastStore) {
+  EXPECT_EQ(
+      h.run({"COMMAND", "GETKEYSANDFLAGS", "SORT", "s", "BY", "w_*", "LIMIT", "0", "1", "GET", "#",
+             "STORE", "a", "STORE", "b"}),
+      "*2\r\n*2\r\n$1\r\ns\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+OW\r\n+update\r\n");
+  EXPECT_EQ(h.run({"COMMAND", "GETKEYS", "SORT", "s", "BY", "STORE", "STORE", "x"}),
+            "*2\r\n$1\r\ns\r\n$1\r\nx\r\n");
+  EXPECT_EQ(h.run({"COMMAND", "GETKEYS", "SORT", "s", "STORE"}), "*1\r\n$1\r\ns\r\n");
+  EXPECT_EQ(h.run({"COMMAND", "GETKEYS", "SORT_RO", "s", "BY", "w_*", "GET", "#"}),
+            "*1\r\n$1\r\ns\r\n");
+}
+
 }  // namespace
 }  // namespace mini_redis::testing
