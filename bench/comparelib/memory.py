@@ -10,8 +10,15 @@ integers:
   list          one list, RPUSH of 1,000,000 elements         per element
   hash          one hash, HSET of 1,000,000 fields            per field
   small hashes  100,000 hashes of 10 fields each (listpack)   per field
+  set           one set, SADD of 1,000,000 members            per member
+  sorted set    one sorted set, ZADD of 1,000,000 members     per member
+                (scores 0..N-1)
+  small sets    100,000 sets of 10 members each               per member
+                (Redis 7.0 has no listpack sets: hash tables)
+  small sorted sets  100,000 sorted sets of 10 members        per member
+                (listpack)
 
---keys scales all four (the small-hash row holds keys/10 hashes)."""
+--keys scales them all (the small rows hold keys/10 keys)."""
 
 from comparelib.servers import BenchError, cli, log
 
@@ -55,12 +62,45 @@ def small_hashes_dataset(count):
         yield command(b"HSET", b"hash:%012d" % h, *words)
 
 
-# (label, unit, generator, expected DBSIZE given the element count)
+def set_dataset(count):
+    for start in range(0, count, BATCH):
+        yield command(b"SADD", b"bigset",
+                      *(b"mem:%012d" % i for i in range(start, min(count, start + BATCH))))
+
+
+def sorted_set_dataset(count):
+    for start in range(0, count, BATCH):
+        words = []
+        for i in range(start, min(count, start + BATCH)):
+            words += [b"%d" % i, b"mem:%012d" % i]
+        yield command(b"ZADD", b"bigzset", *words)
+
+
+def small_sets_dataset(count):
+    for s in range(count // 10):
+        yield command(b"SADD", b"set:%012d" % s,
+                      *(b"mem:%012d" % (s * 10 + m) for m in range(10)))
+
+
+def small_sorted_sets_dataset(count):
+    for z in range(count // 10):
+        words = []
+        for m in range(10):
+            words += [b"%d" % m, b"mem:%012d" % (z * 10 + m)]
+        yield command(b"ZADD", b"zset:%012d" % z, *words)
+
+
+# (label, unit, generator, expected DBSIZE given the element count). The
+# small rows hold count // 10 keys of 10 units each.
 DATASETS = [
     ("keys", "key", keys_dataset, lambda n: n),
     ("list", "element", list_dataset, lambda n: 1),
     ("hash", "field", hash_dataset, lambda n: 1),
     ("small hashes", "field", small_hashes_dataset, lambda n: n // 10),
+    ("set", "member", set_dataset, lambda n: 1),
+    ("sorted set", "member", sorted_set_dataset, lambda n: 1),
+    ("small sets", "member", small_sets_dataset, lambda n: n // 10),
+    ("small sorted sets", "member", small_sorted_sets_dataset, lambda n: n // 10),
 ]
 
 
@@ -97,16 +137,18 @@ def measure_rss(server, load_file, commands, keys):
         server.stop()
 
 
-def print_memory(mini, redis, count, workdir):
+def print_memory(mini, redis, count, workdir, only=None):
     """Loads every dataset into each server in turn and prints one table."""
     lines = [
         "| dataset | unit | mini-redis bytes per unit | redis bytes per unit | ratio |",
         "|---|---|---:|---:|---:|",
     ]
     for label, unit, generator, expected_keys in DATASETS:
+        if only and label not in only:
+            continue
         load_file = f"{workdir}/load-{label.replace(' ', '-')}.resp"
         commands = write_load_file(load_file, generator, count)
-        elements = count if label != "small hashes" else (count // 10) * 10
+        elements = (count // 10) * 10 if label.startswith("small ") else count
         per_unit = {}
         for server in (mini, redis):
             log(f"memory: loading {label} ({elements:,} {unit}s) into {server.name}")
