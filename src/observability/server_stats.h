@@ -38,6 +38,7 @@ struct PersistenceStats {
   bool bgsave_scheduled = false;           // BGSAVE SCHEDULE while one ran
   std::uint64_t saves = 0;                 // rdb_saves: successful saves since start
   std::int64_t last_fork_usec = 0;         // latest_fork_usec
+  std::uint64_t forks = 0;                 // total_forks: BGSAVE and BGREWRITEAOF children
   std::uint64_t last_load_keys = 0;        // rdb_last_load_keys_loaded
   std::uint64_t last_load_expired = 0;     // rdb_last_load_keys_expired
   [[nodiscard]] bool child_running() const { return child_pid > 0; }

@@ -441,6 +441,7 @@ AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
   logger_->notice("Creating AOF incr file " +
                   persistence::incr_file_name(config_->appendfilename, sequence) +
                   " on background rewrite");
+  const auto before_fork = std::chrono::steady_clock::now();
   const pid_t child = ::fork();
   if (child == 0) {
     ::signal(SIGTERM, SIG_DFL);
@@ -461,6 +462,10 @@ AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
     publish();
     return Rewrite::failed;
   }
+  stats_->persistence.last_fork_usec = std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::steady_clock::now() - before_fork)
+                                           .count();
+  ++stats_->persistence.forks;
   logger_->notice("Background append only file rewriting started by pid " + std::to_string(child));
   child_pid_ = child;
   rewrite_temp_ = "temp-rewriteaof-bg-" + std::to_string(child) + ".aof";

@@ -175,6 +175,7 @@ commands::BackgroundSave Snapshots::start_background_save() {
   rdb.last_fork_usec = std::chrono::duration_cast<std::chrono::microseconds>(
                            std::chrono::steady_clock::now() - before_fork)
                            .count();
+  if (child > 0) ++rdb.forks;
   if (child < 0) {
     rdb.last_bgsave_ok = false;
     logger_->warning("Can't save in background: fork: " + errno_text());

@@ -152,6 +152,9 @@ def test_bgsave_writes_in_a_child_and_reports_it(tmp_path):
         assert info_field(c, "rdb_changes_since_last_save") == "0"
         # The server kept answering while the child wrote.
         assert c.command("PING") == b"+PONG\r\n"
+        stats = c.command("INFO", "stats").decode()
+        assert "\r\ntotal_forks:1\r\n" in stats, stats
+        assert int(re.search(r"\r\nlatest_fork_usec:(\d+)\r\n", stats).group(1)) > 0
     check = subprocess.run([CHECK_RDB, str(tmp_path / "dump.rdb")], capture_output=True, text=True)
     assert "RDB looks OK" in check.stdout, check.stdout + check.stderr
     assert "1000 keys read" in check.stdout, check.stdout

@@ -216,6 +216,9 @@ void stats_section(InfoText& info, Context& ctx) {
   info.field("pubsub_channels", ctx.pubsub.active_count(PubSub::Kind::channel));
   info.field("pubsub_patterns", ctx.pubsub.active_count(PubSub::Kind::pattern));
   info.field("pubsubshard_channels", ctx.pubsub.active_count(PubSub::Kind::shard_channel));
+  // How long the last fork (BGSAVE, BGREWRITEAOF) held the loop, and how many.
+  info.field("latest_fork_usec", stats.persistence.last_fork_usec);
+  info.field("total_forks", stats.persistence.forks);
   info.field("total_error_replies", stats.total_error_replies);
   // These two appeared in Redis 7.2; they come after the fields above there too.
   info.field("client_query_buffer_limit_disconnections",

@@ -234,6 +234,8 @@ TEST(InfoStats, ReportsServerAndKeyspaceCounters) {
                                       "pubsub_channels",
                                       "pubsub_patterns",
                                       "pubsubshard_channels",
+                                      "latest_fork_usec",
+                                      "total_forks",
                                       "total_error_replies",
                                       "client_query_buffer_limit_disconnections",
                                       "client_output_buffer_limit_disconnections"}));
