@@ -17,32 +17,13 @@
 #include "commands/persistence/rdb_options.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
+#include "server/file_io.h"
 
 namespace mini_redis::server {
 
 namespace {
 
 using persistence::AofFileInfo;
-
-std::string errno_text() { return std::strerror(errno); }
-
-std::int64_t unix_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
-}
 
 std::uint64_t file_size(const std::string& path) {
   std::error_code error;
@@ -55,14 +36,6 @@ std::string read_file(const std::string& path, bool& ok) {
   ok = static_cast<bool>(file);
   if (!ok) return {};
   return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-}
-
-// Makes a rename or a new file in `directory` durable (Redis's fsyncFileDir).
-void sync_directory(const std::string& directory) {
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 // Writes `bytes` to `path` through a temp file and a rename, so that a

@@ -19,6 +19,7 @@
 #include "commands/persistence/rdb_options.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
+#include "server/file_io.h"
 
 namespace mini_redis::server {
 
@@ -28,31 +29,10 @@ namespace {
 // CONFIG_BGSAVE_RETRY_DELAY): a full disk would otherwise fork every tick.
 constexpr std::int64_t kRetryDelayMs = 5000;
 
-std::string errno_text() { return std::strerror(errno); }
-
 std::string working_directory() {
   std::error_code error;
   std::string dir = std::filesystem::current_path(error).string();
   return error ? std::string("unknown") : dir;
-}
-
-std::int64_t unix_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// write() until every byte is out: a write to a file may be short.
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
 }
 
 // The save points: "3600 1 300 100" is two (seconds, changes) pairs. CONFIG
@@ -134,11 +114,7 @@ bool Snapshots::install(const std::string& temp_path) {
     return false;
   }
   // The rename itself lives in the directory: sync it too, as Redis 7 does.
-  const int dir = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  sync_directory(".");
   logger_->notice("DB saved on disk");
   return true;
 }

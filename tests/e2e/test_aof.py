@@ -6,7 +6,6 @@ mini-redis and redis-server in both directions.
 Every server runs in a temp directory of its own (tmp_path). With
 E2E_AGAINST=redis the server under test is Debian's redis-server, which
 checks that these tests expect what Redis does."""
-import re
 import shutil
 import signal
 import subprocess
@@ -29,10 +28,7 @@ def start(binary, directory, *extra):
 
 
 def info_field(client, name):
-    text = client.command("INFO", "persistence").decode()
-    match = re.search(rf"\r\n{name}:([^\r]*)\r\n", text)
-    assert match, text
-    return match.group(1)
+    return servers.info_field(client, "persistence", name)
 
 
 def pipeline(client, commands):

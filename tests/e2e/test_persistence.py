@@ -29,10 +29,7 @@ def start(binary, directory, *extra):
 
 
 def info_field(client, name):
-    text = client.command("INFO", "persistence").decode()
-    match = re.search(rf"\r\n{name}:([^\r]*)\r\n", text)
-    assert match, text
-    return match.group(1)
+    return servers.info_field(client, "persistence", name)
 
 
 def fill_every_type(c):

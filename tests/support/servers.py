@@ -181,6 +181,15 @@ def server_under_test(*extra_args, port=None):
     return (real_redis if AGAINST_REDIS else mini_redis)(*extra_args, port=port)
 
 
+def info_field(client, section, name):
+    """One field of INFO <section>, as text (the test fails if it is missing)."""
+    import re
+    text = client.command("INFO", section).decode()
+    match = re.search(rf"\r\n{name}:([^\r]*)\r\n", text)
+    assert match, text
+    return match.group(1)
+
+
 def wait_for(predicate, timeout, step=0.05):
     """Polls `predicate` until it holds or `timeout` seconds pass; its last answer."""
     deadline = time.monotonic() + timeout
