@@ -560,14 +560,14 @@ void AppendOnlyFile::turn_off() {
   publish();
 }
 
-void AppendOnlyFile::close_for_shutdown() {
+void AppendOnlyFile::sync_for_shutdown() {
   kill_child();
   if (fd_ < 0) return;
   write_buffer();
   logger_->notice("Calling fsync() on the AOF file.");
   ::fsync(fd_);
-  ::close(fd_);
-  fd_ = -1;
+  // Left open: if the final RDB save then fails, the server stays up and
+  // goes on logging; at exit the destructor closes it.
 }
 
 }  // namespace mini_redis::server

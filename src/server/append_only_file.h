@@ -104,7 +104,7 @@ class AppendOnlyFile final : public commands::CommandLog {
   void turn_off();
 
   // Shutdown: the last writes to disk, the rewrite child stopped.
-  void close_for_shutdown();
+  void sync_for_shutdown();
   void kill_child();
 
  private:

@@ -600,7 +600,7 @@ bool Server::shutdown_now(std::string_view reason, commands::ShutdownSave save) 
   if (shutting_down_) return true;
   logger_.warning(reason);
   snapshots_.kill_child();
-  aof_.close_for_shutdown();
+  aof_.sync_for_shutdown();
   const bool saving = save == commands::ShutdownSave::save ||
                       (save == commands::ShutdownSave::as_configured && !config_.save.empty());
   if (saving) {

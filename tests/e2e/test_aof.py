@@ -186,3 +186,20 @@ def test_the_aof_directory_moves_between_mini_redis_and_redis(tmp_path, writer, 
         assert c.command("LRANGE", "l", 0, -1) == b"*2\r\n$1\r\nx\r\n$1\r\ny\r\n"
         c.command("SELECT", 2)
         assert c.command("GET", "in-2") == b"$3\r\nyes\r\n"
+
+
+def test_a_shutdown_that_cannot_save_keeps_the_aof_going(tmp_path):
+    # The final RDB save fails (its name is taken by a directory): the server
+    # stays up, and what it is told next must still reach the AOF.
+    with start(BINARY, tmp_path, "--save", "3600 1", "--dbfilename", "blocked.rdb") as server:
+        (tmp_path / "blocked.rdb").mkdir()
+        c = RawClient(server.port)
+        c.command("SET", "before", "1")
+        assert c.command("SHUTDOWN") == b"-ERR Errors trying to SHUTDOWN. Check logs.\r\n"
+        assert c.command("SET", "after", "2") == b"+OK\r\n"
+        server.process.kill()
+        server.process.wait()
+    (tmp_path / "blocked.rdb").rmdir()
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        assert c.command("MGET", "before", "after") == b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n"
