@@ -32,7 +32,9 @@ using storage::ValueType;
 constexpr std::int64_t kLoadTimeMs = 1'700'000'000'000;
 
 std::string read_fixture(const std::string& name) {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "fixtures" / name;
+  // An absolute path from CMake: __FILE__ is relative to the build directory
+  // when ccache rewrites paths (CCACHE_BASEDIR), and tests run elsewhere.
+  const auto path = std::filesystem::path(MINI_REDIS_FIXTURES_DIR) / name;
   std::ifstream file(path, std::ios::binary);
   EXPECT_TRUE(file) << path;
   std::ostringstream bytes;

@@ -27,11 +27,20 @@ TEST(SaveCommand, IsRefusedWhileABackgroundSaveRuns) {
 TEST(BgsaveCommand, AnswersWhatTheServerDid) {
   CommandHarness h;
   EXPECT_EQ(h.run({"BGSAVE"}), "+Background saving started\r\n");
-  h.server.background_save = commands::BackgroundSave::already_running;
+  // Another BGSAVE running: an error, SCHEDULE or not (Redis's bgsaveCommand).
+  h.stats.persistence.child_pid = 4242;
   EXPECT_EQ(h.run({"BGSAVE"}), "-ERR Background save already in progress\r\n");
+  EXPECT_EQ(h.run({"BGSAVE", "schedule"}), "-ERR Background save already in progress\r\n");
   EXPECT_FALSE(h.stats.persistence.bgsave_scheduled);
+  // A BGREWRITEAOF child: SCHEDULE waits for it, without it is an error.
+  h.stats.persistence.child_pid = -1;
+  h.stats.persistence.aof_child_pid = 4343;
+  EXPECT_EQ(h.run({"BGSAVE"}),
+            "-ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE "
+            "SCHEDULE in order to schedule a BGSAVE whenever possible.\r\n");
   EXPECT_EQ(h.run({"BGSAVE", "schedule"}), "+Background saving scheduled\r\n");
   EXPECT_TRUE(h.stats.persistence.bgsave_scheduled);
+  h.stats.persistence.aof_child_pid = -1;
   h.server.background_save = commands::BackgroundSave::failed;
   EXPECT_EQ(h.run({"BGSAVE"}), "-ERR\r\n");
   EXPECT_EQ(h.run({"BGSAVE", "now"}), "-ERR syntax error\r\n");
