@@ -8,13 +8,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 
 #include "commands/persistence/rdb_options.h"
 #include "persistence/rdb_reader.h"
@@ -35,15 +35,25 @@ std::string working_directory() {
   return error ? std::string("unknown") : dir;
 }
 
-// The save points: "3600 1 300 100" is two (seconds, changes) pairs. CONFIG
-// checked the text when it was set, so each word is a number here.
-std::vector<std::pair<std::int64_t, std::uint64_t>> save_points(const std::string& text) {
-  std::vector<std::pair<std::int64_t, std::uint64_t>> points;
-  std::istringstream words(text);
+// Calls `visit(seconds, changes)` for each save point: "3600 1 300 100" is
+// two pairs. CONFIG checked the text when it was set, so each word is a
+// number here. Read in place, every cron tick: no stream, no allocation.
+template <class Visit>
+void for_each_save_point(std::string_view text, Visit visit) {
+  auto next_number = [&text](std::int64_t& value) {
+    const std::size_t start = text.find_first_not_of(' ');
+    if (start == std::string_view::npos) return false;
+    text.remove_prefix(start);
+    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (parsed.ec != std::errc()) return false;
+    text.remove_prefix(static_cast<std::size_t>(parsed.ptr - text.data()));
+    return true;
+  };
   std::int64_t seconds = 0;
-  std::uint64_t changes = 0;
-  while (words >> seconds >> changes) points.emplace_back(seconds, changes);
-  return points;
+  std::int64_t changes = 0;
+  while (next_number(seconds) && next_number(changes)) {
+    if (visit(seconds, static_cast<std::uint64_t>(changes))) return;
+  }
 }
 
 }  // namespace
@@ -219,14 +229,13 @@ void Snapshots::cron(std::int64_t now_ms) {
   // delay (Redis's serverCron does the same checks in the same order).
   const std::int64_t since_save = unix_seconds() - rdb.last_save_unix;
   const bool may_retry = rdb.last_bgsave_ok || now_ms - rdb.last_bgsave_try_ms > kRetryDelayMs;
-  for (const auto& [seconds, changes] : save_points(config_->save)) {
-    if (rdb.dirty >= changes && since_save > seconds && may_retry) {
-      logger_->notice(std::to_string(changes) + " changes in " + std::to_string(seconds) +
-                      " seconds. Saving...");
-      start_background_save();
-      return;
-    }
-  }
+  for_each_save_point(config_->save, [&](std::int64_t seconds, std::uint64_t changes) {
+    if (rdb.dirty < changes || since_save <= seconds || !may_retry) return false;
+    logger_->notice(std::to_string(changes) + " changes in " + std::to_string(seconds) +
+                    " seconds. Saving...");
+    start_background_save();
+    return true;  // one BGSAVE is enough
+  });
 }
 
 }  // namespace mini_redis::server
