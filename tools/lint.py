@@ -55,7 +55,9 @@ def files_read_per_source(build_dir: pathlib.Path) -> dict[str, list[str]]:
                 source = "src/" + line.split(".dir/src/", 1)[1].split(".o:", 1)[0]
                 current = reads.setdefault(source, [])
         elif current is not None and line.strip():
-            current.append(line.strip())
+            # Paths are as the compiler saw them: relative to the build
+            # directory when ccache's CCACHE_BASEDIR rewrote the command.
+            current.append(os.path.normpath(build_dir / line.strip()))
     return reads
 
 
