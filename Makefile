@@ -118,7 +118,7 @@ workshop-run: workshop-build
 
 workshop-test: workshop-build
 	@case "$(STEP)" in \
-	  1|2|3|4) timeout 120 ./$(WORKSHOP_BUILD)/step$(STEP)_test || { [ $$? -ne 124 ] || echo 'step $(STEP): timed out after 120 s (a loop that never stops?)'; exit 1; } ;; \
+	  1|2|3|4) timeout 120 ./$(WORKSHOP_BUILD)/step$(STEP)_test || { [ $$? -ne 124 ] || echo 'step $(STEP): timed out after 120 s (each test stops itself after 5 s: was the program stuck before its tests ran?)'; exit 1; } ;; \
 	  5|6) MINI_REDIS_SERVER=$(CURDIR)/$(WORKSHOP_BUILD)/server/mini-redis-server \
 	       /usr/bin/python3 -m pytest -v -p no:cacheprovider workshop/tests/step$(STEP)_*_test.py ;; \
 	  all) ctest --test-dir $(WORKSHOP_BUILD) --output-on-failure ;; \

@@ -12,7 +12,13 @@
 #      solved, whatever the later steps' state, and the bare skeleton
 #      (stage 0, identical to the committed workshop/src by check 1) fails
 #      every step with the message;
-#   4. on the real sources (WORKSHOP_SOURCES=solution) every step passes.
+#   4. every mutant of workshop/mutants/mutants.py (a plausible wrong version
+#      of one region: the guides' common mistakes, off-by-ones, a missing
+#      branch) turns its step red (workshop/mutation_check.py);
+#   5. on the real sources (WORKSHOP_SOURCES=solution) every step passes;
+#   6. the guides and the TODO texts name only files, functions, make
+#      targets and tests that exist, with the right test counts
+#      (workshop/check_guides.py).
 # One build directory for all stages: each stage rewrites only the files it
 # changes, so ninja recompiles a few objects, not the server.
 set -uo pipefail
@@ -37,6 +43,11 @@ if ! /usr/bin/python3 workshop/generate.py --check; then
   fail "workshop/src is stale"
 fi
 
+echo "== workshop check 6: the guides and TODO texts match the code"
+if ! /usr/bin/python3 workshop/check_guides.py; then
+  fail "the guides or the TODO texts name something that does not exist"
+fi
+
 mkdir -p "$LOGS"
 
 build() {  # build <stage name>
@@ -54,7 +65,7 @@ build() {  # build <stage name>
 }
 
 run_step() {  # run_step <stage name> <step>; output in $LOGS/<stage>-step<step>.log
-  (cd "$BUILD" && ctest -R "^step$2\$" --output-on-failure --timeout 120) \
+  (cd "$BUILD" && ctest -R "^step$2\$" --output-on-failure --timeout 60) \
     >"$LOGS/$1-step$2.log" 2>&1
 }
 
@@ -100,7 +111,14 @@ for solved in 0 1 2 3 4 5; do
   echo "   stage $stage (steps 1-$solved solved) checked, $((SECONDS - started)) s so far"
 done
 
-echo "== workshop check 4: the real sources pass every step"
+echo "== workshop check 4: every mutant turns its step red"
+# The variant is now the solution (stage solved-5), built: each mutant costs
+# one object and a link.
+if ! /usr/bin/python3 workshop/mutation_check.py --build "$BUILD" --jobs "$JOBS"; then
+  fail "a mutant survives (a wrong region that its step's tests accept)"
+fi
+
+echo "== workshop check 5: the real sources pass every step"
 cmake "$BUILD" -DWORKSHOP_SOURCES=solution >/dev/null 2>&1
 if build solution; then
   for step in $STEPS; do expect_pass solution "$step"; done

@@ -31,6 +31,7 @@ workshop build takes every other file from src/. Standard library only.
 """
 import argparse
 import difflib
+import hashlib
 import os
 import re
 import signal
@@ -50,6 +51,9 @@ CALL = 'not_implemented({step}, "{where}");\n'
 HEADER = ("// Workshop copy of src/{path}, made by workshop/generate.py.\n"
           "// Write the parts marked TODO. `make workshop-diff FILE={path}` compares\n"
           "// your version with the real one; `make workshop-solve STEP=n` fills a step in.\n")
+
+
+JAPANESE = os.path.join(ROOT, "workshop", "instructions.ja.txt")
 
 
 class MarkerError(Exception):
@@ -73,6 +77,12 @@ class Region:
                 break
             lines.append(line)
         return lines
+
+    def fingerprint(self):
+        """A short hash of the instructions: instructions.ja.txt records the
+        one it was translated from, so a changed English text is noticed."""
+        text = "".join(line.strip() + "\n" for line in self.instructions())
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
     def code_lines(self):
         return [l for l in self.body[len(self.instructions()):]
@@ -130,12 +140,46 @@ def solution_files():
     for step in STEPS:
         if not any(r.step == step for _, regions in found.values() for r in regions):
             raise MarkerError(f"no region for step {step} in src/")
-    return dict(sorted(found.items()))
+    found = dict(sorted(found.items()))
+    check_japanese(found)
+    return found
 
 
-def skeleton_body(region, rel):
+def load_japanese():
+    """{"file: function": (fingerprint, [lines])} from instructions.ja.txt."""
+    found, key = {}, None
+    for line in read_lines(JAPANESE):
+        if line.startswith("== "):
+            key = line[3:].strip()
+            found[key] = [None, []]
+        elif key and line.startswith("en: ") and found[key][0] is None:
+            found[key][0] = line[4:].strip()
+        elif key and line.strip():
+            found[key][1].append(line.rstrip("\n"))
+    return {k: (fp, lines) for k, (fp, lines) in found.items()}
+
+
+def check_japanese(files):
+    """Every region has a Japanese instruction made from its current English."""
+    japanese = load_japanese()
+    for rel, (_, regions) in files.items():
+        for region in regions:
+            key = f"{rel}: {region.function}"
+            if key not in japanese:
+                raise MarkerError(f"workshop/instructions.ja.txt has no `== {key}` "
+                                  f"(en: {region.fingerprint()})")
+            if japanese[key][0] != region.fingerprint():
+                raise MarkerError(f"the English instructions of {key} changed: update its "
+                                  f"Japanese text in workshop/instructions.ja.txt, then set "
+                                  f"its line to `en: {region.fingerprint()}`")
+    return japanese
+
+
+def skeleton_body(region, rel, japanese):
     where = f"{rel}: {region.function}"
-    return region.instructions() + [
+    translated = [region.indent + "// 日本語:\n"] + [
+        region.indent + "// " + line + "\n" for line in japanese[where][1]]
+    return region.instructions() + translated + [
         region.indent + TODO.format(step=region.step),
         region.indent + CALL.format(step=region.step, where=where),
     ]
@@ -151,15 +195,16 @@ def with_include(lines):
     return lines[:last + 1] + ["\n", INCLUDE] + lines[last + 1:]
 
 
-def generate(rel, lines, regions, solved_through):
+def generate(rel, lines, regions, solved_through, japanese=None):
     """The learner's copy of one file, with steps <= solved_through solved."""
+    japanese = japanese if japanese is not None else load_japanese()
     out, position = [], 0
     for region in regions:
         out += lines[position:region.begin + 1]
         if region.step <= solved_through:
             out += region.body
         else:
-            out += skeleton_body(region, rel)
+            out += skeleton_body(region, rel, japanese)
         position = region.end
     out += lines[position:]
     return HEADER.format(path=rel).splitlines(keepends=True) + with_include(out)

@@ -6,6 +6,7 @@ stops it at the end. The server's log goes to a file; a failing test prints
 it, so a "not implemented: step 5, ..." line written there is seen.
 """
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -82,8 +83,64 @@ def pytest_runtest_makereport(item, call):
         item.rep_call = report
 
 
+# Every test of steps 5 and 6 takes well under a second when the code is
+# right; a loop that never ends, or a reply that never comes, would otherwise
+# hang until ctest gives up minutes later. pytest-timeout is not a Debian
+# default, so the bound is set here by hand, with SIGALRM.
+TEST_SECONDS = 10
+
+
+@pytest.fixture(autouse=True)
+def bounded_in_time(request):
+    def too_long(signum, frame):
+        pytest.fail(f"{request.node.name} still runs after {TEST_SECONDS} s: a reply never came, "
+                    "or a loop never ends", pytrace=True)
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.setitimer(signal.ITIMER_REAL, TEST_SECONDS)
+    yield
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+class StepClient(RawClient):
+    """A RawClient whose failures say what was sent, expected and received."""
+
+    def __init__(self, port, timeout=3):
+        super().__init__(port, timeout=timeout)
+
+    def expect_reply(self, expected, sent=b"(the request before)"):
+        """Reads one reply and checks it is `expected`, byte for byte."""
+        try:
+            got = self.read_reply()
+        except socket.timeout:
+            pytest.fail(f"no complete reply within {self.sock.gettimeout()} s\n"
+                        f"  sent:     {sent!r}\n  expected: {expected!r}\n"
+                        f"  received: {self.buffer!r} (and nothing more)")
+        except ConnectionError:
+            pytest.fail(f"the server closed the connection\n  sent:     {sent!r}\n"
+                        f"  expected: {expected!r}\n  received: {self.buffer!r}")
+        assert got == expected, (f"wrong reply\n  sent:     {sent!r}\n"
+                                 f"  expected: {expected!r}\n  received: {got!r}")
+        return got
+
+    def expect(self, words, expected):
+        """Sends one command (a list of words) and checks its reply."""
+        request = resp(*words)
+        self.send(request)
+        return self.expect_reply(expected, sent=request)
+
+
+def resp(*words):
+    """One command as a RESP array of bulk strings."""
+    out = b"*%d\r\n" % len(words)
+    for word in words:
+        word = word if isinstance(word, bytes) else str(word).encode()
+        out += b"$%d\r\n%s\r\n" % (len(word), word)
+    return out
+
+
 @pytest.fixture
 def client(server):
-    c = RawClient(server.port)
+    c = StepClient(server.port)
     yield c
     c.close()

@@ -9,6 +9,7 @@
 
 #include "storage/clock.h"
 #include "storage/database.h"
+#include "support/step_support.h"
 
 namespace mini_redis::storage {
 namespace {
@@ -28,7 +29,7 @@ TEST_F(Step2Storage, AKeyThatWasNeverSetIsAbsent) {
 TEST_F(Step2Storage, AValueSetCanBeReadBack) {
   db.set("greeting", "hello");
   Entry* entry = db.lookup_for_read("greeting");
-  ASSERT_NE(entry, nullptr);
+  ASSERT_NE(entry, nullptr) << "a key just set must be found (did set insert it into table_?)";
   EXPECT_EQ(entry->key(), "greeting");
   EXPECT_EQ(entry->value(), "hello");
   EXPECT_EQ(db.size(), 1u);
@@ -63,15 +64,16 @@ TEST_F(Step2Storage, ReadsCountHitsAndMissesForInfo) {
   db.lookup_for_read("k");
   db.lookup_for_read("k");
   db.lookup_for_read("missing");
-  EXPECT_EQ(stats.keyspace_hits, 2u);
-  EXPECT_EQ(stats.keyspace_misses, 1u);
+  EXPECT_EQ(stats.keyspace_hits, 2u) << "each lookup_for_read that finds the key is one hit";
+  EXPECT_EQ(stats.keyspace_misses, 1u) << "each lookup_for_read that finds nothing is one miss";
 }
 
 TEST_F(Step2Storage, AReadRecordsWhenTheKeyWasLastUsed) {
   db.set("k", "v");
   clock.advance(5'000);
   db.lookup_for_read("k");
-  EXPECT_EQ(db.lookup_quietly("k")->access_time_s(), clock.now_ms() / 1000);
+  EXPECT_EQ(db.lookup_quietly("k")->access_time_s(), clock.now_ms() / 1000)
+      << "lookup_for_read must touch() the entry it found (OBJECT IDLETIME reads it)";
 }
 
 TEST_F(Step2Storage, EraseRemovesAKeyAndSaysWhetherOneWasThere) {
@@ -79,7 +81,7 @@ TEST_F(Step2Storage, EraseRemovesAKeyAndSaysWhetherOneWasThere) {
   EXPECT_TRUE(db.erase("k"));
   EXPECT_EQ(db.lookup_for_read("k"), nullptr);
   EXPECT_EQ(db.size(), 0u);
-  EXPECT_FALSE(db.erase("k"));
+  EXPECT_FALSE(db.erase("k")) << "erasing a key that is not there answers false";
 }
 
 TEST_F(Step2Storage, EraseLeavesTheOtherKeysAlone) {
@@ -97,7 +99,8 @@ TEST_F(Step2Storage, AnErasedKeyWithATtlLeavesTheListOfExpiringKeys) {
   db.set_expire_at(entry, clock.now_ms() + 60'000);
   EXPECT_EQ(db.expiring_count(), 1u);
   EXPECT_TRUE(db.erase("session"));
-  EXPECT_EQ(db.expiring_count(), 0u);
+  EXPECT_EQ(db.expiring_count(), 0u)
+      << "erase must untrack_expiring() the key: the list would keep a pointer to a freed block";
 }
 
 }  // namespace

@@ -8,7 +8,11 @@
 // The clock is a ManualClock: time only passes when a test says so.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+
 #include "support/command_harness.h"
+#include "support/step_support.h"
 
 namespace mini_redis::commands {
 namespace {
@@ -24,14 +28,16 @@ TEST(Step3Ping, PingAnswersPong) {
 
 TEST(Step3Ping, PingWithAMessageAnswersTheMessage) {
   CommandHarness h;
-  EXPECT_EQ(h.run({"PING", "hello world"}), "$11\r\nhello world\r\n");
+  EXPECT_EQ(h.run({"PING", "hello world"}), "$11\r\nhello world\r\n")
+      << "PING <message> answers the message as a bulk string (args[1])";
 }
 
 // ---- GET and SET ---------------------------------------------------------------------
 
 TEST(Step3GetSet, GetOfAMissingKeyIsNull) {
   CommandHarness h;
-  EXPECT_EQ(h.run({"GET", "nobody"}), "$-1\r\n");
+  EXPECT_EQ(h.run({"GET", "nobody"}), "$-1\r\n")
+      << "GET of a missing key replies null() once, and nothing else";
 }
 
 TEST(Step3GetSet, SetAnswersOkAndGetReturnsTheValue) {
@@ -66,8 +72,9 @@ TEST(Step3Incr, IncrAddsOneToTheStoredNumber) {
 TEST(Step3Incr, IncrOfSomethingThatIsNotAnIntegerIsAnError) {
   CommandHarness h;
   h.run({"SET", "name", "alice"});
-  EXPECT_EQ(h.run({"INCR", "name"}), "-ERR value is not an integer or out of range\r\n");
-  EXPECT_EQ(h.run({"GET", "name"}), "$5\r\nalice\r\n");
+  EXPECT_EQ(h.run({"INCR", "name"}), "-ERR value is not an integer or out of range\r\n")
+      << "after ctx.reply.error(errors::kNotInteger), return: one reply only";
+  EXPECT_EQ(h.run({"GET", "name"}), "$5\r\nalice\r\n") << "INCR on a non-number must store nothing";
 }
 
 // ---- EXPIRE and TTL ----------------------------------------------------------------
@@ -77,7 +84,8 @@ TEST(Step3Incr, IncrOfSomethingThatIsNotAnIntegerIsAnError) {
 TEST(Step3Expire, SetWithExStoresAnExpireTime) {
   CommandHarness h;
   EXPECT_EQ(h.run({"SET", "session", "abc", "EX", "100"}), "+OK\r\n");
-  EXPECT_EQ(h.run({"TTL", "session"}), ":100\r\n");
+  EXPECT_EQ(h.run({"TTL", "session"}), ":100\r\n")
+      << "SET ... EX 100 stores an expire time (db.set_expire_at when options.sets_expire_time())";
 }
 
 TEST(Step3Expire, APlainSetForgetsTheOldExpireTime) {
@@ -119,9 +127,9 @@ TEST(Step3Expire, TtlRoundsToTheNearestSecond) {
   h.run({"SET", "k", "v"});
   h.run({"EXPIRE", "k", "10"});
   h.clock.advance(8'400);  // 1.6 s left
-  EXPECT_EQ(h.run({"TTL", "k"}), ":2\r\n");
+  EXPECT_EQ(h.run({"TTL", "k"}), ":2\r\n") << "1.6 s left rounds to 2 (round_to_seconds), not 1";
   h.clock.advance(200);  // 1.4 s left
-  EXPECT_EQ(h.run({"TTL", "k"}), ":1\r\n");
+  EXPECT_EQ(h.run({"TTL", "k"}), ":1\r\n") << "1.4 s left rounds to 1";
 }
 
 TEST(Step3Expire, ExpireOfAMissingKeyAnswersZero) {
@@ -132,9 +140,70 @@ TEST(Step3Expire, ExpireOfAMissingKeyAnswersZero) {
 TEST(Step3Expire, ExpireInThePastDeletesTheKeyAtOnce) {
   CommandHarness h;
   h.run({"SET", "k", "v"});
-  EXPECT_EQ(h.run({"EXPIRE", "k", "-1"}), ":1\r\n");
-  EXPECT_EQ(h.run({"GET", "k"}), "$-1\r\n");
+  EXPECT_EQ(h.run({"EXPIRE", "k", "-1"}), ":1\r\n")
+      << "EXPIRE on an existing key answers 1, even in the past";
+  EXPECT_EQ(h.run({"GET", "k"}), "$-1\r\n") << "a time in the past deletes the key at once";
   EXPECT_EQ(h.run({"TTL", "k"}), ":-2\r\n");
+}
+
+TEST(Step3Expire, ExpireAtExactlyNowDeletesTheKey) {
+  // A key dies once its time is reached: a time equal to now is already
+  // past (Redis, checkAlreadyExpired: when <= now). With `<` the key would
+  // be stored with that time and still be readable in this millisecond.
+  CommandHarness h;
+  h.run({"SET", "k", "v"});
+  const std::string now_ms = std::to_string(h.clock.now_ms());
+  EXPECT_EQ(h.run({"PEXPIREAT", "k", now_ms}), ":1\r\n");
+  EXPECT_EQ(h.run({"GET", "k"}), "$-1\r\n")
+      << "PEXPIREAT k <now>: a time equal to now is already expired, so EXPIRE deletes the key "
+         "(when <= now, not when < now)";
+  EXPECT_EQ(h.run({"EXISTS", "k"}), ":0\r\n");
+}
+
+TEST(Step3Expire, ExpireOneMillisecondAheadKeepsTheKey) {
+  CommandHarness h;
+  h.run({"SET", "k", "v"});
+  const std::string next_ms = std::to_string(h.clock.now_ms() + 1);
+  EXPECT_EQ(h.run({"PEXPIREAT", "k", next_ms}), ":1\r\n");
+  EXPECT_EQ(h.run({"GET", "k"}), "$1\r\nv\r\n")
+      << "a time 1 ms in the future is stored (db.set_expire_at), the key still lives";
+  EXPECT_EQ(h.run({"PTTL", "k"}), ":1\r\n");
+}
+
+TEST(Step3Expire, SetKeepttlKeepsTheExpireTime) {
+  CommandHarness h;
+  h.run({"SET", "k", "v", "EX", "100"});
+  EXPECT_EQ(h.run({"SET", "k", "v2", "KEEPTTL"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"TTL", "k"}), ":100\r\n")
+      << "SET ... KEEPTTL keeps the old expire time: pass keep_ttl (options.ttl == "
+         "TtlOption::keepttl) to db.set";
+  EXPECT_EQ(h.run({"GET", "k"}), "$2\r\nv2\r\n");
+}
+
+TEST(Step3Expire, PttlAnswersInMilliseconds) {
+  CommandHarness h;
+  h.run({"SET", "k", "v", "PX", "1500"});
+  EXPECT_EQ(h.run({"PTTL", "k"}), ":1500\r\n")
+      << "PTTL answers milliseconds: round_to_seconds() only when unit is TimeUnit::seconds";
+  h.clock.advance(400);
+  EXPECT_EQ(h.run({"PTTL", "k"}), ":1100\r\n");
+  EXPECT_EQ(h.run({"TTL", "k"}), ":1\r\n");
+}
+
+TEST(Step3Expire, ExpiretimeAnswersTheAbsoluteTime) {
+  // EXPIRETIME and PEXPIRETIME share ttl_generic with kind TtlKind::absolute:
+  // the Unix time the key dies at, not the time left.
+  CommandHarness h;
+  h.run({"SET", "k", "v"});
+  const std::int64_t dies_at_s = h.clock.now_ms() / 1000 + 100;
+  EXPECT_EQ(h.run({"EXPIREAT", "k", std::to_string(dies_at_s)}), ":1\r\n");
+  EXPECT_EQ(h.run({"EXPIRETIME", "k"}), ":" + std::to_string(dies_at_s) + "\r\n")
+      << "EXPIRETIME is the absolute time: subtract now only when kind is TtlKind::remaining";
+  EXPECT_EQ(h.run({"PEXPIRETIME", "k"}), ":" + std::to_string(dies_at_s * 1000) + "\r\n")
+      << "PEXPIRETIME: the absolute time, in milliseconds";
+  h.clock.advance(30'000);
+  EXPECT_EQ(h.run({"EXPIRETIME", "k"}), ":" + std::to_string(dies_at_s) + "\r\n")
+      << "the absolute time does not change as time passes";
 }
 
 }  // namespace

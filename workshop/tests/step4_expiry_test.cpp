@@ -14,6 +14,7 @@
 #include "storage/clock.h"
 #include "storage/keyspace.h"
 #include "support/command_harness.h"
+#include "support/step_support.h"
 
 namespace mini_redis::storage {
 namespace {
@@ -43,16 +44,19 @@ class Step4Expiry : public ::testing::Test {
 TEST_F(Step4Expiry, AKeyLivesUpToAndIncludingItsExpireMillisecond) {
   add_keys(1, "k", 100);
   clock.advance(100);
-  EXPECT_NE(db.lookup_for_read("k0"), nullptr);
+  EXPECT_NE(db.lookup_for_read("k0"), nullptr)
+      << "at its expire millisecond a key is still alive (is_expired: now > expire_at)";
 }
 
 TEST_F(Step4Expiry, AnExpiredKeyIsDeletedWhenALookupMeetsIt) {
   add_keys(1, "k", 100);
   clock.advance(101);
-  EXPECT_EQ(db.lookup_for_read("k0"), nullptr);
-  EXPECT_EQ(db.size(), 0u);
+  EXPECT_EQ(db.lookup_for_read("k0"), nullptr)
+      << "an expired key is reported absent: return nullptr";
+  EXPECT_EQ(db.size(), 0u) << "passive expiry deletes the key (delete_expired), not only hides it";
   EXPECT_EQ(db.expiring_count(), 0u);
-  EXPECT_EQ(keyspace.stats().expired_keys, 1u);
+  EXPECT_EQ(keyspace.stats().expired_keys, 1u)
+      << "INFO's expired_keys counts it (delete_expired does)";
 }
 
 TEST_F(Step4Expiry, AnExpiredKeyIsAbsentForEveryKindOfLookup) {
@@ -99,18 +103,21 @@ TEST_F(Step4Expiry, TheCycleReclaimsExpiredKeysThatNobodyReads) {
 
 TEST_F(Step4Expiry, WhileManySampledKeysAreExpiredTheCycleGoesOn) {
   // Every sample of 20 is all stale, so the loop repeats until none is left.
+  WORKSHOP_EXPECT("the cycle to stop once no key with a TTL is left");
   add_keys(500, "old:", 100);
   clock.advance(101);
   ExpiryCycleResult result = cycle.run(keyspace, 10, no_time_passes);
-  EXPECT_EQ(result.expired, 500u);
+  EXPECT_EQ(result.expired, 500u)
+      << "with 100% of each sample expired (more than 10%), the cycle samples again";
   EXPECT_EQ(db.size(), 0u);
 }
 
 TEST_F(Step4Expiry, AFreshSampleStopsTheCycleAfterOneRound) {
   // No sampled key has expired (0% <= 10%): not worth more CPU now.
+  WORKSHOP_EXPECT("one round of 20 samples: 0% expired is at most 10%, so the loop stops");
   add_keys(500, "live:", 600'000);
   ExpiryCycleResult result = cycle.run(keyspace, 10, no_time_passes);
-  EXPECT_EQ(result.sampled, kKeysPerLoop);
+  EXPECT_EQ(result.sampled, kKeysPerLoop) << "0% of the sample expired: stop after one round";
   EXPECT_EQ(result.expired, 0u);
   EXPECT_EQ(db.size(), 500u);
 }
@@ -119,7 +126,8 @@ TEST_F(Step4Expiry, TheCycleStopsWhenItsTimeBudgetIsSpent) {
   add_keys(500, "old:", 100);
   clock.advance(101);
   ExpiryCycleResult result = cycle.run(keyspace, 10, budget_is_spent);
-  EXPECT_TRUE(result.time_limit_reached);
+  EXPECT_TRUE(result.time_limit_reached)
+      << "elapsed() >= budget after a round: set result.time_limit_reached and stop";
   EXPECT_EQ(result.sampled, kKeysPerLoop);
   EXPECT_EQ(result.expired, kKeysPerLoop);
   EXPECT_EQ(db.size(), 500u - kKeysPerLoop);
@@ -131,6 +139,53 @@ TEST_F(Step4Expiry, KeysWithoutATtlAreNeverSampled) {
   ExpiryCycleResult result = cycle.run(keyspace, 10, no_time_passes);
   EXPECT_EQ(result.sampled, 0u);
   EXPECT_EQ(db.size(), 100u);
+}
+
+// The next tests put the expired keys where the sampling cursor meets them
+// first (Database::expire_sample walks the keys with a TTL in the order they
+// got it), so each round's share of expired keys is known.
+
+TEST_F(Step4Expiry, OneExpiredKeyInTwentyStopsTheCycleAfterOneRound) {
+  // 5% stale: at most 10%, so one round is enough. A loop that stops only
+  // when a round finds nothing expired would sample a second round.
+  WORKSHOP_EXPECT("one round: 1 expired key in 20 (5%) is at most 10%, so the loop stops");
+  add_keys(1, "old:", 100);
+  add_keys(119, "live:", 600'000);
+  clock.advance(101);
+  ExpiryCycleResult result = cycle.run(keyspace, 10, no_time_passes);
+  EXPECT_EQ(result.expired, 1u);
+  EXPECT_EQ(result.sampled, kKeysPerLoop)
+      << "1 of 20 sampled keys expired (5%, at most kAcceptableStalePercent): the cycle stops "
+         "after this round. Stop on the percentage, not on \"nothing expired\"";
+}
+
+TEST_F(Step4Expiry, ExactlyTenPercentStaleStopsTheCycle) {
+  // 2 of 20 is 10%: "more than 10%" goes on, so exactly 10% stops (<=, not <).
+  WORKSHOP_EXPECT("one round: 2 expired keys in 20 (10%) is at most 10%, so the loop stops");
+  add_keys(2, "old:", 100);
+  add_keys(118, "live:", 600'000);
+  clock.advance(101);
+  ExpiryCycleResult result = cycle.run(keyspace, 10, no_time_passes);
+  EXPECT_EQ(result.expired, 2u);
+  EXPECT_EQ(result.sampled, kKeysPerLoop)
+      << "2 of 20 (exactly 10%) is at most kAcceptableStalePercent: stop (<=, not <)";
+}
+
+TEST_F(Step4Expiry, ThirtyPercentStaleMakesTheCycleGoOn) {
+  // 6 of each 20 expired: more than 10%, so the cycle samples again, round
+  // after round, until a sample is at most 10% stale.
+  WORKSHOP_EXPECT("the cycle to stop once a sample is at most 10% stale");
+  for (int block = 0; block < 10; ++block) {
+    add_keys(6, "old:" + std::to_string(block) + ":", 100);
+    add_keys(14, "live:" + std::to_string(block) + ":", 600'000);
+  }
+  clock.advance(101);
+  ExpiryCycleResult result = cycle.run(keyspace, 10, no_time_passes);
+  EXPECT_GT(result.sampled, kKeysPerLoop)
+      << "30% of the first sample expired (more than 10%): the cycle must sample again";
+  EXPECT_GE(result.expired, 12u) << "two rounds at 30% reclaim at least 12 keys";
+  EXPECT_EQ(db.size(), 200u - result.expired);
+  EXPECT_EQ(keyspace.stats().expired_keys, result.expired);
 }
 
 }  // namespace

@@ -29,6 +29,8 @@ void ReplyWriter::append_line(char type, std::int64_t number) {
 void ReplyWriter::simple_string(std::string_view text) {
   // workshop: begin step 1, ReplyWriter::simple_string
   // "+<text>\r\n": append the type byte, the text and CRLF to out_.
+  // 日本語:
+  // "+<text>\r\n": 型の 1 バイト、テキスト、CRLF を out_ に追記します。
   // TODO(step 1): write this part, then delete the not_implemented line.
   not_implemented(1, "protocol/reply_writer.cpp: ReplyWriter::simple_string");
   // workshop: end
@@ -49,6 +51,8 @@ void ReplyWriter::error(std::string_view message) {
 void ReplyWriter::integer(std::int64_t value) {
   // workshop: begin step 1, ReplyWriter::integer
   // ":<value>\r\n". append_line(type, number) above writes exactly that shape.
+  // 日本語:
+  // ":<value>\r\n"。上の append_line(type, number) がちょうどこの形を書きます。
   // TODO(step 1): write this part, then delete the not_implemented line.
   not_implemented(1, "protocol/reply_writer.cpp: ReplyWriter::integer");
   // workshop: end
@@ -58,6 +62,9 @@ void ReplyWriter::bulk_string(std::string_view bytes) {
   // workshop: begin step 1, ReplyWriter::bulk_string
   // "$<length>\r\n<bytes>\r\n": the length first, so the bytes may hold
   // anything, even "\r\n". The size is a size_t; append_line takes int64_t.
+  // 日本語:
+  // "$<length>\r\n<bytes>\r\n": 長さが先なので、バイト列には何が入っていてもかまいません
+  // ("\r\n" でも)。サイズは size_t、append_line が受け取るのは int64_t です。
   // TODO(step 1): write this part, then delete the not_implemented line.
   not_implemented(1, "protocol/reply_writer.cpp: ReplyWriter::bulk_string");
   // workshop: end
@@ -67,6 +74,9 @@ void ReplyWriter::null() {
   // workshop: begin step 1, ReplyWriter::null
   // RESP2 spells "no value" as a bulk string of length -1: "$-1\r\n".
   // RESP3 (resp3() is true after HELLO 3) has its own null: "_\r\n".
+  // 日本語:
+  // RESP2 では「値なし」を長さ -1 のバルク文字列 "$-1\r\n" で表します。
+  // RESP3 (HELLO 3 の後は resp3() が true) には専用の null "_\r\n" があります。
   // TODO(step 1): write this part, then delete the not_implemented line.
   not_implemented(1, "protocol/reply_writer.cpp: ReplyWriter::null");
   // workshop: end

@@ -163,6 +163,13 @@ ParseStatus RequestParser::parse_multibulk(std::string_view input) {
     // `incomplete`; the caller reads more and calls again. Otherwise remember
     // where the argument lies (add_span), move scan_position_ past the
     // CRLF and set bulk_length_ back to -1: the next header is still unread.
+    // 日本語:
+    // バルクのデータと、その後ろの CRLF。Redis はこの 2 バイトを見ずに読み飛ばすので、
+    // ここでもそうします。ヘッダーは読み終わっていて、データは scan_position_ から
+    // bulk_length_ バイトです。入力が CRLF より手前で終わっていたら、足りないバイト数を
+    // still_needed_ に記録して `incomplete` を返します (呼び出し側がもっと読んで、また
+    // 呼びます)。そうでなければ引数の位置を覚え (add_span)、scan_position_ を CRLF の後ろへ
+    // 進め、bulk_length_ を -1 に戻します: 次のヘッダーはまだ読んでいません。
     // TODO(step 1): write this part, then delete the not_implemented line.
     not_implemented(1, "protocol/request_parser.cpp: RequestParser::parse_multibulk");
     // workshop: end

@@ -43,6 +43,11 @@ ExpiryCycleResult ActiveExpiryCycle::run(Keyspace& keyspace, int hz, const Stopw
       // TTL and deletes the expired ones; add its counts to `result`. Then stop
       // when the budget is spent (elapsed() >= budget: set time_limit_reached),
       // or when at most kAcceptableStalePercent of the sample was expired.
+      // 日本語:
+      // 1 ラウンド: db.expire_sample(kKeysPerLoop) が TTL 付きのキーを最大 20 個見て、
+      // 期限切れを削除します。その数を `result` に足します。そして、予算を使い切ったら
+      // (elapsed() >= budget: time_limit_reached を立てる)、またはサンプルの期限切れが
+      // kAcceptableStalePercent 以下なら、止まります。
       // TODO(step 4): write this part, then delete the not_implemented line.
       not_implemented(4, "storage/active_expiry.cpp: ActiveExpiryCycle::run");
       // workshop: end

@@ -43,6 +43,10 @@ Entry* Database::find_live(std::string_view key) {
     // Passive expiry (Redis expireIfNeeded): delete it now, report absent.
     // delete_expired() removes it from the table and the TTL list and counts
     // it in INFO's expired_keys; the caller must then see no key at all.
+    // 日本語:
+    // パッシブな期限切れ (Redis の expireIfNeeded): 今すぐ削除し、「ない」と答えます。
+    // delete_expired() はキーをテーブルと TTL のリストから外し、INFO の expired_keys に
+    // 数えます。呼び出し側には、キーがまったく見えてはいけません。
     // TODO(step 4): write this part, then delete the not_implemented line.
     not_implemented(4, "storage/database.cpp: Database::find_live");
     // workshop: end
@@ -55,6 +59,10 @@ Entry* Database::lookup_for_read(std::string_view key) {
   // find_live(key) gives the entry, or nullptr when the key is absent. Count
   // the outcome for INFO (stats_->keyspace_misses or stats_->keyspace_hits),
   // and touch() a found entry: it records the access time (OBJECT IDLETIME).
+  // 日本語:
+  // find_live(key) がエントリーを返します。キーがなければ nullptr。結果を INFO のために
+  // 数え (stats_->keyspace_misses か stats_->keyspace_hits)、見つかったエントリーは
+  // touch() します: アクセス時刻を記録します (OBJECT IDLETIME)。
   // TODO(step 2): write this part, then delete the not_implemented line.
   not_implemented(2, "storage/database.cpp: Database::lookup_for_read");
   // workshop: end
@@ -109,6 +117,10 @@ Entry& Database::set(std::string_view key, std::string_view value, Encoding enco
     // A new key: make_entry(key, value) builds its block (an EntryPtr, which
     // owns it). The table takes ownership with table_.insert(std::move(...)),
     // so point `entry` at the block (.get()) before handing it over.
+    // 日本語:
+    // 新しいキー: make_entry(key, value) がそのブロックを作ります (それを所有する EntryPtr)。
+    // テーブルは table_.insert(std::move(...)) で所有権を受け取るので、渡す前に
+    // `entry` をそのブロックに向けておきます (.get())。
     // TODO(step 2): write this part, then delete the not_implemented line.
     not_implemented(2, "storage/database.cpp: Database::set");
     // workshop: end
@@ -232,6 +244,10 @@ bool Database::erase(std::string_view key) {
   // Only a live key can be erased (find_live). Take it off the list of keys
   // with a TTL first (untrack_expiring), then table_.remove(key) unlinks it;
   // the EntryPtr it returns frees the block when dropped.
+  // 日本語:
+  // 消せるのは生きているキーだけです (find_live)。まず TTL 付きキーのリストから外し
+  // (untrack_expiring)、それから table_.remove(key) でつなぎを外します。返ってくる
+  // EntryPtr が捨てられるとき、ブロックが解放されます。
   // TODO(step 2): write this part, then delete the not_implemented line.
   not_implemented(2, "storage/database.cpp: Database::erase");
   // workshop: end

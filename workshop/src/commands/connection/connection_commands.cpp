@@ -21,6 +21,7 @@
 #include "commands/server/info.h"
 #include "commands/server/monitor.h"
 #include "common/integer_parsing.h"
+#include "pubsub/tracking.h"
 
 #include "common/not_implemented.h"
 
@@ -50,6 +51,10 @@ void ping_command(Context& ctx, Arguments args) {
   // args[0] is "PING" itself. With a message (PING hello, two arguments) the
   // reply is that message as a bulk string; alone, the simple string PONG.
   // ctx.reply is the ReplyWriter of step 1.
+  // 日本語:
+  // args[0] は "PING" 自身です。メッセージ付き (PING hello、引数 2 つ) なら、応答はその
+  // メッセージのバルク文字列。引数がなければシンプル文字列 PONG。ctx.reply はステップ 1 の
+  // ReplyWriter です。
   // TODO(step 3): write this part, then delete the not_implemented line.
   not_implemented(3, "commands/connection/connection_commands.cpp: ping_command");
   // workshop: end
@@ -207,9 +212,10 @@ void hello_command(Context& ctx, Arguments args) {
 
 // RESET: the connection as it was when it opened: RESP2, database 0, no
 // name, replies on, no subscriptions, not monitoring, no transaction and no
-// watched keys. (Redis also stops tracking; mini-redis has none.) The
-// library name and version set by CLIENT SETINFO stay.
+// watched keys, no CLIENT TRACKING. The library name and version set by
+// CLIENT SETINFO stay, and so does CLIENT NO-EVICT (as in Redis 7.0).
 void reset_command(Context& ctx, Arguments /*args*/) {
+  if (ctx.tracking != nullptr) ctx.tracking->disable(ctx.client, ctx.client.id);
   discard_transaction(ctx);
   ctx.pubsub.unsubscribe_all(ctx.client);
   ctx.monitors.remove(ctx.client);

@@ -134,6 +134,11 @@ void expire_generic(Context& ctx, Arguments args, std::int64_t base_ms, TimeUnit
   // A time at or before now: the key is already dead, so delete it instead
   // of storing it (Redis, checkAlreadyExpired). The reply is still 1.
   // Else store the time with db.set_expire_at(*entry, *when), and reply 1.
+  // 日本語:
+  // *when はキーが消える絶対時刻 (Unix ミリ秒) で、キーは存在します。今と同じかそれより
+  // 前の時刻なら、キーはもう死んでいるので、時刻を保存する代わりに削除します (Redis の
+  // checkAlreadyExpired)。それでも応答は 1。そうでなければ db.set_expire_at(*entry, *when)
+  // で時刻を保存し、1 を返信します。
   // TODO(step 3): write this part, then delete the not_implemented line.
   not_implemented(3, "commands/keys/expire_commands.cpp: expire_generic");
   // workshop: end
@@ -184,6 +189,11 @@ void ttl_generic(Context& ctx, Arguments args, TimeUnit unit, TtlKind kind) {
   // is entry->expire_at_ms() minus ctx.now_ms() (for kind remaining; the
   // absolute kind is EXPIRETIME), never below 0, replied in milliseconds or
   // rounded to seconds with round_to_seconds() above, as `unit` says.
+  // 日本語:
+  // キーは存在します。期限がなければ (entry->has_expire())、-1 を返信。あれば TTL は
+  // entry->expire_at_ms() から ctx.now_ms() を引いたもの (kind が remaining のとき。
+  // absolute は EXPIRETIME 用)、0 未満にはせず、`unit` のとおりミリ秒のまま、または上の
+  // round_to_seconds() で秒に丸めて返信します。
   // TODO(step 3): write this part, then delete the not_implemented line.
   not_implemented(3, "commands/keys/expire_commands.cpp: ttl_generic");
   // workshop: end

@@ -161,6 +161,10 @@ Found reply_value(Context& ctx, std::string_view key) {
   // nullptr when the key is absent. No entry: reply null() and return
   // Found::nothing. Else reply the entry's value() as a bulk string and
   // return Found::value.
+  // 日本語:
+  // GET: `entry` は lookup_for_read(key) (ステップ 2) が見つけたもの: 文字列か、キーが
+  // なければ nullptr。エントリーがなければ null() を返信して Found::nothing を返します。
+  // あればエントリーの value() をバルク文字列で返信し、Found::value を返します。
   // TODO(step 3): write this part, then delete the not_implemented line.
   not_implemented(3, "commands/strings/string_commands.cpp: reply_value");
   // workshop: end
@@ -220,6 +224,11 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
   // true only for SET ... KEEPTTL) and returns the Entry. When an option gave
   // a time (options.sets_expire_time()), db.set_expire_at(entry, expire_at).
   // The reply (+OK, or :1 for SETNX) is written below.
+  // 日本語:
+  // SET の書き込み: db.set(key, value, keep_ttl) が値を保存し (keep_ttl が true なのは
+  // SET ... KEEPTTL のときだけ)、Entry を返します。オプションが時刻を与えたとき
+  // (options.sets_expire_time())、db.set_expire_at(entry, expire_at)。応答 (+OK、SETNX
+  // なら :1) はこの下で書かれます。
   // TODO(step 3): write this part, then delete the not_implemented line.
   not_implemented(3, "commands/strings/string_commands.cpp: set_generic");
   // workshop: end
@@ -315,6 +324,18 @@ void getex_command(Context& ctx, Arguments args) {
   }
 }
 
+// SET's key flags vary (its key spec says "variable_flags"): with GET it
+// reads the old value ("RW access update"), without it only overwrites it
+// ("OW update"). COMMAND GETKEYSANDFLAGS and the ACL check ask this, as
+// Redis's setGetKeys answers them. Only an argument that is exactly "get"
+// (in any case) counts.
+KeyPositions set_get_keys(Arguments args) {
+  for (std::size_t i = 3; i < args.size(); ++i) {
+    if (equals_ignore_case(args[i], "get")) return {{1, "RW access update"}};
+  }
+  return {{1, "OW update"}};
+}
+
 }  // namespace
 
 // Rows as COMMAND INFO and COMMAND DOCS on Redis 7.0 report them.
@@ -349,6 +370,7 @@ void register_string_commands(CommandTable& table) {
        .acl_categories = "@write @string @slow",
        .key_specs = "RW access update variable_flags",
        .key_spec_notes = "RW and ACCESS due to the optional `GET` argument",
+       .get_keys = set_get_keys,
        .arguments = {arg::key("key", 0), arg::string("value"),
                      arg::oneof("condition",
                                 {arg::pure_token("nx", "NX"), arg::pure_token("xx", "XX")})

@@ -54,6 +54,11 @@ void increment_by(Context& ctx, std::string_view key, std::int64_t delta) {
   // must spell an integer: parse_int64_strict(entry->value()) gives it, or
   // nothing for "abc", and then the reply is the error errors::kNotInteger
   // and nothing is stored.
+  // 日本語:
+  // カウンターを読みます: `entry` は db.lookup_for_write(key) が見つけたもの。キーが
+  // なければ (nullptr) 0 とみなします (current は 0 のまま)。あるなら整数でなければ
+  // なりません: parse_int64_strict(entry->value()) がその値を返し、"abc" なら何も返しません。
+  // そのときの応答はエラー errors::kNotInteger で、何も保存しません。
   // TODO(step 3): write this part, then delete the not_implemented line.
   not_implemented(3, "commands/strings/string_numbers.cpp: increment_by");
   // workshop: end
