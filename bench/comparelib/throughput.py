@@ -38,9 +38,20 @@ COMMON_FLAGS = ["-r", "1000000", "-d", "16", "-c", "50"]
 #               a 1 M-member skiplist and its member table. The set grows
 #               towards 2 M members over the rounds, and more and more of the
 #               ZADDs then move an existing new: member to its new score.
+#   XADD        an entry of two 16-byte-ish fields appended to stream:bench
+#               with an automatic ID (the common producer call); the stream
+#               grows over the rounds, node after node.
+#   XRANGE_100  the first 100 entries of stream:big, which
+#               fill_big_stream() loads with STREAM_ENTRIES entries of two
+#               fields first: a node walk and a 100-entry reply.
 BIG_ZSET = "zset:big"
+BIG_STREAM = "stream:big"
+STREAM_ENTRIES = 1000
 CUSTOM_ROWS = [("ZRANGE_100", ["ZRANGE", BIG_ZSET, "0", "99"]),
-               ("ZADD_1M", ["ZADD", BIG_ZSET, "__rand_int__", "new:__rand_int__"])]
+               ("ZADD_1M", ["ZADD", BIG_ZSET, "__rand_int__", "new:__rand_int__"]),
+               ("XADD", ["XADD", "stream:bench", "*", "field:one", "__rand_int__",
+                         "field:two", "__rand_int__"]),
+               ("XRANGE_100", ["XRANGE", BIG_STREAM, "-", "+", "COUNT", "100"])]
 # Members per ZADD when loading zset:big.
 FILL_BATCH = 100
 
@@ -91,6 +102,25 @@ def fill_big_sorted_set(server, members, workdir):
         raise BenchError(f"{server.name}: {BIG_ZSET} holds {size} members, expected {members}")
 
 
+def fill_big_stream(server, workdir):
+    """Loads stream:big (see CUSTOM_ROWS) with redis-cli --pipe."""
+    with tempfile.NamedTemporaryFile(dir=workdir, suffix=".resp") as load:
+        for i in range(1, STREAM_ENTRIES + 1):
+            words = [b"XADD", BIG_STREAM.encode(), b"%d-1" % i,
+                     b"field:one", b"value:%010d" % i, b"field:two", b"%d" % (i * 7)]
+            load.write(b"*%d\r\n" % len(words) +
+                       b"".join(b"$%d\r\n%s\r\n" % (len(w), w) for w in words))
+        load.flush()
+        load.seek(0)
+        out = cli(server, "--pipe", stdin=load)
+    if "errors: 0," not in out or f"replies: {STREAM_ENTRIES}" not in out:
+        raise BenchError(f"loading {BIG_STREAM} into {server.name} failed:\n{out}")
+    size = cli(server, "XLEN", BIG_STREAM).strip()
+    if size != str(STREAM_ENTRIES):
+        raise BenchError(f"{server.name}: {BIG_STREAM} holds {size} entries, "
+                         f"expected {STREAM_ENTRIES}")
+
+
 def parse_csv(text, server_name, tests=TESTS):
     """redis-benchmark --csv prints a header, then one row per test:
        "test","rps","avg_latency_ms",...,"p50_latency_ms",...,"p99_latency_ms",...
@@ -131,9 +161,15 @@ def measure_throughput(mini, redis, rounds, requests, pipelined_factor, timeout,
     samples = {}
     ratios = {}
     tests, custom_rows = selected(rows, TESTS), selected(rows, CUSTOM_ROWS)
-    for server in (mini, redis) if custom_rows else ():
-        log(f"filling {BIG_ZSET} with {zset_members:,} members in {server.name}")
-        fill_big_sorted_set(server, zset_members, workdir)
+    needs_zset = any(label.startswith("Z") for label, _ in custom_rows)
+    needs_stream = any(label == "XRANGE_100" for label, _ in custom_rows)
+    for server in (mini, redis):
+        if needs_zset:
+            log(f"filling {BIG_ZSET} with {zset_members:,} members in {server.name}")
+            fill_big_sorted_set(server, zset_members, workdir)
+        if needs_stream:
+            log(f"filling {BIG_STREAM} with {STREAM_ENTRIES:,} entries in {server.name}")
+            fill_big_stream(server, workdir)
     for round_index in range(rounds):
         # A B, then B A: neither server always runs on a warmer (or busier) box.
         order = [mini, redis] if round_index % 2 == 0 else [redis, mini]

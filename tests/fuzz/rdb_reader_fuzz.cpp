@@ -25,6 +25,8 @@
 #include "types/quicklist.h"
 #include "types/set.h"
 #include "types/sorted_set.h"
+#include "types/stream.h"
+#include "types/stream_group.h"
 
 using namespace mini_redis;
 
@@ -63,6 +65,23 @@ void walk(const storage::Entry& entry) {
       zset.for_each([&](std::string_view, double) { ++seen; });
       expected = zset.size();
       break;
+    }
+    case storage::ValueType::stream: {
+      // An empty stream is a valid value; its entries must read back whole,
+      // and every pending entry must be owned by a consumer that lists it.
+      const auto& stream = entry.object<types::Stream>();
+      const std::size_t walked = stream.for_each_in_range(
+          types::StreamID::min(), types::StreamID::max(), 0, false,
+          [](const types::StreamEntry& e) { return e.field_count() > 0; });
+      if (walked != stream.length()) std::abort();
+      if (const types::StreamGroups* groups = stream.groups()) {
+        for (const auto& [name, group] : groups->all()) {
+          for (const auto& [id, pending] : group.pel()) {
+            if (pending.owner == nullptr || pending.owner->pending.count(id) != 1) std::abort();
+          }
+        }
+      }
+      return;
     }
   }
   if (seen != expected || seen == 0) std::abort();  // empty values are never loaded
