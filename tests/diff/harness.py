@@ -339,7 +339,26 @@ def norm_latency_histogram(reply: bytes) -> bytes:
     return encode_resp((kind, items))
 
 
+def norm_memory_stats(reply: bytes) -> bytes:
+    """MEMORY STATS: byte counts and ratios are measurements of each server's
+    own memory; the field names, their order, the per-database entries and
+    each value's type are compared."""
+    def mask(value):
+        kind, body = value
+        if kind in (b"*", b"%") and body is not None:
+            items = list(body)
+            for i in range(1, len(items), 2):
+                items[i] = mask(items[i])
+            return (kind, items)
+        return (kind, b"<value>")
+    if not reply.startswith((b"*", b"%")):
+        return reply
+    value, _ = parse_resp(reply)
+    return encode_resp(mask(value))
+
+
 NORMALISERS = {
+    "memory-stats": norm_memory_stats,
     "slowlog": norm_slowlog,
     "latency-histogram": norm_latency_histogram,
     "without-subcommands": norm_without_subcommands,
@@ -363,6 +382,8 @@ AUTO_NORMALISERS = {
     ("time", None): "time",
     ("info", None): "shape",
     ("memory", "usage"): "shape",
+    ("memory", "stats"): "memory-stats",
+    ("memory", "malloc-stats"): "shape",
     ("object", "idletime"): "shape",
     ("slowlog", "get"): "slowlog",
     ("latency", "histogram"): "latency-histogram",
