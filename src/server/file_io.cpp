@@ -9,16 +9,22 @@
 
 namespace mini_redis::server {
 
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0) {
+bool write_all(int fd, std::string_view bytes, std::size_t& written) {
+  written = 0;
+  while (written < bytes.size()) {
+    const ssize_t done = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (done < 0) {
       if (errno == EINTR) continue;
       return false;
     }
-    bytes.remove_prefix(static_cast<std::size_t>(written));
+    written += static_cast<std::size_t>(done);
   }
   return true;
+}
+
+bool write_all(int fd, std::string_view bytes) {
+  std::size_t written = 0;
+  return write_all(fd, bytes, written);
 }
 
 void sync_directory(const std::string& directory) {

@@ -3,6 +3,7 @@
 // log lines and the files' metadata.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@ namespace mini_redis::server {
 // write() until every byte is out (a write to a file may be short); false
 // on an error, with errno set.
 bool write_all(int fd, std::string_view bytes);
+// The same, telling how many bytes did go out before an error.
+bool write_all(int fd, std::string_view bytes, std::size_t& written);
 
 // fsync of the directory itself, so that a new or renamed file in it
 // survives a power cut (Redis's fsyncFileDir).

@@ -161,15 +161,22 @@ def test_config_set_appendonly_yes_starts_from_the_current_dataset(tmp_path):
 
 @pytest.mark.skipif(servers.AGAINST_REDIS, reason="needs both servers")
 @pytest.mark.parametrize("writer,reader", [("mini", "redis"), ("redis", "mini")])
-def test_the_aof_directory_moves_between_mini_redis_and_redis(tmp_path, writer, reader):
+@pytest.mark.parametrize("preamble", ["yes", "no"])
+def test_the_aof_directory_moves_between_mini_redis_and_redis(tmp_path, writer, reader, preamble):
+    # With aof-use-rdb-preamble no the rewritten base file is commands
+    # (appendonly.aof.2.base.aof) rather than an RDB file.
     binaries = {"mini": servers.MINI_REDIS, "redis": servers.REDIS_SERVER}
-    with start(binaries[writer], tmp_path) as server:
+    with start(binaries[writer], tmp_path, "--aof-use-rdb-preamble", preamble) as server:
         c = RawClient(server.port)
         c.command("SET", "a", "1", "EX", 1000)
         c.command("HSET", "h", "f", "v")
-        c.command("ZADD", "z", 1.5, "m")
+        c.command("ZADD", "z", 1.5, "m", 0.1, "tenth")
+        c.command("SADD", "s", *range(100))
+        c.command("RPUSH", "long", *[f"e{i}" for i in range(200)])
         assert c.command("BGREWRITEAOF").startswith(b"+Background append only file rewriting")
         assert wait_for(lambda: info_field(c, "aof_rewrite_in_progress") == "0", 10)
+        base = "appendonly.aof.2.base." + ("rdb" if preamble == "yes" else "aof")
+        assert (tmp_path / "appendonlydir" / base).exists()
         c.command("RPUSH", "l", "x", "y")
         c.command("SELECT", 2)
         c.command("SET", "in-2", "yes")
@@ -183,6 +190,11 @@ def test_the_aof_directory_moves_between_mini_redis_and_redis(tmp_path, writer, 
         assert 990 <= int(c.command("TTL", "a")[1:-2]) <= 1000
         assert c.command("HGET", "h", "f") == b"$1\r\nv\r\n"
         assert c.command("ZSCORE", "z", "m") == b"$3\r\n1.5\r\n"
+        # 7.0 prints scores with 17 digits: the same double either way.
+        assert c.command("ZSCORE", "z", "tenth") == b"$19\r\n0.10000000000000001\r\n"
+        assert c.command("SCARD", "s") == b":100\r\n"
+        assert c.command("LINDEX", "long", 199) == b"$4\r\ne199\r\n"
+        assert c.command("LLEN", "long") == b":200\r\n"
         assert c.command("LRANGE", "l", 0, -1) == b"*2\r\n$1\r\nx\r\n$1\r\ny\r\n"
         c.command("SELECT", 2)
         assert c.command("GET", "in-2") == b"$3\r\nyes\r\n"
@@ -203,3 +215,100 @@ def test_a_shutdown_that_cannot_save_keeps_the_aof_going(tmp_path):
     with start(BINARY, tmp_path) as server:
         c = RawClient(server.port)
         assert c.command("MGET", "before", "after") == b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n"
+
+
+# ---- a disk that refuses writes -------------------------------------------------
+# A full disk is simulated with the file size limit (RLIMIT_FSIZE): a write
+# past it fails with EFBIG, as one past the end of a full disk fails with
+# ENOSPC. SIGXFSZ, which would otherwise kill the process at that moment, is
+# ignored by the shell before it becomes the server (an ignored signal stays
+# ignored across exec).
+
+def start_limitable(directory, *extra):
+    port = servers.free_port()
+    argv = ["sh", "-c", 'trap "" XFSZ; exec "$0" "$@"', BINARY, "--port", str(port),
+            "--bind", "127.0.0.1", "--dir", str(directory), "--save", "", "--appendonly", "yes",
+            *extra]
+    return servers.Server(argv, port, cwd=str(directory))
+
+
+def incr_file_size(directory):
+    (incr,) = (directory / "appendonlydir").glob("*.incr.aof")
+    return incr.stat().st_size
+
+
+def limit_file_size(pid, limit):
+    import resource
+    # Only the soft limit: lowering the hard one could not be undone.
+    resource.prlimit(pid, resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+
+def test_a_failed_write_refuses_writes_until_it_succeeds_under_everysec(tmp_path):
+    import resource
+    with start_limitable(tmp_path, "--appendfsync", "everysec") as server:
+        c = RawClient(server.port)
+        assert c.command("SET", "before", "1") == b"+OK\r\n"
+        wait_for(lambda: incr_file_size(tmp_path) > 0, 5)
+        # Room for half of the next command: Redis cuts the torn half off
+        # and reports a short write as ENOSPC.
+        limit_file_size(server.process.pid, incr_file_size(tmp_path) + 40)
+        assert c.command("SET", "big", "x" * 200) == b"+OK\r\n"  # acknowledged: everysec
+        refused = b"-MISCONF Errors writing to the AOF file: No space left on device\r\n"
+        assert c.command("SET", "after", "1") == refused
+        assert c.command("PING") == refused
+        assert c.command("GET", "before") == b"$1\r\n1\r\n"  # reads go on
+        assert info_field(c, "aof_last_write_status") == "err"
+        # Room again: the cron's retry writes the kept buffer whole.
+        limit_file_size(server.process.pid, resource.RLIM_INFINITY)
+        wait_for(lambda: c.command("SET", "after", "2") == b"+OK\r\n", 5)
+        assert info_field(c, "aof_last_write_status") == "ok"
+        c.command("SET", "last", "3")
+        time.sleep(1.5)  # one everysec fsync
+        server.process.kill()
+        server.process.wait()
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        assert c.command("GET", "big") == b"$200\r\n" + b"x" * 200 + b"\r\n"
+        assert c.command("MGET", "before", "after", "last") == b"*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"
+    subprocess.run([CHECK_AOF, str(tmp_path / "appendonlydir" / "appendonly.aof.manifest")],
+                   check=True, capture_output=True)
+
+
+def test_a_failed_write_under_always_exits_before_acknowledging(tmp_path):
+    with start_limitable(tmp_path, "--appendfsync", "always") as server:
+        c = RawClient(server.port)
+        assert c.command("SET", "kept", "1") == b"+OK\r\n"
+        limit_file_size(server.process.pid, incr_file_size(tmp_path))
+        c.send(b"*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$1\r\n1\r\n")
+        # No reply promises the write: the server exits with status 1.
+        assert server.process.wait(timeout=10) == 1
+        assert c.sock.recv(100) == b""
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        assert c.command("GET", "kept") == b"$1\r\n1\r\n"
+        assert c.command("EXISTS", "lost") == b":0\r\n"
+
+
+def test_timestamp_annotations_are_written_and_skipped_on_load(tmp_path):
+    with start(BINARY, tmp_path, "--aof-timestamp-enabled", "yes", "--aof-use-rdb-preamble", "no",
+               "--appendfsync", "always") as server:
+        c = RawClient(server.port)
+        c.command("SET", "a", "1")
+        time.sleep(1.1)  # a new second: a new annotation
+        c.command("SET", "b", "2")
+        assert c.command("BGREWRITEAOF").startswith(b"+Background append only file rewriting")
+        assert wait_for(lambda: info_field(c, "aof_rewrite_in_progress") == "0", 10)
+        c.command("SET", "c", "3")
+        server.process.kill()
+        server.process.wait()
+    directory = tmp_path / "appendonlydir"
+    base = (directory / "appendonly.aof.2.base.aof").read_bytes()
+    assert base.startswith(b"#TS:"), base[:40]
+    incr = (directory / "appendonly.aof.2.incr.aof").read_bytes()
+    assert incr.startswith(b"#TS:") and incr.count(b"#TS:") == 1, incr
+    check = subprocess.run([CHECK_AOF, str(directory / "appendonly.aof.manifest")],
+                           capture_output=True, text=True)
+    assert "All AOF files and manifest are valid" in check.stdout, check.stdout + check.stderr
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        assert c.command("MGET", "a", "b", "c") == b"*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"
