@@ -141,7 +141,7 @@ struct Config {
   std::uint64_t slowlog_max_len = 128;
   bool latency_tracking = true;  // per-command latency histograms
   std::vector<double> latency_tracking_info_percentiles{50.0, 99.0, 99.9};
-  std::int64_t latency_monitor_threshold_ms = 0;  // LATENCY MONITOR; stored only
+  std::int64_t latency_monitor_threshold_ms = 0;  // latency monitor (latency_monitor.h); 0: off
   // ---- keyspace notifications (notifications.h) ----
   // The notify::k... bits of notify-keyspace-events; 0, the default, is off.
   std::uint32_t notify_keyspace_events = 0;

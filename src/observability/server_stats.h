@@ -16,6 +16,7 @@
 #include "common/stopwatch.h"
 #include "observability/command_stats.h"
 #include "observability/instantaneous_metrics.h"
+#include "observability/latency_monitor.h"
 #include "observability/slowlog.h"
 
 namespace mini_redis::observability {
@@ -38,6 +39,7 @@ struct PersistenceStats {
   bool bgsave_scheduled = false;           // BGSAVE SCHEDULE while one ran
   std::uint64_t saves = 0;                 // rdb_saves: successful saves since start
   std::int64_t last_fork_usec = 0;         // latest_fork_usec
+  double fork_rate_gb_per_s = 0;           // memory copied per second by it (LATENCY DOCTOR)
   std::uint64_t forks = 0;                 // total_forks: BGSAVE and BGREWRITEAOF children
   std::uint64_t last_load_keys = 0;        // rdb_last_load_keys_loaded
   std::uint64_t last_load_expired = 0;     // rdb_last_load_keys_expired
@@ -49,6 +51,9 @@ struct PersistenceStats {
   bool aof_rewrite_scheduled = false;      // BGREWRITEAOF while a BGSAVE ran
   bool aof_last_rewrite_ok = true;
   bool aof_last_write_ok = true;
+  // The errno of the AOF write or `everysec` fsync that failed, 0 while
+  // they succeed: writes are refused with MISCONF meanwhile, as in Redis.
+  int aof_write_errno = 0;
   std::int64_t aof_last_rewrite_seconds = -1;
   std::int64_t aof_rewrite_started_ms = -1;
   std::uint64_t aof_rewrites = 0;
@@ -68,6 +73,14 @@ struct ServerStats {
   std::int64_t process_id = 0;
   int tcp_port = 0;
   std::int64_t start_time_ms = 0;
+  std::size_t startup_allocated_bytes = 0;  // used memory before loading data (MEMORY STATS)
+
+  // The most memory ever in use (MEMORY STATS peak.allocated), sampled by the
+  // cron and by MEMORY STATS itself, as Redis samples stat_peak_memory.
+  std::size_t peak_allocated_bytes = 0;
+  void note_memory_use(std::size_t used) {
+    if (used > peak_allocated_bytes) peak_allocated_bytes = used;
+  }
 
   // ---- counters (reset by CONFIG RESETSTAT) ----
   std::uint64_t total_connections_received = 0;
@@ -84,6 +97,7 @@ struct ServerStats {
 
   // ---- not counters: CONFIG RESETSTAT leaves them, as Redis leaves the slowlog ----
   Slowlog slowlog;
+  LatencyMonitor latency_monitor;  // LATENCY LATEST/HISTORY/...; RESETSTAT keeps it too
   PersistenceStats persistence;
   Stopwatch stopwatch;  // times each command (common/stopwatch.h says why not steady_clock)
 

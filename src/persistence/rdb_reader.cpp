@@ -90,9 +90,11 @@ class FileLoader {
       case rdb::kOpModuleAux:
         in_.fail("module auxiliary data (MODULE_AUX) is not supported");
         return;
-      case rdb::kOpFunction2:
-        in_.fail("function libraries (FUNCTION2) are not supported");
+      case rdb::kOpFunction2: {
+        std::string code = in_.read_string();
+        if (in_.ok()) stats_.function_libraries.push_back(std::move(code));
         return;
+      }
       case rdb::kOpEof:
         reached_eof_ = true;
         return;

@@ -20,8 +20,9 @@
 // Values come in the encodings Redis 7.0 writes (string, set, hash, zset2,
 // intset, hash/zset listpack, quicklist2) and a few cheap older ones (the
 // plain list, the text-score zset). Redis 6's ziplist encodings (types 10,
-// 12, 13, 14), the zipmap (9), modules (7, MODULE_AUX), functions (FUNCTION2)
-// and streams (15, 19) are refused with a message that names them.
+// 12, 13, 14), the zipmap (9), modules (7, MODULE_AUX) and streams (15, 19)
+// are refused with a message that names them. Function libraries (FUNCTION2)
+// are collected as text for the caller to load (RdbLoadStats).
 //
 // A loaded value takes the encoding Redis would give it after loading with
 // our limits (rdbLoadObject converts as it loads): a hash written as a
@@ -75,6 +76,9 @@ struct RdbLoadStats {
   std::size_t keys_expired = 0;  // skipped: their time had passed
   std::size_t empty_keys_skipped = 0;  // an empty list/set/hash/zset, dropped as Redis 7.0 does
   std::vector<std::pair<std::string, std::string>> aux;  // the AUX fields, in file order
+  // The codes of the function libraries (FUNCTION2), in file order: the
+  // caller loads them into its function engine.
+  std::vector<std::string> function_libraries;
 };
 
 // Loads a whole RDB file into `keyspace`. A key whose expire time is before

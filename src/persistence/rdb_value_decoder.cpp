@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "persistence/rdb_format.h"
+#include "persistence/rdb_stream.h"
 #include "types/hash.h"
 #include "types/intset.h"
 #include "types/listpack.h"
@@ -302,10 +303,6 @@ EntryPtr refuse(RdbInput& in, std::uint8_t type) {
       in.fail("RDB type " + std::to_string(type) +
               " (a zipmap or ziplist encoding of Redis 6 and older) is not supported");
       break;
-    case rdb::kTypeStreamListpacks:
-    case rdb::kTypeStreamListpacks2:
-      in.fail("RDB type " + std::to_string(type) + " (a stream) is not supported yet");
-      break;
     default:
       in.fail("unknown RDB value type " + std::to_string(type));
       break;
@@ -342,6 +339,10 @@ EntryPtr decode_value(RdbInput& in, std::uint8_t type, std::string_view key,
       return decode_zset(in, key, options, /*binary_scores=*/true);
     case rdb::kTypeZsetListpack:
       return decode_zset_listpack(in, key, options);
+    case rdb::kTypeStreamListpacks:
+      return decode_stream(in, key, /*listpacks2=*/false);
+    case rdb::kTypeStreamListpacks2:
+      return decode_stream(in, key, /*listpacks2=*/true);
     default:
       return refuse(in, type);
   }

@@ -15,6 +15,8 @@
 //  17  zset listpack  <string: the listpack>              validated, re-sorted
 //  18  quicklist2     <count> (<container> <string>)...   1 = one plain element,
 //                                                         2 = a listpack node
+//  15  stream (5/6)   as 19 without the 7.0 counters      rdb_stream.h
+//  19  stream         nodes, counters, groups, PELs        rdb_stream.h, checked deeply
 //
 // Redis writes a set/hash/zset from its hashtable or skiplist in whatever
 // order that holds them; loading builds the value with the same rules as the

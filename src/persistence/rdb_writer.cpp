@@ -6,6 +6,7 @@
 #include "persistence/crc64.h"
 #include "persistence/rdb_encoding.h"
 #include "persistence/rdb_format.h"
+#include "persistence/rdb_stream.h"
 #include "types/field_dict.h"
 #include "types/hash.h"
 #include "types/quicklist.h"
@@ -35,6 +36,7 @@ class RdbOutput {
   }
 
   std::string& bytes() { return buffer_; }
+  [[nodiscard]] bool compression() const { return compression_; }
   void put(std::uint8_t byte) { buffer_.push_back(static_cast<char>(byte)); }
   void length(std::uint64_t value) { rdb::append_length(buffer_, value); }
   void string(std::string_view value) { rdb::append_string(buffer_, value, compression_); }
@@ -191,6 +193,7 @@ std::uint8_t rdb_type(const Entry& entry) {
     case ValueType::zset:
       return entry.object<types::SortedSet>().listpack() != nullptr ? rdb::kTypeZsetListpack
                                                                     : rdb::kTypeZset2;
+    case ValueType::stream: return rdb::kTypeStreamListpacks2;
   }
   assert(false && "unknown value type");
   return rdb::kTypeString;
@@ -204,6 +207,9 @@ void write_value(RdbOutput& out, const Entry& entry) {
     case ValueType::hash: write_hash(out, entry.object<types::Hash>()); return;
     case ValueType::set: write_set(out, entry.object<types::Set>()); return;
     case ValueType::zset: write_zset(out, entry.object<types::SortedSet>()); return;
+    case ValueType::stream:
+      append_stream_value(out.bytes(), entry.object<types::Stream>(), out.compression());
+      return;
   }
 }
 
@@ -231,6 +237,12 @@ void write_header(RdbOutput& out, const RdbWriteOptions& options) {
     out.put(rdb::kOpAux);
     out.string(name);
     out.string(value);
+  }
+  // Redis's rdbSaveFunctions: the libraries come before the keys, so that
+  // a loader has them before anything else.
+  for (const std::string& code : options.function_libraries) {
+    out.put(rdb::kOpFunction2);
+    out.string(code);
   }
 }
 

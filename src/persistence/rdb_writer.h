@@ -27,6 +27,9 @@
 //                                 the highest score to the lowest (a loader
 //                                 inserting in that order always inserts at
 //                                 the head, Redis's comment in rdbSaveObject)
+//   stream                   19   nodes (master ID + listpack), counters,
+//                                 groups with their PELs and consumers
+//                                 (rdb_stream.h draws it)
 //
 // A listpack or an intset is already a flat block in exactly Redis's byte
 // format, so small collections are copied out whole, without a loop.
@@ -56,6 +59,9 @@ struct RdbWriteOptions {
   // redis-ver 7.0.15, redis-bits 64, ctime, used-mem, aof-base 0, as Redis
   // 7.0 does).
   std::vector<std::pair<std::string, std::string>> aux;
+  // The function libraries' codes (FUNCTION LOAD), written after the AUX
+  // fields as FUNCTION2 opcodes, each followed by its code as a string.
+  std::vector<std::string> function_libraries;
 };
 
 // Receives the file in chunks, in order: each is at least kRdbChunkBytes

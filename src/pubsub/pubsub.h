@@ -31,6 +31,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "protocol/reply_writer.h"
+#include "pubsub/tracking_state.h"
 
 namespace mini_redis::pubsub {
 
@@ -82,6 +83,9 @@ struct Subscriber {
   Subscriptions subscriptions;
   protocol::ProtocolVersion protocol = protocol::ProtocolVersion::resp2;
   PushTarget* push_target = nullptr;
+  // CLIENT TRACKING's switches (tracking.h): invalidation messages are
+  // pushes too, and may travel as Pub/Sub messages.
+  ClientTracking tracking;
 };
 
 class PubSub {

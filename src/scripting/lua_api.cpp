@@ -329,6 +329,20 @@ void open_redis_api(lua_State* lua, ScriptEngine& engine) {
   lua_setglobal(lua, "redis");
 }
 
+void push_library_redis_api(lua_State* lua) {
+  lua_newtable(lua);
+  // redis.log needs no engine (it only checks its arguments).
+  lua_pushcfunction(lua, redis_log);
+  lua_setfield(lua, -2, "log");
+  set_number(lua, "LOG_DEBUG", 0);
+  set_number(lua, "LOG_VERBOSE", 1);
+  set_number(lua, "LOG_NOTICE", 2);
+  set_number(lua, "LOG_WARNING", 3);
+  lua_pushlstring(lua, commands::kRedisVersion.data(), commands::kRedisVersion.size());
+  lua_setfield(lua, -2, "REDIS_VERSION");
+  set_number(lua, "REDIS_VERSION_NUM", 0x07000F);
+}
+
 void push_error_table(lua_State* lua, std::string_view text) {
   lua_newtable(lua);
   // "-WRONGTYPE Operation..." keeps its code; "-oops" (one word, no code)

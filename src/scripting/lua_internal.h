@@ -55,6 +55,26 @@ void protect_globals(lua_State* lua);
 // Installs the `redis` table (lua_api.cpp) in the real globals table.
 void open_redis_api(lua_State* lua, ScriptEngine& engine);
 
+// Pushes what a function library's top-level code may use of `redis` while
+// it loads (Redis's library API): log, the LOG_* levels, REDIS_VERSION and
+// REDIS_VERSION_NUM. The caller adds register_function (function_library.cpp).
+void push_library_redis_api(lua_State* lua);
+
+// Like make_top_read_only, but reading a missing name is an error too
+// ("Script attempted to access nonexistent global variable 'x'"), as for
+// the globals: Redis's load-time API tables behave so.
+void make_top_strict_read_only(lua_State* lua);
+
+// Pops a table and makes reads of the (read-only) globals go to it: FUNCTION
+// LOAD swaps in its narrow API while a library's top-level code runs, and
+// then the real globals (kGlobalsKey) back, as Redis swaps its globals'
+// __index (luaEngineCreate).
+void set_globals_source(lua_State* lua);
+
+// redis.register_function (function_register.cpp), as a C closure whose
+// upvalue 1 is the FunctionEngine loading the library.
+int register_function_from_lua(lua_State* lua);
+
 // The message handler lua_pcall runs when a script fails: it turns the
 // error into Redis's error table {err=..., source=..., line=...}.
 int error_handler(lua_State* lua);

@@ -167,6 +167,30 @@ void make_top_read_only(lua_State* lua) {
   lua_remove(lua, -2);  // the real table stays reachable only through the view
 }
 
+void make_top_strict_read_only(lua_State* lua) {
+  lua_newtable(lua);  // the view
+  lua_newtable(lua);  // its metatable
+  lua_pushvalue(lua, -3);
+  lua_pushcclosure(lua, read_global, 1);
+  lua_setfield(lua, -2, "__index");
+  lua_pushcfunction(lua, refuse_write);
+  lua_setfield(lua, -2, "__newindex");
+  lua_pushboolean(lua, 0);
+  lua_setfield(lua, -2, "__metatable");
+  lua_setmetatable(lua, -2);
+  lua_remove(lua, -2);
+}
+
+void set_globals_source(lua_State* lua) {
+  // From C, lua_getmetatable sees the real metatable (__metatable only
+  // hides it from scripts).
+  lua_getmetatable(lua, LUA_GLOBALSINDEX);
+  lua_pushvalue(lua, -2);
+  lua_pushcclosure(lua, read_global, 1);
+  lua_setfield(lua, -2, "__index");
+  lua_pop(lua, 2);
+}
+
 void open_sandbox(lua_State* lua) {
   open_library(lua, luaopen_base, "");
   open_library(lua, luaopen_table, LUA_TABLIBNAME);

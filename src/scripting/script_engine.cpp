@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "common/ascii.h"
+#include "scripting/function_library.h"
 #include "scripting/lua_internal.h"
 
 namespace mini_redis::scripting {
@@ -80,10 +81,13 @@ void reply_script_error(lua_State* lua, std::string_view sha, protocol::ReplyWri
 ScriptEngine::ScriptEngine() : running_(std::make_unique<Running>()) {
   running_->lua_client.peer_address = "lua";
   running_->lua_client.deny_blocking = true;
+  running_->lua_client.is_script = true;
   open_interpreter();
+  functions_ = std::make_unique<FunctionEngine>(*this);
 }
 
 ScriptEngine::~ScriptEngine() {
+  functions_.reset();
   lua_close(lua_);
 }
 
@@ -95,6 +99,7 @@ void ScriptEngine::open_interpreter() {
   lua_newtable(lua_);
   lua_setfield(lua_, LUA_REGISTRYINDEX, kScriptsKey);
   cached_ = 0;
+  cached_bytes_ = 0;
 }
 
 LoadResult ScriptEngine::load(std::string_view body) {
@@ -116,6 +121,8 @@ LoadResult ScriptEngine::load(std::string_view body) {
   lua_rawset(lua_, -3);
   lua_pop(lua_, 2);
   ++cached_;
+  // Redis counts each cached body and its 40-byte name (used_memory_scripts_eval).
+  cached_bytes_ += body.size() + result.sha.size();
   return result;
 }
 
@@ -146,27 +153,32 @@ bool ScriptEngine::run(commands::Context& ctx, const ScriptCall& call) {
   }
   set_words(lua_, "KEYS", call.keys);
   set_words(lua_, "ARGV", call.argv);
+  call_and_reply(lua_, ctx, call.read_only, 0, sha);
+  return true;
+}
 
+void ScriptEngine::call_and_reply(lua_State* lua, commands::Context& ctx, bool read_only,
+                                  int nargs, std::string_view name) {
+  const int handler = lua_gettop(lua) - nargs - 1;
   // What redis.call needs (see Running in lua_internal.h).
   running_->ctx = &ctx;
-  running_->read_only = call.read_only;
+  running_->read_only = read_only;
   running_->resp = protocol::ProtocolVersion::resp2;  // until redis.setresp(3)
   commands::ClientState& lua_client = running_->lua_client;
   lua_client.db_index = ctx.client.db_index;
   lua_client.user = ctx.client.user;
-  const int status = lua_pcall(lua_, 0, 1, base + 1);
+  const int status = lua_pcall(lua, nargs, 1, handler);
 
   if (status == 0) {
-    write_lua_value(lua_, -1, ctx.reply, running_->resp);
+    write_lua_value(lua, -1, ctx.reply, running_->resp);
   } else {
-    reply_script_error(lua_, sha, ctx.reply);
+    reply_script_error(lua, name, ctx.reply);
   }
   running_->ctx = nullptr;
-  lua_settop(lua_, base);
+  lua_settop(lua, handler - 1);
   // A little garbage collection after each script, so that memory a script
   // dropped comes back without one long pause later.
-  lua_gc(lua_, LUA_GCSTEP, 1);
-  return true;
+  lua_gc(lua, LUA_GCSTEP, 1);
 }
 
 std::size_t ScriptEngine::cached_scripts() const {

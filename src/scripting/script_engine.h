@@ -28,6 +28,8 @@ struct lua_State;
 
 namespace mini_redis::scripting {
 
+class FunctionEngine;
+
 // The reply of SCRIPT LOAD: the script's SHA1 (40 lower-case hex digits),
 // or the compile error as Redis words it.
 struct LoadResult {
@@ -64,9 +66,23 @@ class ScriptEngine {
   // False when no script has that SHA1: the caller answers -NOSCRIPT.
   bool run(commands::Context& ctx, const ScriptCall& call);
 
-  // INFO: number_of_cached_scripts and used_memory_lua.
+  // INFO: number_of_cached_scripts, used_memory_lua, and
+  // used_memory_scripts_eval (the cached bodies and their SHA1 names).
   [[nodiscard]] std::size_t cached_scripts() const;
   [[nodiscard]] std::size_t memory_bytes() const;
+  [[nodiscard]] std::size_t cached_bytes() const { return cached_bytes_; }
+
+  // The function libraries (FUNCTION, FCALL): their own interpreter, which
+  // SCRIPT FLUSH leaves alone (function_library.h).
+  FunctionEngine& functions() { return *functions_; }
+
+  // Runs the Lua function below `nargs` arguments on the top of `lua`'s
+  // stack, with error_handler just below the function, and writes its reply
+  // (or its error, naming `name`: "... script: <name>, on @user_...:3.") to
+  // ctx.reply; pops all of it. EVAL's scripts and FCALL's functions both
+  // run here, so they share redis.call's context and the error format.
+  void call_and_reply(lua_State* lua, commands::Context& ctx, bool read_only, int nargs,
+                      std::string_view name);
 
   // Used by the redis.* functions while a script runs (lua_api.cpp).
   struct Running;
@@ -77,7 +93,9 @@ class ScriptEngine {
 
   lua_State* lua_ = nullptr;
   std::size_t cached_ = 0;
+  std::size_t cached_bytes_ = 0;
   std::unique_ptr<Running> running_;
+  std::unique_ptr<FunctionEngine> functions_;
 };
 
 }  // namespace mini_redis::scripting

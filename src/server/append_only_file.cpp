@@ -9,15 +9,19 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
 #include "commands/persistence/rdb_options.h"
+#include "persistence/aof_rewrite.h"
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
 #include "server/file_io.h"
+#include "server/snapshots.h"
+#include "storage/memory.h"
 
 namespace mini_redis::server {
 
@@ -99,7 +103,10 @@ void BackgroundFsync::run() {
     if (stopping_) return;
     const int fd = fd_;
     lock.unlock();
-    ::fsync(fd);
+    // A failed fsync means acknowledged writes may not be on disk: the
+    // event loop sees it (AppendOnlyFile::cron) and refuses writes, as
+    // Redis's bio thread does with aof_bio_fsync_status.
+    last_error_.store(::fsync(fd) == 0 ? 0 : errno, std::memory_order_relaxed);
     ::close(fd);
     lock.lock();
     if (fd_ == fd) fd_ = -1;
@@ -141,7 +148,10 @@ bool AppendOnlyFile::open_incr(std::int64_t sequence) {
     ::close(fd_);
   }
   fd_ = fd;
+  struct stat status{};
+  incr_size_ = ::fstat(fd, &status) == 0 ? static_cast<std::uint64_t>(status.st_size) : 0;
   selected_db_ = -1;  // a new file starts in database 0 when replayed
+  last_timestamp_s_ = 0;  // and with its own "#TS:" annotation (aof-timestamp-enabled)
   bool listed = false;
   for (const AofFileInfo& file : manifest_.files) listed |= file.name == name;
   if (!listed) manifest_.files.push_back({name, sequence, AofFileInfo::Type::incr});
@@ -149,20 +159,42 @@ bool AppendOnlyFile::open_incr(std::int64_t sequence) {
 }
 
 bool AppendOnlyFile::create_base_from_dataset(std::int64_t sequence) {
-  const std::string name = persistence::base_file_name(config_->appendfilename, sequence, true);
+  const bool rdb = config_->aof_use_rdb_preamble;
+  const std::string name = persistence::base_file_name(config_->appendfilename, sequence, rdb);
   const int fd = ::open(path_of(name).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     logger_->warning("Can't create the AOF base file " + name + ": " + errno_text());
     return false;
   }
-  const bool ok = persistence::write_rdb(
-                      *keyspace_, keyspace_->clock().now_ms(),
-                      commands::rdb_write_options(*config_, unix_seconds()),
-                      [fd](std::string_view chunk) { return write_all(fd, chunk); }) &&
-                  ::fsync(fd) == 0;
+  const bool ok = write_dataset(fd, rdb) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) return false;
   manifest_.files.insert(manifest_.files.begin(), {name, sequence, AofFileInfo::Type::base});
+  return true;
+}
+
+// The dataset as a base file: an RDB file (the "preamble"), or commands
+// (persistence/aof_rewrite.h) with `aof-use-rdb-preamble no`. Libraries of
+// functions come first in both, as in Redis.
+bool AppendOnlyFile::write_dataset(int fd, bool rdb) {
+  const auto sink = [fd](std::string_view chunk) { return write_all(fd, chunk); };
+  const std::int64_t now_ms = keyspace_->clock().now_ms();
+  std::vector<std::string> libraries;
+  if (functions_ != nullptr) libraries = functions_->codes();
+  if (rdb) {
+    persistence::RdbWriteOptions options = commands::rdb_write_options(*config_, unix_seconds());
+    options.function_libraries = std::move(libraries);
+    return persistence::write_rdb(*keyspace_, now_ms, options, sink);
+  }
+  // The base in command form starts with its time, as Redis's does.
+  if (config_->aof_timestamp_enabled && !sink("#TS:" + std::to_string(now_ms / 1000) + "\r\n")) {
+    return false;
+  }
+  std::string error;
+  if (!persistence::write_aof_commands(*keyspace_, now_ms, libraries, sink, error)) {
+    if (!error.empty()) logger_->warning("Error rewriting the AOF: " + error);
+    return false;
+  }
   return true;
 }
 
@@ -209,7 +241,8 @@ void AppendOnlyFile::publish() {
   info.aof_child_pid = child_pid_;
   info.aof_rewrite_scheduled = rewrite_scheduled_;
   info.aof_last_rewrite_ok = last_rewrite_ok_;
-  info.aof_last_write_ok = last_write_ok_;
+  info.aof_last_write_ok = write_errno_ == 0;
+  info.aof_write_errno = write_errno_;
   info.aof_last_rewrite_seconds = last_rewrite_seconds_;
   info.aof_rewrite_started_ms = rewrite_started_ms_;
   info.aof_rewrites = rewrites_;
@@ -266,6 +299,7 @@ bool AppendOnlyFile::load_file(const AofFileInfo& file, const Replay& replay, bo
                        loaded.error());
       return false;
     }
+    if (!load_function_libraries(functions_, loaded->function_libraries, *logger_)) return false;
     logger_->notice("DB loaded from " + kind + " file " + file.name + ": " + seconds_text(started) +
                     " seconds");
     return true;
@@ -334,6 +368,16 @@ bool AppendOnlyFile::load_file(const AofFileInfo& file, const Replay& replay, bo
 
 void AppendOnlyFile::append(int db_index, std::span<const std::string> argv) {
   if (fd_ < 0) return;
+  // aof-timestamp-enabled: "#TS:<unix seconds>" before the first command of
+  // each new second, so that a file can be cut back to a point in time
+  // (redis-check-aof --truncate-to-timestamp). Loaders skip "#" lines.
+  if (config_->aof_timestamp_enabled) {
+    const std::int64_t now_s = keyspace_->clock().now_ms() / 1000;
+    if (now_s > last_timestamp_s_) {
+      last_timestamp_s_ = now_s;
+      buffer_ += "#TS:" + std::to_string(now_s) + "\r\n";
+    }
+  }
   if (db_index != selected_db_) {
     const std::string select[] = {"SELECT", std::to_string(db_index)};
     persistence::append_command(buffer_, select);
@@ -342,33 +386,125 @@ void AppendOnlyFile::append(int db_index, std::span<const std::string> argv) {
   persistence::append_command(buffer_, argv);
 }
 
+// The latency monitor's AOF write events, as Redis's flushAppendOnlyFile
+// names them: one for every slow write, and one saying what else was going
+// on (an fsync still running, a child process, or nothing: the disk itself).
+void AppendOnlyFile::record_write_latency(std::uint64_t latency_ms) {
+  const std::int64_t threshold = config_->latency_monitor_threshold_ms;
+  if (threshold <= 0) return;
+  observability::LatencyMonitor& monitor = stats_->latency_monitor;
+  const std::int64_t now_s = unix_seconds();
+  const char* situation = fsync_.pending()                             ? "aof-write-pending-fsync"
+                          : stats_->persistence.any_child_running() ? "aof-write-active-child"
+                                                                      : "aof-write-alone";
+  monitor.add_sample_if_needed(situation, latency_ms, threshold, now_s);
+  monitor.add_sample_if_needed("aof-write", latency_ms, threshold, now_s);
+}
+
 void AppendOnlyFile::write_buffer() {
   if (fd_ < 0) {
     buffer_.clear();
     return;
   }
-  if (!write_all(fd_, buffer_)) {
-    // Kept for the next try; INFO says so (aof_last_write_status:err).
-    if (last_write_ok_) logger_->warning("Error writing to the AOF file: " + errno_text());
-    last_write_ok_ = false;
+  std::size_t written = 0;
+  const auto write_started = std::chrono::steady_clock::now();
+  const bool write_ok = write_all(fd_, buffer_, written);
+  const int write_errno = errno;
+  record_write_latency(observability::elapsed_ms_since(write_started));
+  if (!write_ok) {
+    on_write_error(write_errno, written);
     return;
   }
-  if (!last_write_ok_) logger_->warning("AOF write error looks solved, Redis can write again.");
-  last_write_ok_ = true;
+  if (!last_write_ok_) {
+    logger_->warning("AOF write error looks solved, Redis can write again.");
+    last_write_ok_ = true;
+    on_write_status(fsync_.last_error());
+  }
   current_size_ += buffer_.size();
+  incr_size_ += buffer_.size();
   buffer_.clear();
   if (config_->appendfsync == "always") {
-    // The reply that follows promises the write is durable.
-    ::fsync(fd_);
+    // The reply that follows promises the write is durable; if it cannot
+    // be, no reply may leave (Redis exits here too).
+    const auto fsync_started = std::chrono::steady_clock::now();
+    if (::fsync(fd_) != 0) {
+      logger_->warning("Can't persist append only file to disk. fsync: " + errno_text());
+      std::exit(1);
+    }
+    stats_->latency_monitor.add_sample_if_needed(
+        "aof-fsync-always", observability::elapsed_ms_since(fsync_started),
+        config_->latency_monitor_threshold_ms, unix_seconds());
     last_fsync_ms_ = keyspace_->clock().now_ms();
   } else {
     unsynced_ = true;
   }
 }
 
+// A write that failed (a full disk, a file size limit, an I/O error), as
+// Redis's flushAppendOnlyFile handles it. Under `always` the writes of the
+// commands being answered cannot be made durable, so the server exits
+// before any reply promises otherwise. Otherwise what was not written stays
+// in the buffer, the cron retries it every tick, and write commands are
+// refused with MISCONF until a retry succeeds.
+void AppendOnlyFile::on_write_error(int error, std::size_t written) {
+  // One line per 30 s at most (AOF_WRITE_LOG_ERROR_RATE): the cron retries
+  // ten times a second.
+  const std::int64_t now_s = keyspace_->clock().now_ms() / 1000;
+  const bool can_log = now_s - last_write_error_log_s_ > 30;
+  if (can_log) last_write_error_log_s_ = now_s;
+  if (written == 0) {
+    if (can_log) logger_->warning(std::string("Error writing to the AOF file: ") + std::strerror(error));
+  } else {
+    // Half a command at the end would make the file unreadable: cut it
+    // off, so that the retry writes the whole buffer again. Redis reports
+    // a short write as ENOSPC, whatever the second write() said.
+    if (can_log) {
+      logger_->warning("Short write while writing to the AOF file: (nwritten=" +
+                       std::to_string(written) + ", expected=" + std::to_string(buffer_.size()) +
+                       ")");
+    }
+    if (::ftruncate(fd_, static_cast<off_t>(incr_size_)) == 0) {
+      written = 0;
+    } else if (can_log) {
+      logger_->warning(
+          "Could not remove short write from the append-only file.  Redis may refuse to load "
+          "the AOF the next time it starts.  ftruncate: " +
+          errno_text());
+    }
+    error = ENOSPC;
+  }
+  if (config_->appendfsync == "always") {
+    logger_->warning(
+        "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+    std::exit(1);
+  }
+  // The part that could not be taken back stays written.
+  current_size_ += written;
+  incr_size_ += written;
+  buffer_.erase(0, written);
+  last_write_ok_ = false;
+  on_write_status(error);
+}
+
+// What the dispatcher checks before a write command (its MISCONF) and INFO
+// shows: the failed write's errno, else the last background fsync's.
+void AppendOnlyFile::on_write_status(int error) {
+  write_errno_ = error;
+  stats_->persistence.aof_write_errno = error;
+  stats_->persistence.aof_last_write_ok = error == 0;
+}
+
 void AppendOnlyFile::cron(std::int64_t now_ms) {
   if (fd_ >= 0) {
     write_buffer();
+    // The `everysec` thread's verdict, while writes themselves succeed.
+    if (last_write_ok_ && fsync_.last_error() != write_errno_) {
+      if (fsync_.last_error() != 0) {
+        logger_->warning(std::string("Fail to fsync the AOF file: ") +
+                         std::strerror(fsync_.last_error()));
+      }
+      on_write_status(fsync_.last_error());
+    }
     if (unsynced_ && config_->appendfsync == "everysec" && now_ms - last_fsync_ms_ >= 1000) {
       fsync_.request(fd_);
       last_fsync_ms_ = now_ms;
@@ -414,6 +550,9 @@ AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
   logger_->notice("Creating AOF incr file " +
                   persistence::incr_file_name(config_->appendfilename, sequence) +
                   " on background rewrite");
+  // Chosen at the fork: the child writes in this form and the parent names
+  // the finished file after it, whatever CONFIG SET does meanwhile.
+  rewrite_rdb_preamble_ = config_->aof_use_rdb_preamble;
   const auto before_fork = std::chrono::steady_clock::now();
   const pid_t child = ::fork();
   if (child == 0) {
@@ -421,12 +560,7 @@ AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
     ::signal(SIGINT, SIG_DFL);
     const std::string temp = "temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof";
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const bool ok = fd >= 0 &&
-                    persistence::write_rdb(
-                        *keyspace_, keyspace_->clock().now_ms(),
-                        commands::rdb_write_options(*config_, unix_seconds()),
-                        [fd](std::string_view chunk) { return write_all(fd, chunk); }) &&
-                    ::fsync(fd) == 0;
+    const bool ok = fd >= 0 && write_dataset(fd, rewrite_rdb_preamble_) && ::fsync(fd) == 0;
     ::_exit(ok ? 0 : 1);
   }
   if (child < 0) {
@@ -439,6 +573,12 @@ AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
                                            std::chrono::steady_clock::now() - before_fork)
                                            .count();
   ++stats_->persistence.forks;
+  // LATENCY DOCTOR grades the fork's speed; the latency monitor records it.
+  stats_->persistence.fork_rate_gb_per_s = observability::fork_rate_gb_per_s(
+      storage::allocated_bytes(), stats_->persistence.last_fork_usec);
+  stats_->latency_monitor.add_sample_if_needed(
+      "fork", static_cast<std::uint64_t>(stats_->persistence.last_fork_usec / 1000),
+      config_->latency_monitor_threshold_ms, unix_seconds());
   logger_->notice("Background append only file rewriting started by pid " + std::to_string(child));
   child_pid_ = child;
   rewrite_temp_ = "temp-rewriteaof-bg-" + std::to_string(child) + ".aof";
@@ -471,7 +611,7 @@ void AppendOnlyFile::finish_rewrite(bool ok) {
   }
   logger_->notice("Background AOF rewrite terminated with success");
   const std::string base_name = persistence::base_file_name(
-      config_->appendfilename, manifest_.base_sequence() + 1, true);
+      config_->appendfilename, manifest_.base_sequence() + 1, rewrite_rdb_preamble_);
   if (std::rename(rewrite_temp_.c_str(), path_of(base_name).c_str()) != 0) {
     logger_->warning("Error trying to rename the temporary AOF base file " + rewrite_temp_ +
                      " into " + base_name + ": " + errno_text());
@@ -556,6 +696,10 @@ void AppendOnlyFile::turn_off() {
   ::fsync(fd_);
   ::close(fd_);
   fd_ = -1;
+  // Without an AOF there is nothing a write could fail to reach.
+  buffer_.clear();
+  last_write_ok_ = true;
+  on_write_status(0);
   kill_child();
   publish();
 }

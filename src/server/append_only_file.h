@@ -17,6 +17,7 @@
 // the fsyncs, the fork and Redis's log lines.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -29,6 +30,7 @@
 #include "commands/core/context.h"
 #include "commands/core/propagation.h"
 #include "persistence/aof_format.h"
+#include "scripting/function_library.h"
 #include "server/logger.h"
 
 namespace mini_redis::server {
@@ -45,6 +47,8 @@ class BackgroundFsync {
   // Fsyncs `fd` soon (a duplicate of it, so the caller may close it).
   void request(int fd);
   [[nodiscard]] bool pending() const;
+  // The errno of the last fsync, 0 when it succeeded.
+  [[nodiscard]] int last_error() const { return last_error_.load(std::memory_order_relaxed); }
 
  private:
   void run();
@@ -53,6 +57,7 @@ class BackgroundFsync {
   std::condition_variable wake_;
   int fd_ = -1;  // the duplicate waiting to be fsynced, -1 for none
   bool stopping_ = false;
+  std::atomic<int> last_error_{0};
   std::thread thread_;
 };
 
@@ -67,6 +72,9 @@ class AppendOnlyFile final : public commands::CommandLog {
                  commands::ServerStats& stats, Logger& logger)
       : keyspace_(&keyspace), config_(&config), stats_(&stats), logger_(&logger) {}
   ~AppendOnlyFile() override;
+  // The function libraries, saved in an RDB base file and loaded back from
+  // one (Snapshots::set_functions says why).
+  void set_functions(scripting::FunctionEngine* functions) { functions_ = functions; }
   AppendOnlyFile(const AppendOnlyFile&) = delete;
   AppendOnlyFile& operator=(const AppendOnlyFile&) = delete;
 
@@ -115,7 +123,11 @@ class AppendOnlyFile final : public commands::CommandLog {
   bool persist_manifest();
   bool open_incr(std::int64_t sequence);
   bool create_base_from_dataset(std::int64_t sequence);
+  bool write_dataset(int fd, bool rdb);
   void write_buffer();
+  void record_write_latency(std::uint64_t latency_ms);  // latency monitor: aof-write*
+  void on_write_error(int error, std::size_t written);
+  void on_write_status(int error);
   void reap_child();
   void finish_rewrite(bool ok);
   void delete_history();
@@ -127,18 +139,24 @@ class AppendOnlyFile final : public commands::CommandLog {
   commands::Config* config_;
   commands::ServerStats* stats_;
   Logger* logger_;
+  scripting::FunctionEngine* functions_ = nullptr;
 
   persistence::AofManifest manifest_;
   int fd_ = -1;                // the current incr file, -1 while off
   int selected_db_ = -1;       // the database the file is in; -1: emit SELECT first
   std::string buffer_;         // effects not yet written
+  std::int64_t last_timestamp_s_ = 0;  // of the last "#TS:" annotation
   BackgroundFsync fsync_;
   std::int64_t last_fsync_ms_ = 0;
   bool unsynced_ = false;      // written since the last fsync
   bool last_write_ok_ = true;
+  int write_errno_ = 0;        // of the failed write, or of the last `everysec` fsync
+  std::int64_t last_write_error_log_s_ = 0;
+  std::uint64_t incr_size_ = 0;  // bytes in the current incr file: where a torn write is cut
 
   int child_pid_ = -1;
   std::string rewrite_temp_;   // the child's base file, until renamed
+  bool rewrite_rdb_preamble_ = true;  // the form the running rewrite writes
   std::int64_t rewrite_started_ms_ = -1;
   std::int64_t rewrite_sequence_ = 0;  // the incr file opened when it started
   bool rewrite_scheduled_ = false;

@@ -50,6 +50,8 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
   context_.acl = &server.acl();
   context_.scripts = &server.scripts();
   context_.propagation = &server.propagation();
+  context_.tracking = &server.tracking();
+  context_.pause = &server.pause();
   // Writes are tried at once and may stop short (start_write), so the
   // socket must never block.
   asio::error_code ignored;
@@ -73,9 +75,11 @@ asio::awaitable<void> Connection::serve() {
   std::string missing_part;  // workshop only: see the catch below
   try {
     while (!closed_) {
-      if (state_.blocked) {
-        // A BLPOP parked this client: wait for the answer, then run what was
+      if (state_.blocked || holding_request_) {
+        // A BLPOP parked this client, or CLIENT PAUSE holds its request:
+        // wait for the answer (or the end of the pause), then run what was
         // pipelined behind it.
+        holding_request_ = false;
         if (!co_await wait_while_blocked() || !co_await process_input()) break;
         continue;
       }
@@ -154,6 +158,13 @@ asio::awaitable<bool> Connection::process_input() {
       // runs it, and its reply lands in output_ (written later, all at once).
       commands::dispatch(context_, parser_.args());
       // workshop: end
+      if (state_.postponed) {
+        // CLIENT PAUSE: the request is not consumed; it runs again when
+        // the pause ends (serve() waits for that).
+        server_.postpone(*this);
+        holding_request_ = true;
+        break;
+      }
       server_.serve_blocked_clients();            // keys this command gave a value (LPUSH...)
       if (state_.close_after_reply || closed_) {  // QUIT, or SHUTDOWN closed us
         co_await drain();
@@ -198,9 +209,10 @@ asio::awaitable<bool> Connection::process_input() {
 
 asio::awaitable<bool> Connection::wait_while_blocked() {
   using namespace asio::experimental::awaitable_operators;
-  while (state_.blocked && !closed_) {
-    // The deadline is absolute Unix time; the timer wants a steady one.
-    const std::int64_t deadline_ms = state_.blocked->deadline_ms;
+  while ((state_.blocked || state_.postponed) && !closed_) {
+    // The deadline is absolute Unix time; the timer wants a steady one. A
+    // client held by CLIENT PAUSE has none: the server wakes it.
+    const std::int64_t deadline_ms = state_.blocked ? state_.blocked->deadline_ms : 0;
     if (deadline_ms == 0) {
       wait_ends_.expires_at(asio::steady_timer::time_point::max());  // forever
     } else {
@@ -239,6 +251,11 @@ void Connection::serve_blocked_command() {
   server_.blocking().unblock(state_);
   wait_ends_.cancel();  // wakes wait_while_blocked, which then runs the pipeline
   start_write();
+}
+
+void Connection::resume_postponed() {
+  state_.postponed = false;
+  wait_ends_.cancel();  // wakes wait_while_blocked, which then runs the request
 }
 
 void Connection::end_wait(WaitEnd how) {

@@ -41,6 +41,12 @@
 // (end_wait). It keeps reading meanwhile, so that a client that leaves is
 // noticed and forgotten, and requests pipelined behind the BLPOP are kept
 // for when it is answered.
+//
+// CLIENT PAUSE parks a client the same way (commands/core/client_pause.h):
+// the dispatcher runs nothing and marks the client postponed, the request
+// stays unconsumed in the read buffer, and the loop waits as for a BLPOP
+// without a deadline. When the pause ends the server wakes the held clients
+// in order, and each parses and runs its request as if it had just arrived.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -90,6 +96,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
   // -UNBLOCKED error (CLIENT UNBLOCK ... ERROR).
   enum class WaitEnd { timed_out, unblocked_with_error };
   void end_wait(WaitEnd how);
+  // CLIENT PAUSE is over: the held request runs again, from the read buffer.
+  void resume_postponed();
 
   // Called by the server cron: closes the client if it has been idle longer
   // than `timeout`, or over the soft output limit for too long.
@@ -102,8 +110,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
   // Runs every complete request in the read buffer; false means "close now".
   // Stops early when a command parks the client.
   asio::awaitable<bool> process_input();
-  // While the client is parked: reads (and keeps) what it sends, until the
-  // wait ends; false if the client left.
+  // While the client is parked (a blocking command, or CLIENT PAUSE): reads
+  // (and keeps) what it sends, until the wait ends; false if the client left.
   asio::awaitable<bool> wait_while_blocked();
   // Starts writing the pending output unless a write is under way (whose
   // completion then writes what piled up). Never waits.
@@ -138,6 +146,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
   std::int64_t over_soft_limit_since_ms_ = 0;  // 0: not over the soft limit
   std::int64_t last_interaction_ms_ = 0;
   bool closed_ = false;
+  // CLIENT PAUSE held a request, which waits in input_ to be run again.
+  bool holding_request_ = false;
 };
 
 }  // namespace mini_redis::server

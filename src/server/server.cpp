@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -115,7 +116,18 @@ Server::Server(ServerOptions options, Logger& logger)
   stats_.start_time_ms = clock_.now_ms();
   commands::apply_storage_settings(config_, keyspace_);  // maxmemory-policy from the config file
   keyspace_.set_observer(&keyspace_events_);
+  snapshots_.set_functions(&scripts_.functions());
+  aof_.set_functions(&scripts_.functions());
   acl_user_lines_ = std::move(options.acl_user_lines);
+  // CLIENT TRACKING finds REDIRECT targets among the connected clients, and
+  // sends the BCAST keys a command collected once the loop comes round
+  // (Redis's beforeSleep): after the replies of what ran in this turn.
+  tracking_.set_client_finder([this](std::int64_t id) -> pubsub::Subscriber* {
+    auto found = clients_by_id_.find(id);
+    return found == clients_by_id_.end() ? nullptr : &found->second->state();
+  });
+  tracking_.set_broadcast_scheduler(
+      [this] { asio::post(io_, [this] { tracking_.broadcast_pending(); }); });
 }
 
 Server::~Server() = default;
@@ -231,6 +243,9 @@ int Server::run() {
   std::signal(SIGPIPE, SIG_IGN);
   // The snapshot comes back before the first client is accepted (Redis
   // loads it between binding and "Ready to accept connections").
+  // MEMORY STATS's startup.allocated: the server's own memory before data
+  // (Redis measures it just before loading, too).
+  stats_.startup_allocated_bytes = storage::allocated_bytes();
   if (!load_dataset()) return 1;
   wait_for_signals();
   if (tcp_acceptor_) asio::co_spawn(io_, accept_tcp(*tcp_acceptor_), asio::detached);
@@ -341,6 +356,7 @@ void Server::add_client(Socket socket, std::string peer, std::string local, bool
   state.created_ms = now_ms();
   auto connection = std::make_shared<Connection>(*this, std::move(socket), std::move(state));
   connection->registry_position = clients_.insert(clients_.end(), connection.get());
+  clients_by_id_[connection->state().id] = connection.get();
   asio::co_spawn(io_, connection->serve(), asio::detached);
 }
 
@@ -394,6 +410,9 @@ void Server::forget_client(Connection& connection) {
   monitors_.remove(state);
   blocking_.unblock(state);          // a parked client that leaves is not served
   watched_keys_.unwatch_all(state);  // its queued commands go with it, unrun
+  tracking_.disable(state, state.id);
+  postponed_.remove(&connection);  // a client held by CLIENT PAUSE that leaves
+  clients_by_id_.erase(state.id);
   clients_.erase(connection.registry_position);
   connection.registry_position = clients_.end();
 }
@@ -447,7 +466,13 @@ asio::awaitable<void> Server::cron() {
     if (error || shutting_down_) co_return;
 
     try {
-      if (active_expiry_written) expiry_.run(keyspace_, config_.hz);
+      const auto expiry_started = std::chrono::steady_clock::now();
+      // CLIENT PAUSE freezes the dataset: no active expiry, no eviction.
+      if (active_expiry_written && !pause_.active()) expiry_.run(keyspace_, config_.hz);
+      // Latency monitor: Redis's "expire-cycle" event.
+      stats_.latency_monitor.add_sample_if_needed(
+          "expire-cycle", observability::elapsed_ms_since(expiry_started),
+          config_.latency_monitor_threshold_ms, now_ms() / 1000);
     } catch (const NotImplemented& missing) {
       // The workshop skeleton (common/not_implemented.h) without its step 4:
       // say so once and go on without active expiry; the real server never
@@ -460,7 +485,8 @@ asio::awaitable<void> Server::cron() {
     // and eviction that ran out of time within a command goes on here even
     // if no command comes (Redis's evictionTimeProc).
     keyspace_.evictor().refresh_used_memory();
-    if (config_.maxmemory != 0) keyspace_.make_room();
+    stats_.note_memory_use(keyspace_.evictor().used_memory());  // the peak, as Redis's cron
+    if (config_.maxmemory != 0 && !pause_.active()) keyspace_.make_room();
 
     const std::int64_t now = now_ms();
     // A finished BGSAVE child is reaped; a save point may start the next.
@@ -489,9 +515,11 @@ void Server::serve_ready_keys() {
         if (!client->blocked) continue;  // served or gone meanwhile
         // Redis 7.0 serves a key's clients while it still holds a value of
         // their type: once the list is emptied (or was replaced by a string)
-        // the rest keep waiting, in their places.
+        // the rest keep waiting, in their places. XREADGROUP's clients are
+        // the exception: a deleted stream ends their wait with an error.
         const storage::Entry* entry = keyspace_.db(ready.db_index).lookup_quietly(ready.key);
-        if (entry == nullptr || entry->type() != client->blocked->type) break;
+        const bool gone = entry == nullptr || entry->type() != client->blocked->type;
+        if (gone && !client->blocked->wake_when_gone) continue;
         connection_of(*client).serve_blocked_command();
       }
     }
@@ -507,6 +535,43 @@ bool Server::unblock_client(std::int64_t id, bool with_error) {
     return true;
   }
   return false;
+}
+
+// ---- CLIENT PAUSE ---------------------------------------------------------------
+
+void Server::pause_clients(commands::PauseKind kind, std::int64_t end_ms) {
+  // Redis's pauseClients: a pause only grows, in time and in scope.
+  pause_.kind = std::max(pause_.kind, kind);
+  pause_.end_ms = std::max(pause_.end_ms, end_ms);
+  arm_pause_timer();
+}
+
+void Server::arm_pause_timer() {
+  const std::int64_t left_ms = pause_.end_ms - now_ms();
+  if (left_ms <= 0) {
+    // Its time has come (or it was CLIENT PAUSE 0): over, after the
+    // command that asked for it has replied.
+    asio::post(io_, [this] {
+      if (pause_.active() && now_ms() >= pause_.end_ms) unpause_clients();
+    });
+    return;
+  }
+  pause_timer_.expires_after(std::chrono::milliseconds(left_ms));
+  pause_timer_.async_wait([this](const asio::error_code& error) {
+    if (error || !pause_.active()) return;  // re-armed, or unpaused meanwhile
+    arm_pause_timer();
+  });
+}
+
+void Server::unpause_clients() {
+  pause_ = {};
+  pause_timer_.cancel();
+  // Each held client runs its command again from its read buffer, in the
+  // order they were held: the wake-ups are queued in that order, and the
+  // loop runs them first come, first served.
+  std::list<Connection*> held;
+  held.swap(postponed_);
+  for (Connection* connection : held) connection->resume_postponed();
 }
 
 bool Server::load_dataset() {
@@ -528,6 +593,7 @@ void Server::replay(std::span<const std::string_view> args) {
   // The loading client may not block (BLPOP answers at once, as inside
   // MULTI) and runs unchecked (no user: the ACL does not apply).
   loading_client_.deny_blocking = true;
+  loading_client_.is_loading = true;
   loading_replies_.clear();
   protocol::ReplyWriter writer(loading_replies_, loading_client_.protocol);
   commands::Context ctx{loading_client_, writer, keyspace_, config_,   stats_,

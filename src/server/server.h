@@ -36,7 +36,9 @@
 #include <vector>
 
 #include "commands/core/acl_user.h"
+#include "absl/container/flat_hash_map.h"
 #include "commands/core/blocking.h"
+#include "commands/core/client_pause.h"
 #include "commands/core/command_table.h"
 #include "commands/core/context.h"
 #include "commands/core/watched_keys.h"
@@ -45,6 +47,7 @@
 #include "observability/server_stats.h"
 #include "pubsub/notifications.h"
 #include "pubsub/pubsub.h"
+#include "pubsub/tracking.h"
 #include "scripting/script_engine.h"
 #include "server/connection.h"
 #include "server/logger.h"
@@ -90,6 +93,8 @@ class Server final : public commands::ServerServices {
   void flush_append_only_file() { aof_.flush_before_replies(); }
   commands::Propagation& propagation() { return propagation_; }
   bool unblock_client(std::int64_t id, bool with_error) override;
+  void pause_clients(commands::PauseKind kind, std::int64_t end_ms) override;
+  void unpause_clients() override;
 
   // ---- for connections ----
   storage::Keyspace& keyspace() { return keyspace_; }
@@ -101,6 +106,11 @@ class Server final : public commands::ServerServices {
   commands::BlockingRegistry& blocking() { return blocking_; }
   commands::AccessControl& acl() { return acl_; }
   commands::WatchedKeys& watched_keys() { return watched_keys_; }
+  pubsub::Tracking& tracking() { return tracking_; }
+  const commands::ClientPause& pause() const { return pause_; }
+  // CLIENT PAUSE held this connection's command (client_pause.h): it waits,
+  // in line behind the clients held before it, until the pause ends.
+  void postpone(Connection& connection) { postponed_.push_back(&connection); }
   scripting::ScriptEngine& scripts() { return scripts_; }
   Logger& logger() { return logger_; }
   [[nodiscard]] std::int64_t now_ms() const { return clock_.now_ms(); }
@@ -152,6 +162,9 @@ class Server final : public commands::ServerServices {
   // One command of the AOF, run as loading_client_ (an empty one: a new file).
   void replay(std::span<const std::string_view> args);
   void serve_ready_keys();
+  // The pause's timer: ends it when its time has come (it may have been
+  // lengthened meanwhile).
+  void arm_pause_timer();
   // The connection that owns a client's state (the server's clients always
   // have one: it is their push target).
   static Connection& connection_of(commands::ClientState& client);
@@ -163,11 +176,13 @@ class Server final : public commands::ServerServices {
   class KeyspaceEvents final : public storage::KeyspaceObserver {
    public:
     KeyspaceEvents(commands::KeyspaceNotifier& notifier, commands::BlockingRegistry& blocking,
-                   commands::WatchedKeys& watched_keys, commands::Propagation& propagation)
+                   commands::WatchedKeys& watched_keys, commands::Propagation& propagation,
+                   pubsub::Tracking& tracking)
         : notifier_(&notifier),
           blocking_(&blocking),
           watched_keys_(&watched_keys),
-          propagation_(&propagation) {}
+          propagation_(&propagation),
+          tracking_(&tracking) {}
     void key_added(int db_index, std::string_view key) override {
       notifier_->key_added(db_index, key);
       blocking_->signal_key_added(db_index, key);
@@ -176,11 +191,13 @@ class Server final : public commands::ServerServices {
     // propagateDeletion), so that a replay does not bring it back.
     void key_expired(int db_index, std::string_view key) override {
       watched_keys_->touch(db_index, key);
+      tracking_->invalidate_key_from_storage(key);
       notifier_->key_expired(db_index, key);
       propagation_->key_deleted(db_index, key);
     }
     void key_evicted(int db_index, std::string_view key) override {
       watched_keys_->touch(db_index, key);
+      tracking_->invalidate_key_from_storage(key);
       notifier_->key_evicted(db_index, key);
       propagation_->key_deleted(db_index, key);
     }
@@ -190,6 +207,7 @@ class Server final : public commands::ServerServices {
     commands::BlockingRegistry* blocking_;
     commands::WatchedKeys* watched_keys_;
     commands::Propagation* propagation_;
+    pubsub::Tracking* tracking_;
   };
 
   commands::Config config_;
@@ -215,7 +233,9 @@ class Server final : public commands::ServerServices {
   commands::KeyspaceNotifier notifier_{config_, pubsub_};
   // Writes' effects on their way to the AOF (commands/core/propagation.h).
   commands::Propagation propagation_;
-  KeyspaceEvents keyspace_events_{notifier_, blocking_, watched_keys_, propagation_};
+  // CLIENT TRACKING's tables (pubsub/tracking.h).
+  pubsub::Tracking tracking_;
+  KeyspaceEvents keyspace_events_{notifier_, blocking_, watched_keys_, propagation_, tracking_};
   // The RDB file: loading, SAVE, BGSAVE, the save points (snapshots.h).
   Snapshots snapshots_{keyspace_, config_, stats_, logger_};
   // The AOF: appends, fsyncs, BGREWRITEAOF (append_only_file.h).
@@ -232,12 +252,20 @@ class Server final : public commands::ServerServices {
   std::optional<asio::local::stream_protocol::acceptor> unix_acceptor_;
   asio::signal_set signals_{io_, SIGINT, SIGTERM};
   asio::steady_timer cron_timer_{io_};
+  // CLIENT PAUSE: its state, the timer that ends it, and the clients it
+  // holds, in the order they were held.
+  commands::ClientPause pause_;
+  asio::steady_timer pause_timer_{io_};
+  std::list<Connection*> postponed_;
 
   // When these warnings were last logged, for their rate limits; empty: never.
   std::optional<std::chrono::steady_clock::time_point> last_accept_error_logged_;
   std::optional<std::chrono::steady_clock::time_point> last_attack_logged_;
 
   std::list<Connection*> clients_;
+  // The same clients by id: REDIRECT targets of CLIENT TRACKING are looked
+  // up on every invalidation.
+  absl::flat_hash_map<std::int64_t, Connection*> clients_by_id_;
   std::vector<std::shared_ptr<Connection>> queued_writes_;
   std::int64_t next_client_id_ = 1;
   bool shutting_down_ = false;

@@ -20,6 +20,7 @@
 #include "persistence/rdb_reader.h"
 #include "persistence/rdb_writer.h"
 #include "server/file_io.h"
+#include "storage/memory.h"
 
 namespace mini_redis::server {
 
@@ -58,6 +59,15 @@ void for_each_save_point(std::string_view text, Visit visit) {
 
 }  // namespace
 
+bool load_function_libraries(scripting::FunctionEngine* functions,
+                             const std::vector<std::string>& codes, Logger& logger) {
+  if (functions == nullptr || codes.empty()) return true;
+  const std::string error = functions->restore(codes, scripting::RestorePolicy::append);
+  if (error.empty()) return true;
+  logger.warning("Failed loading the function libraries: " + error);
+  return false;
+}
+
 bool Snapshots::load_at_startup() {
   const std::string& name = config_->dbfilename;
   std::ifstream file(name, std::ios::binary);
@@ -76,6 +86,7 @@ bool Snapshots::load_at_startup() {
     logger_->warning("Unrecoverable error loading the DB, aborting now.");
     return false;
   }
+  if (!load_function_libraries(functions_, loaded->function_libraries, *logger_)) return false;
   for (const auto& [field, value] : loaded->aux) {
     if (field == "redis-ver") logger_->notice("Loading RDB produced by version " + value);
   }
@@ -99,10 +110,11 @@ bool Snapshots::write_file(const std::string& path) {
                      working_directory() + ") for saving: " + errno_text());
     return false;
   }
-  const bool written = persistence::write_rdb(
-      *keyspace_, keyspace_->clock().now_ms(),
-      commands::rdb_write_options(*config_, unix_seconds()),
-      [fd](std::string_view chunk) { return write_all(fd, chunk); });
+  persistence::RdbWriteOptions options = commands::rdb_write_options(*config_, unix_seconds());
+  if (functions_ != nullptr) options.function_libraries = functions_->codes();
+  const bool written =
+      persistence::write_rdb(*keyspace_, keyspace_->clock().now_ms(), options,
+                             [fd](std::string_view chunk) { return write_all(fd, chunk); });
   // The bytes must be on disk before the rename makes them the snapshot:
   // otherwise a power cut could leave a renamed but empty file.
   if (!written || ::fsync(fd) != 0) {
@@ -162,6 +174,12 @@ commands::BackgroundSave Snapshots::start_background_save() {
                            std::chrono::steady_clock::now() - before_fork)
                            .count();
   if (child > 0) ++rdb.forks;
+  // LATENCY DOCTOR grades the fork's speed; the latency monitor records it.
+  rdb.fork_rate_gb_per_s =
+      observability::fork_rate_gb_per_s(storage::allocated_bytes(), rdb.last_fork_usec);
+  stats_->latency_monitor.add_sample_if_needed(
+      "fork", static_cast<std::uint64_t>(rdb.last_fork_usec / 1000),
+      config_->latency_monitor_threshold_ms, unix_seconds());
   if (child < 0) {
     rdb.last_bgsave_ok = false;
     logger_->warning("Can't save in background: fork: " + errno_text());

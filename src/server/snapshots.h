@@ -17,11 +17,19 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "commands/core/context.h"
+#include "scripting/function_library.h"
 #include "server/logger.h"
 
 namespace mini_redis::server {
+
+// Loads the function libraries an RDB file held (RdbLoadStats) into
+// `functions`; false (logged) when one fails, which fails the load, as in
+// Redis. Shared with the AOF's RDB base file.
+bool load_function_libraries(scripting::FunctionEngine* functions,
+                             const std::vector<std::string>& codes, Logger& logger);
 
 class Snapshots {
  public:
@@ -34,6 +42,9 @@ class Snapshots {
   // loaded: Redis then refuses to start rather than serve an empty dataset
   // and overwrite the user's data at the next save.
   bool load_at_startup();
+  // The function libraries, saved in the file with the keys (FUNCTION2)
+  // and loaded back from it. Without them (unit tests) none are saved.
+  void set_functions(scripting::FunctionEngine* functions) { functions_ = functions; }
 
   // SAVE, FLUSHALL with save points, and shutdown: writes the file now, in
   // the foreground. False (logged) when it could not.
@@ -62,6 +73,7 @@ class Snapshots {
   commands::Config* config_;
   commands::ServerStats* stats_;
   Logger* logger_;
+  scripting::FunctionEngine* functions_ = nullptr;
 };
 
 }  // namespace mini_redis::server

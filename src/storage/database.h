@@ -150,6 +150,10 @@ class Database {
   void rehash_step() { table_.rehash_step(100); }
 
   [[nodiscard]] std::size_t overhead_bytes() const;
+  // The part of overhead_bytes() that indexes the keys with a TTL (MEMORY STATS).
+  [[nodiscard]] std::size_t expires_overhead_bytes() const {
+    return expiring_.capacity() * sizeof(Entry*);
+  }
 
   // ---- access tracking (OBJECT IDLETIME, OBJECT FREQ) -------------------------
   // What lookups record in each entry's access field: LRU seconds (the

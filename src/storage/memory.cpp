@@ -123,6 +123,52 @@ const char* allocator_name() {
 
 #if defined(MINI_REDIS_WITH_JEMALLOC)
 
+AllocatorStats allocator_stats() {
+  std::uint64_t epoch = 1;
+  std::size_t epoch_size = sizeof(epoch);
+  mallctl("epoch", &epoch, &epoch_size, &epoch, epoch_size);
+  AllocatorStats stats;
+  std::size_t size = sizeof(std::size_t);
+  mallctl("stats.allocated", &stats.allocated, &size, nullptr, 0);
+  mallctl("stats.active", &stats.active, &size, nullptr, 0);
+  mallctl("stats.resident", &stats.resident, &size, nullptr, 0);
+  return stats;
+}
+
+std::string allocator_report() {
+  std::string text;
+  // jemalloc hands the report over in pieces, through this callback.
+  auto append = [](void* out, const char* piece) { static_cast<std::string*>(out)->append(piece); };
+  malloc_stats_print(append, &text, nullptr);
+  return text;
+}
+
+bool purge_allocator() {
+  // "arena.<narenas>.purge": the index one past the last arena means all of
+  // them (jemalloc's MALLCTL_ARENAS_ALL alias), as Redis's jemalloc_purge asks.
+  unsigned arenas = 0;
+  std::size_t size = sizeof(arenas);
+  if (mallctl("arenas.narenas", &arenas, &size, nullptr, 0) != 0) return false;
+  const std::string name = "arena." + std::to_string(arenas) + ".purge";
+  return mallctl(name.c_str(), nullptr, nullptr, nullptr, 0) == 0;
+}
+
+#else
+
+AllocatorStats allocator_stats() {
+  return {};
+}
+std::string allocator_report() {
+  return {};
+}
+bool purge_allocator() {
+  return true;
+}
+
+#endif
+
+#if defined(MINI_REDIS_WITH_JEMALLOC)
+
 void UsedMemoryGauge::refresh() {
   if (thread_allocated_ == nullptr) {
     // Pointers to the calling thread's own counters (uint64_t), valid for

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 namespace mini_redis::storage {
 
@@ -21,6 +22,24 @@ std::size_t allocation_size(std::size_t size);
 std::size_t usable_size(const void* block);
 // "jemalloc-5.3.0" or "libc", as INFO's mem_allocator field.
 const char* allocator_name();
+
+// What jemalloc holds, as MEMORY STATS shows it (Redis's
+// zmalloc_get_allocator_info): bytes handed out, bytes in pages in use
+// (handed out plus the free space in those pages), bytes resident. All 0
+// without jemalloc.
+struct AllocatorStats {
+  std::size_t allocated = 0;
+  std::size_t active = 0;
+  std::size_t resident = 0;
+};
+AllocatorStats allocator_stats();
+// MEMORY MALLOC-STATS: jemalloc's malloc_stats_print() text, or "" without
+// jemalloc.
+std::string allocator_report();
+// MEMORY PURGE: returns the allocator's unused dirty pages to the system
+// (jemalloc's arena.<all>.purge); false if jemalloc refused. Without
+// jemalloc there is nothing to purge: true.
+bool purge_allocator();
 
 // allocated_bytes(), cheap enough to read before every command, which
 // eviction does while maxmemory is set. Redis keeps its own counter in

@@ -10,6 +10,7 @@
 #include "types/quicklist.h"
 #include "types/set.h"
 #include "types/sorted_set.h"
+#include "types/stream.h"
 
 namespace mini_redis::storage {
 
@@ -24,6 +25,7 @@ decltype(auto) with_class(ValueType type, Action&& action) {
     case ValueType::hash: return action(static_cast<types::Hash*>(nullptr));
     case ValueType::set: return action(static_cast<types::Set*>(nullptr));
     case ValueType::zset: return action(static_cast<types::SortedSet*>(nullptr));
+    case ValueType::stream: return action(static_cast<types::Stream*>(nullptr));
     case ValueType::string: break;
   }
   // Strings have no object; reaching here is a bug in the caller.
@@ -123,6 +125,7 @@ std::size_t object_free_effort(ValueType type, const void* object) {
 
 Encoding object_encoding(ValueType type, const void* object) {
   if (type == ValueType::list) return Encoding::quicklist;  // Redis 7.0 reports nothing else
+  if (type == ValueType::stream) return Encoding::stream;    // one encoding only
   if (type == ValueType::set) {
     const auto& set = *static_cast<const types::Set*>(object);
     return set.encoding() == types::Set::Encoding::intset ? Encoding::intset : Encoding::hashtable;

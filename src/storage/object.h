@@ -12,6 +12,7 @@
 //   hash     listpack -> hashtable         types::Hash
 //   set      intset -> hashtable           types::Set
 //   zset     listpack -> skiplist          types::SortedSet
+//   stream   stream                        types::Stream (nodes of listpacks)
 //
 // A string is the common case and stays inside its Entry block (entry.h).
 // Any other value is an object of the class in the table, in the entry's
@@ -23,7 +24,9 @@
 //     pointer; types/set.h says why) sits there too;
 //   - a sorted set (16 bytes: a listpack or a skiplist pointer) likewise;
 //   - a list is a heap object the slot points to: its std::list of nodes
-//     must never move, while an entry block may (RENAME).
+//     must never move, while an entry block may (RENAME);
+//   - a stream likewise: it is larger (counters, node index, groups) and
+//     its consumer groups hold pointers into themselves.
 // The functions below are the only places that switch over the types:
 // placing, copying, moving, freeing and measuring an object. A new type adds
 // a row to the table, a kObjectType line, and a case to each of them.
@@ -37,11 +40,12 @@ class Quicklist;
 class Hash;
 class Set;
 class SortedSet;
+class Stream;
 }  // namespace mini_redis::types
 
 namespace mini_redis::storage {
 
-enum class ValueType : std::uint8_t { string, list, hash, set, zset };
+enum class ValueType : std::uint8_t { string, list, hash, set, zset, stream };
 
 // What OBJECT ENCODING reports. For strings Redis decides when the value is
 // stored: "int" for a canonical 64-bit integer (SET k 42, INCR), "embstr" for
@@ -49,7 +53,7 @@ enum class ValueType : std::uint8_t { string, list, hash, set, zset };
 // was modified in place (APPEND, SETRANGE always leave "raw"). The other
 // types' encodings are their objects' own.
 enum class Encoding : std::uint8_t { integer, embstr, raw, quicklist, listpack, hashtable, intset,
-                                     skiplist };
+                                     skiplist, stream };
 
 // The ValueType of each object class: kObjectType<types::Quicklist> is list.
 template <class T>
@@ -62,6 +66,8 @@ template <>
 inline constexpr ValueType kObjectType<types::Set> = ValueType::set;
 template <>
 inline constexpr ValueType kObjectType<types::SortedSet> = ValueType::zset;
+template <>
+inline constexpr ValueType kObjectType<types::Stream> = ValueType::stream;
 
 // The bytes a type's slot takes in its entry (8-byte aligned).
 [[nodiscard]] std::size_t object_slot_size(ValueType type);

@@ -219,6 +219,24 @@ ArgumentSpec get_block() {
       .token("GET");
 }
 
+// BITFIELD's key flags vary with its operations (Redis's bitfieldGetKeys):
+// only GETs (and OVERFLOWs) read ("RO access"); a SET or INCRBY, or
+// anything malformed, may write ("RW access update"). A GET or OVERFLOW
+// without all its arguments counts as malformed.
+KeyPositions bitfield_get_keys(Arguments args) {
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    const std::size_t remaining = args.size() - i - 1;
+    if (equals_ignore_case(args[i], "get") && remaining >= 2) {
+      i += 2;
+    } else if (equals_ignore_case(args[i], "overflow") && remaining >= 1) {
+      i += 1;
+    } else {
+      return {{1, "RW access update"}};  // SET, INCRBY, or a syntax error
+    }
+  }
+  return {{1, "RO access"}};
+}
+
 }  // namespace
 
 void register_bitfield_commands(CommandTable& table) {
@@ -239,6 +257,7 @@ void register_bitfield_commands(CommandTable& table) {
        .acl_categories = "@write @bitmap @slow",
        .key_specs = "RW access update variable_flags",
        .key_spec_notes = "This command allows both access and modification of the key",
+       .get_keys = bitfield_get_keys,
        .arguments = {
            arg::key("key", 0),
            arg::oneof("operation",

@@ -79,24 +79,29 @@ void client_setinfo_command(Context& ctx, Arguments args) {
 
 // CLIENT LIST's flags=, the letters of Redis 7.0 for what mini-redis has,
 // in Redis's order: O monitor, P subscribed, x in MULTI, b blocked
-// (BLPOP...), d a WATCHed key changed (EXEC will fail), U Unix socket; N
-// for none.
+// (BLPOP..., or held by CLIENT PAUSE), t tracking, R its tracking redirect
+// is gone, B tracking in BCAST mode, d a WATCHed key changed (EXEC will
+// fail), U Unix socket, e CLIENT NO-EVICT; N for none.
 void append_flags(std::string& out, const ClientState& client) {
   const std::size_t before = out.size();
   if (client.monitor) out += 'O';
   if (client.subscribed()) out += 'P';
   if (client.transaction.open) out += 'x';
-  if (client.blocked) out += 'b';
+  if (client.blocked || client.postponed) out += 'b';
+  if (client.tracking.on) out += 't';
+  if (client.tracking.broken_redirect) out += 'R';
+  if (client.tracking.bcast) out += 'B';
   if (client.transaction.watch_dirty) out += 'd';
   if (client.unix_socket) out += 'U';
+  if (client.no_evict) out += 'e';
   if (out.size() == before) out += 'N';
 }
 
 }  // namespace
 
 // One line of CLIENT LIST / CLIENT INFO, with Redis 7.0's fields in Redis's
-// order. Fields about features mini-redis lacks have their idle values
-// (redir=-1). Memory fields are estimates,
+// order. redir= is the tracking redirect (0 for none, -1 when not
+// tracking). Memory fields are estimates,
 // since our buffers are not Redis's: argv-mem is the size of the arguments of
 // the command running now (0 for other clients, which are between commands),
 // rbs/rbp show Redis's usual 16 KiB reply buffer, oll and omem are 0 (one
@@ -150,7 +155,9 @@ void append_client_line(std::string& out, const ClientState& client, std::int64_
   out += client.last_command;
   out += " user=";
   out += client.user != nullptr ? std::string_view(client.user->name) : "default";
-  out += " redir=-1 resp=";
+  out += " redir=";
+  append_number(out, client.tracking.on ? client.tracking.redirect : std::int64_t{-1});
+  out += " resp=";
   append_number(out, static_cast<int>(client.protocol));
   out += '\n';
 }
@@ -252,6 +259,10 @@ void client_unblock_command(Context& ctx, Arguments args) {
 void client_help_command(Context& ctx, Arguments /*args*/) {
   reply_help(ctx.reply, "CLIENT",
              {
+                 "CACHING (YES|NO)",
+                 "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                 "GETREDIR",
+                 "    Return the client ID we are redirecting to when tracking is enabled.",
                  "GETNAME",
                  "    Return the name of the current connection.",
                  "ID",
@@ -276,16 +287,25 @@ void client_help_command(Context& ctx, Arguments /*args*/) {
                  "    Return information about client connections. Options:",
                  "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
                  "      Return clients of specified type.",
+                 "UNPAUSE",
+                 "    Stop the current client pause, resuming traffic.",
+                 "PAUSE <timeout> [WRITE|ALL]",
+                 "    Suspend all, or just write, clients for <timeout> milliseconds.",
                  "REPLY (ON|OFF|SKIP)",
                  "    Control the replies sent to the current connection.",
                  "SETNAME <name>",
                  "    Assign the name <name> to the current connection.",
                  "UNBLOCK <clientid> [TIMEOUT|ERROR]",
                  "    Unblock the specified blocked client.",
-                 "SETINFO <option> <value>",
-                 "    Set client meta attr. Options are:",
-                 "    * LIB-NAME: the client lib name.",
-                 "    * LIB-VER: the client lib version.",
+                 "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                 "         [OPTIN] [OPTOUT] [NOLOOP]",
+                 "    Control server assisted client side caching.",
+                 "TRACKINGINFO",
+                 "    Report tracking status for the current connection.",
+                 "NO-EVICT (ON|OFF)",
+                 "    Protect current client connection from eviction.",
+                 // CLIENT SETINFO works (redis-py sends it) but is Redis 7.2's,
+                 // so it is not listed: this text is 7.0.15's, byte for byte.
              });
 }
 
@@ -367,37 +387,41 @@ void register_client_commands(CommandTable& table) {
                         "Returns information about the current client connection.", "6.2.0");
   info.tips = "nondeterministic_output";
 
-  table.add(
-      {.name = "client",
-       .arity = -2,
-       .group = "connection",
-       .summary = "A container for client connection commands",
-       .since = "2.4.0",
-       .complexity = "Depends on subcommand.",
-       .acl_categories = "@slow",
-       .subcommands = {
-           client_subcommand("id", 2, kClientFlags, client_id_command,
-                             "Returns the client ID for the current connection", "5.0.0"),
-           with_arguments(client_subcommand("setname", 3, kClientFlags, client_setname_command,
-                                            "Set the current connection name", "2.6.9"),
-                          {arg::string("connection-name")}),
-           client_subcommand("getname", 2, kClientFlags, client_getname_command,
-                             "Get the current connection name", "2.6.9"),
-           client_subcommand("setinfo", 4, kClientFlags, client_setinfo_command,
-                             "Sets information specific to the client or connection.", "7.2.0"),
-           std::move(info),
-           client_kill_subcommand(),
-           std::move(list),
-           std::move(unblock),
-           with_arguments(
-               client_subcommand("reply", 3, kClientFlags, client_reply_command,
-                                 "Instruct the server whether to reply to commands", "3.2.0"),
-               {arg::oneof("on_off_skip",
-                           {arg::pure_token("on", "ON"), arg::pure_token("off", "OFF"),
-                            arg::pure_token("skip", "SKIP")})}),
-           client_subcommand("help", 2, kAnytime, client_help_command,
-                             "Show helpful text about the different subcommands", "5.0.0"),
-       }});
+  std::vector<CommandSpec> subcommands;
+  subcommands.push_back(client_subcommand("id", 2, kClientFlags, client_id_command,
+                                          "Returns the client ID for the current connection",
+                                          "5.0.0"));
+  subcommands.push_back(
+      with_arguments(client_subcommand("setname", 3, kClientFlags, client_setname_command,
+                                       "Set the current connection name", "2.6.9"),
+                     {arg::string("connection-name")}));
+  subcommands.push_back(client_subcommand("getname", 2, kClientFlags, client_getname_command,
+                                          "Get the current connection name", "2.6.9"));
+  subcommands.push_back(client_subcommand("setinfo", 4, kClientFlags, client_setinfo_command,
+                                          "Sets information specific to the client or connection.",
+                                          "7.2.0"));
+  subcommands.push_back(std::move(info));
+  subcommands.push_back(client_kill_subcommand());
+  subcommands.push_back(std::move(list));
+  subcommands.push_back(std::move(unblock));
+  subcommands.push_back(with_arguments(
+      client_subcommand("reply", 3, kClientFlags, client_reply_command,
+                        "Instruct the server whether to reply to commands", "3.2.0"),
+      {arg::oneof("on_off_skip", {arg::pure_token("on", "ON"), arg::pure_token("off", "OFF"),
+                                  arg::pure_token("skip", "SKIP")})}));
+  for (CommandSpec& spec : client_tracking_subcommands()) subcommands.push_back(std::move(spec));
+  for (CommandSpec& spec : client_pause_subcommands()) subcommands.push_back(std::move(spec));
+  subcommands.push_back(client_subcommand("help", 2, kAnytime, client_help_command,
+                                          "Show helpful text about the different subcommands",
+                                          "5.0.0"));
+  table.add({.name = "client",
+             .arity = -2,
+             .group = "connection",
+             .summary = "A container for client connection commands",
+             .since = "2.4.0",
+             .complexity = "Depends on subcommand.",
+             .acl_categories = "@slow",
+             .subcommands = std::move(subcommands)});
 }
 
 }  // namespace mini_redis::commands

@@ -18,6 +18,7 @@
 #include "commands/server/info.h"
 #include "commands/server/monitor.h"
 #include "common/integer_parsing.h"
+#include "pubsub/tracking.h"
 
 namespace mini_redis::commands {
 
@@ -205,9 +206,10 @@ void hello_command(Context& ctx, Arguments args) {
 
 // RESET: the connection as it was when it opened: RESP2, database 0, no
 // name, replies on, no subscriptions, not monitoring, no transaction and no
-// watched keys. (Redis also stops tracking; mini-redis has none.) The
-// library name and version set by CLIENT SETINFO stay.
+// watched keys, no CLIENT TRACKING. The library name and version set by
+// CLIENT SETINFO stay, and so does CLIENT NO-EVICT (as in Redis 7.0).
 void reset_command(Context& ctx, Arguments /*args*/) {
+  if (ctx.tracking != nullptr) ctx.tracking->disable(ctx.client, ctx.client.id);
   discard_transaction(ctx);
   ctx.pubsub.unsubscribe_all(ctx.client);
   ctx.monitors.remove(ctx.client);

@@ -5,6 +5,8 @@
 //                            register_connection_commands() registers CLIENT too
 //   client_commands.cpp      CLIENT and its subcommands (ID, SETNAME, LIST...)
 //   client_kill.cpp          CLIENT KILL, old form and filters
+//   client_tracking.cpp      CLIENT TRACKING, CACHING, GETREDIR, TRACKINGINFO
+//   client_pause.cpp         CLIENT PAUSE, UNPAUSE, NO-EVICT
 //
 // It also holds what both files need: the flags of commands that must work
 // at any time, and the rule for client names, which HELLO ... SETNAME and
@@ -15,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/core/command_table.h"
 
@@ -27,6 +30,10 @@ void append_client_line(std::string& out, const ClientState& client, std::int64_
                         std::size_t argv_bytes);
 // The CLIENT KILL row, for register_client_commands (client_kill.cpp).
 CommandSpec client_kill_subcommand();
+// TRACKING, CACHING, GETREDIR, TRACKINGINFO (client_tracking.cpp) and
+// PAUSE, UNPAUSE, NO-EVICT (client_pause.cpp), for register_client_commands.
+std::vector<CommandSpec> client_tracking_subcommands();
+std::vector<CommandSpec> client_pause_subcommands();
 
 // The classes CLIENT LIST TYPE and CLIENT KILL TYPE pick clients by.
 enum class ClientType { normal, master, replica, pubsub };

@@ -29,6 +29,10 @@ struct BlockedState {
   // Set by block_for_keys() when the command, run again, still found nothing
   // (another client took the element first): the client keeps its place.
   bool still_waiting = false;
+  // XREADGROUP: also run again when the key is deleted or stops being a
+  // `type` value, to answer "-UNBLOCKED the stream key no longer exists"
+  // (Redis 7.0's signalDeletedKeyAsReady). Other waits ignore such a key.
+  bool wake_when_gone = false;
 };
 
 }  // namespace mini_redis::commands

@@ -107,6 +107,7 @@ struct KeySpec {
   Kind kind = Kind::range;
   std::string_view keyword{};
   int startfrom = 0;
+  int limit = 0;  // range find_keys: 2 = the first half of the rest (XREAD)
 };
 
 // The row's keyword and unknown specs come after its others, as in Redis's
@@ -116,9 +117,11 @@ void add_extra_specs(const CommandSpec& spec, std::vector<KeySpec>& specs) {
     specs.push_back(
         {.flags = extra.flags,
          .notes = extra.notes,
+         .last_key = extra.last_key,
          .kind = extra.keyword.empty() ? KeySpec::Kind::unknown : KeySpec::Kind::keyword,
          .keyword = extra.keyword,
-         .startfrom = extra.startfrom});
+         .startfrom = extra.startfrom,
+         .limit = extra.limit});
   }
 }
 
@@ -256,7 +259,7 @@ void reply_key_spec(ReplyWriter& reply, const KeySpec& key_spec) {
   reply.bulk_string("keystep");
   reply.integer(key_spec.key_step);
   reply.bulk_string("limit");
-  reply.integer(0);
+  reply.integer(key_spec.limit);
 }
 
 // Redis's keyword search (getKeysUsingKeySpecs): the first argument equal
@@ -300,6 +303,9 @@ KeyPositions key_positions(const CommandSpec& spec, Arguments args) {
   for (const KeySpec& key_spec : key_specs_of(spec)) {
     const int count = static_cast<int>(args.size());
     if (key_spec.kind == KeySpec::Kind::unknown) continue;  // and no get_keys: none known
+    // A "not_key" spec (SPUBLISH's shard channel) names no key: Redis's
+    // default search, for GETKEYS and ACL alike, skips it.
+    if (key_spec.flags.find("not_key") != std::string_view::npos) continue;
     if (key_spec.kind == KeySpec::Kind::keyword) {
       const std::size_t position = keyword_key_position(key_spec, args);
       if (position != 0) positions.emplace_back(position, key_spec.flags);

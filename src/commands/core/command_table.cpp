@@ -53,6 +53,31 @@ CommandTable::CommandTable() {
   register_bitmap_commands(*this);
   register_scripting_commands(*this);
   register_hyperloglog_commands(*this);
+  register_stream_commands(*this);
+  register_stream_group_commands(*this);
+}
+
+CommandSpec keyed_row(std::string name, std::string_view group, int arity,
+                      std::uint32_t command_flags, Handler handler, const KeyedRowText& text,
+                      std::vector<ArgumentSpec> arguments_after_key) {
+  CommandSpec row{.name = std::move(name),
+                  .arity = arity,
+                  .flags = command_flags,
+                  .first_key = 1,
+                  .last_key = 1,
+                  .key_step = 1,
+                  .handler = handler,
+                  .group = group,
+                  .summary = text.summary,
+                  .since = text.since,
+                  .complexity = text.complexity,
+                  .acl_categories = text.acl_categories,
+                  .tips = text.tips,
+                  .key_specs = text.key_specs,
+                  .key_spec_notes = text.key_spec_notes,
+                  .arguments = {arg::key("key", 0)}};
+  for (ArgumentSpec& argument : arguments_after_key) row.arguments.push_back(std::move(argument));
+  return row;
 }
 
 void CommandTable::add(CommandSpec spec) {

@@ -63,6 +63,12 @@ struct ExtraKeySpec {
   std::string_view notes{};  // Redis's explanation, or empty
   std::string_view keyword{};
   int startfrom = 0;
+  // The keys after the keyword, as a range: by default the one key right
+  // after it. XREAD ... STREAMS k1 k2 id1 id2 has last_key -1 and limit 2:
+  // the keys run to the end, but only the first half of what follows are
+  // keys (Redis's "range" find_keys with lastkey -1, limit 2).
+  int last_key = 0;
+  int limit = 0;
 };
 
 // A key of a command: its position in the arguments (name first) and the
@@ -155,6 +161,25 @@ class CommandTable {
 };
 
 // One function per family, each in its own file; CommandTable() calls them all.
+// ---- rows of one-key commands ---------------------------------------------------
+// Most data commands name one key first (HGET key field, SADD key member,
+// XLEN key): their rows differ only in these texts. keyed_row() fills in the
+// rest (first, last and step key 1, the `key` argument first), so each
+// family's table reads like its synopsis.
+struct KeyedRowText {
+  std::string_view summary;
+  std::string_view since{};          // the family's wrapper may default it
+  std::string_view complexity = "O(1)";
+  std::string_view acl_categories;   // "@read @hash @fast"
+  std::string_view key_specs;        // "RO access"
+  std::string_view key_spec_notes{};
+  std::string_view tips{};
+};
+
+CommandSpec keyed_row(std::string name, std::string_view group, int arity,
+                      std::uint32_t command_flags, Handler handler, const KeyedRowText& text,
+                      std::vector<ArgumentSpec> arguments_after_key = {});
+
 void register_connection_commands(CommandTable& table);
 void register_string_commands(CommandTable& table);
 void register_key_commands(CommandTable& table);
@@ -177,5 +202,7 @@ void register_transaction_commands(CommandTable& table);    // in transactions/
 void register_bitmap_commands(CommandTable& table);         // in bitmaps/
 void register_scripting_commands(CommandTable& table);      // in scripting/
 void register_hyperloglog_commands(CommandTable& table);    // in hyperloglog/
+void register_stream_commands(CommandTable& table);         // in streams/stream_rows.cpp
+void register_stream_group_commands(CommandTable& table);   // in streams/stream_group_table.cpp
 
 }  // namespace mini_redis::commands

@@ -24,6 +24,10 @@
 #include "pubsub/pubsub.h"
 #include "storage/keyspace.h"
 
+namespace mini_redis::pubsub {
+class Tracking;  // pubsub/tracking.h: CLIENT TRACKING's tables
+}  // namespace mini_redis::pubsub
+
 namespace mini_redis::scripting {
 class ScriptEngine;  // scripting/script_engine.h: EVAL's Lua interpreter and script cache
 }  // namespace mini_redis::scripting
@@ -59,6 +63,8 @@ class WatchedKeys;    // commands/core/watched_keys.h
 struct AclUser;       // commands/core/acl_user.h
 class AccessControl;  // the users and the ACL LOG
 class Propagation;    // commands/core/propagation.h: effects for the AOF
+struct ClientPause;   // commands/core/client_pause.h: CLIENT PAUSE
+enum class PauseKind;
 
 // CLIENT REPLY ON|OFF|SKIP.
 enum class ReplyMode { on, off, skip_next };
@@ -107,6 +113,17 @@ struct ClientState : pubsub::Subscriber {
   // Redis's CLIENT_DENY_BLOCKING: inside MULTI/EXEC or a script a blocking
   // command must not wait, and answers as if its time had run out.
   bool deny_blocking = false;
+  // The two clients that are not connections: a script's (Redis's
+  // CLIENT_SCRIPT) and the one replaying the AOF at start-up, which Redis
+  // obeys without some checks (mustObeyClient). The few commands that
+  // behave differently for them ask these.
+  bool is_script = false;
+  bool is_loading = false;
+  // CLIENT PAUSE holds this client's next command (commands/core/client_pause.h):
+  // set by the dispatcher, which then runs nothing; the server parks the
+  // client with that request still unread, and clears it when the pause ends.
+  bool postponed = false;
+  bool no_evict = false;  // CLIENT NO-EVICT ON (CLIENT LIST flag e)
   // MULTI ... EXEC and WATCH: the queued commands, the watched keys and
   // whether EXEC will refuse (commands/core/transaction_state.h).
   TransactionState transaction;
@@ -175,6 +192,11 @@ class ServerServices {
   // parks it (blocking.h), answering it as a timeout or, `with_error`, with
   // -UNBLOCKED; false if there is no such client or it is not waiting.
   virtual bool unblock_client(std::int64_t id, bool with_error) = 0;
+  // CLIENT PAUSE: lengthens and widens the pause (client_pause.h) up to
+  // `end_ms`; CLIENT UNPAUSE ends it, and the held clients resume in order.
+  // Without a server (tests) there is nothing to pause.
+  virtual void pause_clients(PauseKind /*kind*/, std::int64_t /*end_ms*/) {}
+  virtual void unpause_clients() {}
 };
 
 struct Context {
@@ -200,6 +222,11 @@ struct Context {
   // Where the effects of writes go on their way to the AOF (propagation.h).
   // Null in tests that do not need it.
   Propagation* propagation = nullptr;
+  // CLIENT TRACKING's tables (pubsub/tracking.h), told about every write;
+  // and CLIENT PAUSE's state, which the dispatcher consults. Null in tests
+  // that do not need them.
+  pubsub::Tracking* tracking = nullptr;
+  const ClientPause* pause = nullptr;
 
   storage::Database& db() { return keyspace.db(client.db_index); }
   [[nodiscard]] std::int64_t now_ms() const { return keyspace.clock().now_ms(); }

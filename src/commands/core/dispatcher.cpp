@@ -1,11 +1,14 @@
 #include "commands/core/dispatcher.h"
 
 #include "commands/core/acl_check.h"
+#include "commands/core/client_pause.h"
+#include "commands/core/command_docs_internal.h"
 #include "commands/core/errors.h"
 #include "commands/core/propagation.h"
 #include "commands/core/transaction_queue.h"
 #include "commands/server/monitor.h"
 #include "common/not_implemented.h"
+#include "pubsub/tracking.h"
 
 namespace mini_redis::commands {
 
@@ -54,7 +57,9 @@ bool reject_before_run(Context& ctx, const CommandSpec& spec, Arguments args) {
   // memory stays above the limit, a command that may add data (denyoom) is
   // refused, as Redis's processCommand does (in MULTI, any command that
   // would be queued; transaction_queue.h). Nothing at all without a limit.
-  if (ctx.config.maxmemory != 0 && ctx.keyspace.make_room() == storage::EvictionResult::failed &&
+  // While CLIENT PAUSE holds, nothing is evicted (client_pause.h).
+  if (ctx.config.maxmemory != 0 && (ctx.pause == nullptr || !ctx.pause->active()) &&
+      ctx.keyspace.make_room() == storage::EvictionResult::failed &&
       refused_when_out_of_memory(ctx.client, spec)) {
     ctx.reply.error(errors::kOutOfMemory);
     return true;
@@ -64,6 +69,12 @@ bool reject_before_run(Context& ctx, const CommandSpec& spec, Arguments args) {
   if (!ctx.stats.persistence.last_bgsave_ok && ctx.config.stop_writes_on_bgsave_error &&
       !ctx.config.save.empty() && refused_when_snapshots_fail(ctx.client, spec)) {
     ctx.reply.error(errors::kSnapshotsFailing);
+    return true;
+  }
+  // The AOF could not be written (server/append_only_file.h): a write taken
+  // in now could not be logged either. Refused until a retry succeeds.
+  if (ctx.stats.persistence.aof_write_errno != 0 && refused_when_snapshots_fail(ctx.client, spec)) {
+    ctx.reply.error(errors::aof_write_failing(ctx.stats.persistence.aof_write_errno));
     return true;
   }
   // In RESP2 a subscribed client's replies and its messages share one
@@ -115,6 +126,14 @@ void run(Context& ctx, const CommandSpec& spec, Arguments args, std::size_t repl
     if (!stats.latency) stats.latency = std::make_unique<LatencyHistogram>();
     stats.latency->record(duration_us * 1000);
   }
+  // The latency monitor (observability/latency_monitor.h), off by default:
+  // then this one test is all it costs. Redis files O(1)/O(log N) commands
+  // ("fast") under their own event, since their spikes mean a starved CPU.
+  if (ctx.config.latency_monitor_threshold_ms > 0) {
+    ctx.stats.latency_monitor.add_sample_if_needed(
+        (spec.flags & flags::kFast) != 0 ? "fast-command" : "command", duration_us / 1000,
+        ctx.config.latency_monitor_threshold_ms, ctx.now_ms() / 1000);
+  }
   // Only a slow command costs the wall-clock read its entry needs.
   const std::int64_t slower_than = ctx.config.slowlog_log_slower_than_us;
   if ((spec.flags & flags::kSkipSlowlog) == 0 && slower_than >= 0 &&
@@ -156,12 +175,55 @@ void with_propagation(Context& ctx, const CommandSpec& spec, Arguments args, Bod
   propagation->end_call(ctx, spec, args, ctx.stats.persistence.dirty != dirty_before);
 }
 
+// A tracking client's read-only command: its keys go into the tracking
+// table (pubsub/tracking.h), as Redis's call() does with
+// trackingRememberKeys. BCAST clients are told by prefix instead; OPTIN
+// clients only right after CLIENT CACHING YES, OPTOUT ones unless right
+// after CLIENT CACHING NO. Shard channels (SSUBSCRIBE's "keys") and the
+// read-only script commands, whose keys are the script's business, are not
+// tracked.
+void remember_read_keys(Context& ctx, const CommandSpec& spec, Arguments args) {
+  const pubsub::ClientTracking& tracking = ctx.client.tracking;
+  if (tracking.bcast || (tracking.optin && !tracking.caching) ||
+      (tracking.optout && tracking.caching)) {
+    return;
+  }
+  if ((spec.flags & flags::kPubsub) != 0 || spec.full_name == "eval_ro" ||
+      spec.full_name == "evalsha_ro" || spec.full_name == "fcall_ro") {
+    return;
+  }
+  const KeyPositions positions = key_positions(spec, args);
+  if (positions.empty()) return;
+  std::vector<std::string_view> keys;
+  keys.reserve(positions.size());
+  for (const auto& [position, key_flags] : positions) keys.push_back(args[position]);
+  ctx.tracking->remember_keys(ctx.client.id, keys);
+}
+
+// After a command of any client while some client tracks: the flag of
+// CLIENT CACHING lasts one command (not counting CLIENT itself, and not
+// inside MULTI, where it covers the whole transaction: Redis's
+// resetClient), and the invalidations the command caused to its own client
+// are sent now, after its reply.
+void end_tracked_command(Context& ctx, const CommandSpec* ran) {
+  ClientState& client = ctx.client;
+  const bool client_command =
+      ran != nullptr && (ran->full_name == "client" || ran->full_name.starts_with("client|"));
+  if (client.tracking.caching && !client.postponed && !client.transaction.open && !client_command) {
+    client.tracking.caching = false;
+  }
+  ctx.tracking->end_command(client);
+}
+
 // Runs a command that passed every check, then shows it to MONITOR clients,
 // unless it is an admin command (CONFIG, MONITOR itself...) that Redis keeps
 // off the feed. Like Redis's call(), after the command ran: the commands
 // EXEC runs reach the feed before the EXEC line.
 void call(Context& ctx, const CommandSpec& spec, Arguments args, std::size_t reply_start) {
   with_propagation(ctx, spec, args, [&] { run(ctx, spec, args, reply_start); });
+  if (ctx.client.tracking.on && (spec.flags & flags::kReadonly) != 0 && ctx.tracking != nullptr) {
+    remember_read_keys(ctx, spec, args);
+  }
   if (!ctx.monitors.empty() && (spec.flags & (flags::kAdmin | flags::kSkipMonitor)) == 0) {
     ctx.monitors.feed(ctx.client, args, ctx.keyspace.clock().now_us());
   }
@@ -187,16 +249,34 @@ void dispatch(Context& ctx, Arguments args) {
   // it waits on gets a value (commands/core/blocking.h). That second run is
   // the same command, not a new one: it was counted, timed and shown to
   // MONITOR when the client sent it, so it is not again.
+  // CLIENT TRACKING: while any client tracks, the table is kept within its
+  // limit before each command (Redis's processCommand), and the command's
+  // client is remembered, for NOLOOP and for what must follow its reply.
+  pubsub::Tracking* tracking = ctx.tracking;
+  const bool any_tracking = tracking != nullptr && tracking->tracking_clients() != 0;
+  if (any_tracking) {
+    tracking->limit_table(ctx.config.tracking_table_max_keys);
+    tracking->begin_command(client);
+  }
+  const CommandSpec* ran = nullptr;
+
   const bool served_after_waiting = ctx.client.blocked != nullptr;
   if (served_after_waiting) {
     if (const CommandSpec* spec = lookup(ctx, args)) {
       with_propagation(ctx, *spec, args, [&] { spec->handler(ctx, args); });
     }
   } else if (const CommandSpec* spec = lookup(ctx, args)) {
+    ran = spec;
     if (reject_before_run(ctx, *spec, args)) {
       ++ctx.stats.commands.at(spec->stats_id).rejected_calls;
       refuse_in_transaction(ctx, *spec, args, reply_start);  // EXEC will answer -EXECABORT
-    } else if (!queue_in_transaction(ctx, *spec, args)) {    // between MULTI and EXEC
+    } else if (ctx.pause != nullptr && ctx.pause->active() &&
+               ctx.pause->holds(*spec, client, ctx.now_ms())) {
+      // CLIENT PAUSE (client_pause.h): the command waits, unrun and
+      // unqueued, even inside MULTI; CLIENT LIST already shows it as cmd=.
+      client.last_command = spec->full_name;
+      client.postponed = true;
+    } else if (!queue_in_transaction(ctx, *spec, args)) {  // between MULTI and EXEC
       client.last_command = spec->full_name;
       call(ctx, *spec, args, reply_start);
     }
@@ -223,6 +303,8 @@ void dispatch(Context& ctx, Arguments args) {
     client.reply_mode = ReplyMode::on;
     client.skipping_reply = true;
   }
+  // Last, so that a silenced reply does not take them along.
+  if (any_tracking) end_tracked_command(ctx, ran);
 }
 
 }  // namespace mini_redis::commands

@@ -1,6 +1,7 @@
 #include "commands/core/errors.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace mini_redis::commands::errors {
 
@@ -9,6 +10,10 @@ std::string wrong_arity(std::string_view full_name) {
   text.append(full_name);
   text.append("' command");
   return text;
+}
+
+std::string aof_write_failing(int error_number) {
+  return std::string("MISCONF Errors writing to the AOF file: ") + std::strerror(error_number);
 }
 
 namespace {

@@ -48,6 +48,8 @@ inline constexpr std::string_view kReplicaKeyspace = "ERR Replica can't interact
 
 // "ERR wrong number of arguments for 'get' command" (subcommands: 'client|id').
 std::string wrong_arity(std::string_view full_name);
+// The AOF could not be written or fsynced (Redis's writeCommandsGetDiskErrorMessage).
+std::string aof_write_failing(int error_number);
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 std::string unknown_command(std::string_view name, std::span<const std::string_view> args);
 // "ERR unknown subcommand 'foo'. Try CLIENT HELP."

@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <string_view>
 
+#include "commands/core/blocking.h"
 #include "commands/core/context.h"
 #include "commands/core/watched_keys.h"
 #include "pubsub/notifications.h"
+#include "pubsub/tracking.h"
 
 namespace mini_redis::commands {
 
@@ -19,7 +21,8 @@ using pubsub::notify_keyspace_event;
 // A write announces its key here, and that is also how the clients that
 // WATCH the key learn it changed (Redis calls signalModifiedKey next to
 // notifyKeyspaceEvent), and how the save points learn there is something
-// new to save: each write event counts one change (Redis's server.dirty,
+// new to save, and how the clients that cache it (CLIENT TRACKING) learn
+// it is stale: each write event counts one change (Redis's server.dirty,
 // which most commands also raise by one per key changed). A read that found
 // nothing (keymiss) changed nothing.
 inline void touch_watched_key(Context& ctx, std::uint32_t type, std::string_view key,
@@ -27,6 +30,12 @@ inline void touch_watched_key(Context& ctx, std::uint32_t type, std::string_view
   if (type == notify::kKeyMiss) return;
   ++ctx.stats.persistence.dirty;
   if (ctx.watched_keys != nullptr) ctx.watched_keys->touch(db_index, key);
+  // Clients caching the key are told it changed (pubsub/tracking.h).
+  if (ctx.tracking != nullptr) ctx.tracking->invalidate_key(key);
+  // A client parked in XREADGROUP must learn that its stream was deleted or
+  // replaced (Redis's signalDeletedKeyAsReady); blocking.h decides whom a
+  // ready key wakes, so any write to a key someone waits on signals it.
+  if (ctx.blocking.blocked_clients() != 0) ctx.blocking.signal_key_added(db_index, key);
 }
 
 inline void notify_keyspace_event(Context& ctx, std::uint32_t type, std::string_view event,

@@ -15,8 +15,8 @@ const std::vector<std::string> kExecCommand{"EXEC"};
 // EXEC and the script commands are containers: what they did is what the
 // commands inside them did, and those went through end_call() themselves.
 bool is_container(const CommandSpec& spec) {
-  static constexpr std::string_view kContainers[] = {"exec", "eval", "evalsha", "eval_ro",
-                                                     "evalsha_ro"};
+  static constexpr std::string_view kContainers[] = {"exec",       "eval",  "evalsha", "eval_ro",
+                                                     "evalsha_ro", "fcall", "fcall_ro"};
   return std::find(std::begin(kContainers), std::end(kContainers), spec.full_name) !=
          std::end(kContainers);
 }
@@ -82,13 +82,19 @@ void Propagation::end_call(Context& ctx, const CommandSpec& spec,
   --depth_;
   if (log_ == nullptr) return;
   if (!is_container(spec) && changed) {
-    if (!replacement_.empty()) {
+    if (replaced_with_many_) {
+      for (std::vector<std::string>& argv : replacements_) {
+        add(ctx.client.db_index, std::move(argv));
+      }
+    } else if (!replacement_.empty()) {
       add(ctx.client.db_index, std::move(replacement_));
     } else {
       add(ctx.client.db_index, absolute_form(ctx, spec, args));
     }
   }
   replacement_.clear();
+  replacements_.clear();
+  replaced_with_many_ = false;
   if (depth_ == 0) flush();
 }
 

@@ -58,6 +58,13 @@ class Propagation {
   // A handler whose effect cannot be read back from the keyspace (SPOP:
   // which members?) says what to log instead of its own arguments.
   void replace_current(std::vector<std::string> argv) { replacement_ = std::move(argv); }
+  // A handler whose effect is several commands, or none, gives them all
+  // (XREADGROUP logs one XCLAIM per entry it delivered, and nothing for a
+  // read of its history; see commands/streams/stream_group_common.h).
+  void replace_current_with(std::vector<std::vector<std::string>> commands) {
+    replacements_ = std::move(commands);
+    replaced_with_many_ = true;
+  }
 
   // A key deleted by expiry or eviction: logged as DEL, at once from the
   // cron, or with the command during which it happened.
@@ -75,6 +82,8 @@ class Propagation {
   int depth_ = 0;
   std::vector<Pending> pending_;
   std::vector<std::string> replacement_;
+  std::vector<std::vector<std::string>> replacements_;
+  bool replaced_with_many_ = false;
 };
 
 // For handlers: whether anything is logged at all (appendonly yes), so that

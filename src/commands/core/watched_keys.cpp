@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "pubsub/tracking.h"
+
 namespace mini_redis::commands {
 
 namespace {
@@ -138,14 +140,19 @@ bool WatchedKeys::any_expired_since_watched(const ClientState& client) {
   return false;
 }
 
+// Redis's trackingInvalidateKeysOnFlush, for FLUSHDB and FLUSHALL alike:
+// every tracking client is told "everything" (a null key list), and the
+// whole tracking table is dropped, even for FLUSHDB.
 void signal_database_flushed(Context& ctx, int db_index) {
   if (ctx.watched_keys != nullptr) ctx.watched_keys->touch_database(db_index, nullptr);
+  if (ctx.tracking != nullptr) ctx.tracking->invalidate_all();
 }
 
 void signal_all_databases_flushed(Context& ctx) {
   for (int index = 0; index < ctx.keyspace.database_count(); ++index) {
-    signal_database_flushed(ctx, index);
+    if (ctx.watched_keys != nullptr) ctx.watched_keys->touch_database(index, nullptr);
   }
+  if (ctx.tracking != nullptr) ctx.tracking->invalidate_all();
 }
 
 void signal_databases_swapped(Context& ctx, int first, int second) {

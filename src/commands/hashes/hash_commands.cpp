@@ -70,23 +70,8 @@ types::Hash* find_or_create_hash(Context& ctx, std::string_view key) {
 
 CommandSpec hash_row(std::string name, int arity, std::uint32_t command_flags, Handler handler,
                      const HashRowText& text, std::vector<ArgumentSpec> arguments_after_key) {
-  CommandSpec row{.name = std::move(name),
-                  .arity = arity,
-                  .flags = command_flags,
-                  .first_key = 1,
-                  .last_key = 1,
-                  .key_step = 1,
-                  .handler = handler,
-                  .group = "hash",
-                  .summary = text.summary,
-                  .since = text.since,
-                  .complexity = text.complexity,
-                  .acl_categories = text.acl_categories,
-                  .tips = text.tips,
-                  .key_specs = text.key_specs,
-                  .arguments = {arg::key("key", 0)}};
-  for (ArgumentSpec& argument : arguments_after_key) row.arguments.push_back(std::move(argument));
-  return row;
+  return keyed_row(std::move(name), "hash", arity, command_flags, handler, text,
+                   std::move(arguments_after_key));
 }
 
 namespace {

@@ -53,14 +53,7 @@ types::Hash* find_or_create_hash(Context& ctx, std::string_view key);
 
 // The parts of a hash command's row that vary; hash_row() fills in the rest
 // (group "hash", one key at position 1, its key spec and its argument).
-struct HashRowText {
-  std::string_view summary;
-  std::string_view since;
-  std::string_view complexity = "O(1)";
-  std::string_view acl_categories;  // "@read @hash @fast"
-  std::string_view key_specs;       // "RO access"
-  std::string_view tips{};
-};
+using HashRowText = KeyedRowText;
 
 CommandSpec hash_row(std::string name, int arity, std::uint32_t command_flags, Handler handler,
                      const HashRowText& text, std::vector<ArgumentSpec> arguments_after_key = {});

@@ -51,6 +51,7 @@ constexpr std::string_view type_name(storage::ValueType type) {
     case storage::ValueType::hash: return "hash";
     case storage::ValueType::set: return "set";
     case storage::ValueType::zset: return "zset";
+    case storage::ValueType::stream: return "stream";
   }
   return "none";
 }

@@ -226,6 +226,9 @@ std::vector<CommandSpec> script_subcommands() {
 
 }  // namespace
 
+// FCALL, FCALL_RO and FUNCTION (function_commands.cpp).
+void register_function_commands(CommandTable& table);
+
 void register_scripting_commands(CommandTable& table) {
   table.add(eval_row("eval", false, false, eval_command<false>));
   table.add(eval_row("evalsha", false, true, evalsha_command<false>));
@@ -239,6 +242,7 @@ void register_scripting_commands(CommandTable& table) {
              .complexity = "Depends on subcommand.",
              .acl_categories = "@slow",
              .subcommands = script_subcommands()});
+  register_function_commands(table);
 }
 
 }  // namespace mini_redis::commands

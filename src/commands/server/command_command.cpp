@@ -135,13 +135,26 @@ void reply_keys(Context& ctx, Arguments args, bool with_flags) {
     ctx.reply.error("ERR Invalid number of arguments specified for command");
     return;
   }
-  if (spec->first_key <= 0 && spec->keynum_index == 0) {
+  // A row whose keys only a procedure can find (XREADGROUP's after STREAMS)
+  // has the legacy range 0 0 0 and still has keys.
+  // So has a row whose only key spec names something that is not a key
+  // (SPUBLISH's shard channel: "not_key"), which Redis does not search.
+  const bool only_not_keys =
+      spec->key_specs.find("not_key") != std::string_view::npos && spec->extra_key_specs.empty();
+  if ((spec->first_key <= 0 && spec->keynum_index == 0 && spec->get_keys == nullptr) ||
+      only_not_keys) {
     ctx.reply.error("ERR The command has no key arguments");
     return;
   }
   const auto positions = key_positions(*spec, command);
-  if (positions.empty()) {  // LMPOP with a bad or too large numkeys
-    ctx.reply.error("ERR Invalid arguments specified for command");
+  if (positions.empty()) {
+    // EVAL with 0 keys may have none (no_mandatory_keys); LMPOP with a bad
+    // or too large numkeys may not.
+    if ((spec->flags & flags::kNoMandatoryKeys) != 0) {
+      ctx.reply.array_header(0);
+    } else {
+      ctx.reply.error("ERR Invalid arguments specified for command");
+    }
     return;
   }
   ctx.reply.array_header(positions.size());

@@ -11,6 +11,8 @@
 #include <concepts>
 
 #include "commands/core/blocking.h"
+#include "pubsub/tracking.h"
+#include "scripting/function_library.h"
 #include "scripting/script_engine.h"
 #include "storage/memory.h"
 
@@ -105,7 +107,7 @@ void clients_section(InfoText& info, Context& ctx) {
   info.field("maxclients", ctx.config.maxclients);
   // No command blocks and there is no CLIENT TRACKING, so both are truly 0.
   info.field("blocked_clients", ctx.blocking.blocked_clients());
-  info.field("tracking_clients", 0);
+  info.field("tracking_clients", ctx.tracking != nullptr ? ctx.tracking->tracking_clients() : 0);
 }
 
 void memory_section(InfoText& info, Context& ctx) {
@@ -129,8 +131,24 @@ void memory_section(InfoText& info, Context& ctx) {
   info.field("used_memory_lua", lua);
   info.field("used_memory_vm_eval", lua);
   info.field("used_memory_lua_human", format_human_bytes(lua));
+  const std::size_t eval_bytes = ctx.scripts != nullptr ? ctx.scripts->cached_bytes() : 0;
+  info.field("used_memory_scripts_eval", eval_bytes);
   info.field("number_of_cached_scripts",
              ctx.scripts != nullptr ? ctx.scripts->cached_scripts() : 0);
+  // The function libraries (scripting/function_library.h): their own
+  // interpreter's heap, and what the registry keeps outside it.
+  const scripting::FunctionEngine* functions =
+      ctx.scripts != nullptr ? &ctx.scripts->functions() : nullptr;
+  info.field("number_of_functions", functions != nullptr ? functions->function_count() : 0);
+  info.field("number_of_libraries", functions != nullptr ? functions->libraries().size() : 0);
+  const std::size_t vm_functions = functions != nullptr ? functions->vm_memory_bytes() : 0;
+  info.field("used_memory_vm_functions", vm_functions);
+  info.field("used_memory_vm_total", lua + vm_functions);
+  info.field("used_memory_vm_total_human", format_human_bytes(lua + vm_functions));
+  const std::size_t functions_bytes = functions != nullptr ? functions->overhead_bytes() : 0;
+  info.field("used_memory_functions", functions_bytes);
+  info.field("used_memory_scripts", eval_bytes + functions_bytes);
+  info.field("used_memory_scripts_human", format_human_bytes(eval_bytes + functions_bytes));
   info.field("maxmemory", ctx.config.maxmemory);
   info.field("maxmemory_human", format_human_bytes(ctx.config.maxmemory));
   info.field("maxmemory_policy", ctx.config.maxmemory_policy);
@@ -219,6 +237,12 @@ void stats_section(InfoText& info, Context& ctx) {
   // How long the last fork (BGSAVE, BGREWRITEAOF) held the loop, and how many.
   info.field("latest_fork_usec", stats.persistence.last_fork_usec);
   info.field("total_forks", stats.persistence.forks);
+  // CLIENT TRACKING's tables (pubsub/tracking.h), where Redis 7.0 puts them.
+  if (ctx.tracking != nullptr) {
+    info.field("tracking_total_keys", ctx.tracking->total_keys());
+    info.field("tracking_total_items", ctx.tracking->total_items());
+    info.field("tracking_total_prefixes", ctx.tracking->total_prefixes());
+  }
   info.field("total_error_replies", stats.total_error_replies);
   // These two appeared in Redis 7.2; they come after the fields above there too.
   info.field("client_query_buffer_limit_disconnections",

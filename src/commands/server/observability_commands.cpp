@@ -4,9 +4,8 @@
 // (slowlog.h). LATENCY HISTOGRAM [command ...] shows each command's latency
 // histogram (latency_histogram.h) as Redis 7 does: for every command that has
 // one, its calls and its cumulative counts at power-of-two microsecond
-// boundaries. Of LATENCY's other subcommands (LATEST, HISTORY, RESET, DOCTOR,
-// GRAPH: Redis's latency monitor, off by default) none is here; they answer
-// "unknown subcommand".
+// boundaries. LATENCY's latency-monitor subcommands (LATEST, HISTORY, RESET,
+// GRAPH, DOCTOR) are in latency_commands.cpp; this file builds the row.
 #include <array>
 #include <limits>
 #include <string>
@@ -14,6 +13,7 @@
 
 #include "commands/core/command_docs.h"
 #include "commands/core/command_table.h"
+#include "commands/server/latency_commands.h"
 #include "common/integer_parsing.h"
 
 namespace mini_redis::commands {
@@ -126,11 +126,21 @@ void latency_histogram_command(Context& ctx, Arguments args) {
   }
 }
 
-// LATENCY HELP, without the latency monitor's subcommands (not here).
 void latency_help_command(Context& ctx, Arguments /*args*/) {
   reply_help(
       ctx.reply, "LATENCY",
       {
+          "DOCTOR",
+          "    Return a human readable latency analysis report.",
+          "GRAPH <event>",
+          "    Return an ASCII latency graph for the <event> class.",
+          "HISTORY <event>",
+          "    Return time-latency samples for the <event> class.",
+          "LATEST",
+          "    Return the latest latency samples for all events.",
+          "RESET [<event> ...]",
+          "    Reset latency data of one or more <event> classes.",
+          "    (default: reset all data for all event classes)",
           "HISTOGRAM [COMMAND ...]",
           "    Return a cumulative distribution of latencies in the format of a histogram for the "
           "specified command names.",
@@ -193,6 +203,9 @@ CommandSpec make_latency_command() {
       subcommand("help", 2, flags::kLoading | flags::kStale, latency_help_command,
                  "Show helpful text about the different subcommands.", "2.8.13", "O(1)");
   help.acl_categories = "@slow";
+  std::vector<CommandSpec> subcommands = make_latency_monitor_subcommands();
+  subcommands.push_back(std::move(histogram));
+  subcommands.push_back(std::move(help));
   return CommandSpec{.name = "latency",
                      .arity = -2,
                      .group = "server",
@@ -200,7 +213,7 @@ CommandSpec make_latency_command() {
                      .since = "2.8.13",
                      .complexity = "Depends on subcommand.",
                      .acl_categories = "@slow",
-                     .subcommands = {std::move(histogram), std::move(help)}};
+                     .subcommands = std::move(subcommands)};
 }
 
 }  // namespace

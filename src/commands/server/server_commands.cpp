@@ -16,6 +16,7 @@
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
 #include "commands/server/info.h"
+#include "commands/server/memory_commands.h"
 #include "storage/memory.h"
 
 namespace mini_redis::commands {
@@ -98,6 +99,7 @@ std::string_view encoding_name(storage::Encoding encoding) {
     case storage::Encoding::hashtable: return "hashtable";
     case storage::Encoding::intset: return "intset";
     case storage::Encoding::skiplist: return "skiplist";
+    case storage::Encoding::stream: return "stream";
   }
   return "unknown";
 }
@@ -211,9 +213,16 @@ void memory_usage(Context& ctx, Arguments args) {
 }
 
 void memory_help(Context& ctx, Arguments /*args*/) {
-  // Redis's text, minus DOCTOR, MALLOC-STATS, PURGE and STATS, which we do not have.
   reply_help(ctx.reply, "MEMORY",
              {
+                 "DOCTOR",
+                 "    Return memory problems reports.",
+                 "MALLOC-STATS",
+                 "    Return internal statistics report from the memory allocator.",
+                 "PURGE",
+                 "    Attempt to purge dirty pages for reclamation by the allocator.",
+                 "STATS",
+                 "    Return information about the memory usage of the server.",
                  "USAGE <key> [SAMPLES <count>]",
                  "    Return memory in bytes used by <key> and its value. Nested values are",
                  "    sampled up to <count> times (default: 5, 0 means sample all).",
@@ -307,6 +316,10 @@ CommandSpec make_memory_command() {
       .acl_categories = "@read @slow",
       .key_specs = "RO",
       .arguments = {arg::key("key", 0), arg::integer("count").token("SAMPLES").optional()}});
+  // DOCTOR, MALLOC-STATS, PURGE, STATS (memory_commands.cpp).
+  for (CommandSpec& sub : make_memory_diagnostics_subcommands()) {
+    spec.subcommands.push_back(std::move(sub));
+  }
   spec.subcommands.push_back(CommandSpec{
       .name = "help",
       .arity = 2,

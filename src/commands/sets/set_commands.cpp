@@ -74,23 +74,10 @@ bool delete_if_empty(Context& ctx, std::string_view key, const types::Set& set) 
 
 CommandSpec set_row(std::string name, int arity, std::uint32_t command_flags, Handler handler,
                     const SetRowText& text, std::vector<ArgumentSpec> arguments_after_key) {
-  CommandSpec row{.name = std::move(name),
-                  .arity = arity,
-                  .flags = command_flags,
-                  .first_key = 1,
-                  .last_key = 1,
-                  .key_step = 1,
-                  .handler = handler,
-                  .group = "set",
-                  .summary = text.summary,
-                  .since = text.since,
-                  .complexity = text.complexity,
-                  .acl_categories = text.acl_categories,
-                  .tips = text.tips,
-                  .key_specs = text.key_specs,
-                  .arguments = {arg::key("key", 0)}};
-  for (ArgumentSpec& argument : arguments_after_key) row.arguments.push_back(std::move(argument));
-  return row;
+  KeyedRowText with_since = text;
+  if (with_since.since.empty()) with_since.since = "1.0.0";  // SADD and most of the family
+  return keyed_row(std::move(name), "set", arity, command_flags, handler, with_since,
+                   std::move(arguments_after_key));
 }
 
 namespace {

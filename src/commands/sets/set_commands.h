@@ -57,14 +57,7 @@ bool delete_if_empty(Context& ctx, std::string_view key, const types::Set& set);
 
 // The parts of a set command's row that vary; set_row() fills in the rest
 // (group "set", one key at position 1, its key spec and its argument).
-struct SetRowText {
-  std::string_view summary;
-  std::string_view since = "1.0.0";
-  std::string_view complexity = "O(1)";
-  std::string_view acl_categories;  // "@read @set @fast"
-  std::string_view key_specs;       // "RO access"
-  std::string_view tips{};
-};
+using SetRowText = KeyedRowText;  // `since` defaults to "1.0.0" here
 
 CommandSpec set_row(std::string name, int arity, std::uint32_t command_flags, Handler handler,
                     const SetRowText& text, std::vector<ArgumentSpec> arguments_after_key = {});

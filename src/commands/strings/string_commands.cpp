@@ -316,6 +316,18 @@ void getex_command(Context& ctx, Arguments args) {
   }
 }
 
+// SET's key flags vary (its key spec says "variable_flags"): with GET it
+// reads the old value ("RW access update"), without it only overwrites it
+// ("OW update"). COMMAND GETKEYSANDFLAGS and the ACL check ask this, as
+// Redis's setGetKeys answers them. Only an argument that is exactly "get"
+// (in any case) counts.
+KeyPositions set_get_keys(Arguments args) {
+  for (std::size_t i = 3; i < args.size(); ++i) {
+    if (equals_ignore_case(args[i], "get")) return {{1, "RW access update"}};
+  }
+  return {{1, "OW update"}};
+}
+
 }  // namespace
 
 // Rows as COMMAND INFO and COMMAND DOCS on Redis 7.0 report them.
@@ -350,6 +362,7 @@ void register_string_commands(CommandTable& table) {
        .acl_categories = "@write @string @slow",
        .key_specs = "RW access update variable_flags",
        .key_spec_notes = "RW and ACCESS due to the optional `GET` argument",
+       .get_keys = set_get_keys,
        .arguments = {arg::key("key", 0), arg::string("value"),
                      arg::oneof("condition",
                                 {arg::pure_token("nx", "NX"), arg::pure_token("xx", "XX")})

@@ -176,8 +176,8 @@ TEST(LatencyHistogramCommand, AContainerNameStandsForItsSubcommands) {
   const std::string reply = h.run({"LATENCY", "HISTOGRAM", "config"});
   EXPECT_TRUE(reply.starts_with("*2\r\n$10\r\nconfig|get\r\n")) << reply;
   EXPECT_TRUE(h.run({"LATENCY", "HISTOGRAM", "config|get"}).starts_with("*2\r\n$10\r\nconfig|get"));
-  EXPECT_EQ(h.run({"LATENCY", "DOCTOR"}),
-            "-ERR unknown subcommand 'DOCTOR'. Try LATENCY HELP.\r\n");
+  EXPECT_EQ(h.run({"LATENCY", "NOSUCH"}),
+            "-ERR unknown subcommand 'NOSUCH'. Try LATENCY HELP.\r\n");
 }
 
 TEST(ConfigResetstat, ClearsCommandErrorAndLatencyStats) {

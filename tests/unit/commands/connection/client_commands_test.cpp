@@ -212,8 +212,8 @@ TEST_F(ClientCommands, ReplyRejectsOtherModes) {
 TEST_F(ClientCommands, HelpListsTheSubcommands) {
   const std::string help = h.run({"CLIENT", "HELP"});
   EXPECT_TRUE(
-      help.starts_with("*37\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
-                       "+GETNAME\r\n+    Return the name of the current connection.\r\n"));
+      help.starts_with("*48\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+                       "+CACHING (YES|NO)\r\n"));
   EXPECT_TRUE(help.ends_with("+HELP\r\n+    Prints this help.\r\n"));
   EXPECT_NE(help.find("+UNBLOCK <clientid> [TIMEOUT|ERROR]\r\n"), std::string::npos);
   EXPECT_EQ(h.run({"CLIENT", "HELP", "x"}),

@@ -162,7 +162,10 @@ TEST(InfoMemory, HasRedisFieldNamesInRedisOrder) {
             (std::vector<std::string>{
                 "used_memory", "used_memory_human", "used_memory_rss", "used_memory_rss_human",
                 "total_system_memory", "total_system_memory_human", "used_memory_lua",
-                "used_memory_vm_eval", "used_memory_lua_human", "number_of_cached_scripts",
+                "used_memory_vm_eval", "used_memory_lua_human", "used_memory_scripts_eval",
+                "number_of_cached_scripts", "number_of_functions", "number_of_libraries",
+                "used_memory_vm_functions", "used_memory_vm_total", "used_memory_vm_total_human",
+                "used_memory_functions", "used_memory_scripts", "used_memory_scripts_human",
                 "maxmemory", "maxmemory_human", "maxmemory_policy", "mem_fragmentation_ratio",
                 "mem_fragmentation_bytes", "mem_not_counted_for_evict", "mem_allocator",
                 "lazyfree_pending_objects", "lazyfreed_objects"}));

@@ -117,8 +117,9 @@ TEST(CommandCommand, ListFilteredByPatternIncludesSubcommands) {
   CommandHarness h;
   EXPECT_EQ(h.run({"COMMAND", "LIST", "FILTERBY", "PATTERN", "OBJECT|enc*"}),
             "*1\r\n$15\r\nobject|encoding\r\n");
-  EXPECT_EQ(h.run({"COMMAND", "LIST", "FILTERBY", "pattern", "memory*"}),
-            "*3\r\n$6\r\nmemory\r\n$12\r\nmemory|usage\r\n$11\r\nmemory|help\r\n");
+  const std::string memory = h.run({"COMMAND", "LIST", "FILTERBY", "pattern", "memory*"});
+  EXPECT_TRUE(memory.starts_with("*7\r\n$6\r\nmemory\r\n")) << memory;
+  EXPECT_NE(memory.find("$12\r\nmemory|purge\r\n"), std::string::npos) << memory;
 }
 
 TEST(CommandCommand, ListFilteredByAclCategoryNamesItWithoutTheAt) {
@@ -332,10 +333,15 @@ TEST(MemoryCommand, UsageOptionErrors) {
   EXPECT_EQ(h.run({"MEMORY", "foo"}), "-ERR unknown subcommand 'foo'. Try MEMORY HELP.\r\n");
 }
 
-TEST(MemoryCommand, HelpNamesUsage) {
+TEST(MemoryCommand, HelpNamesEverySubcommand) {
   CommandHarness h;
   EXPECT_EQ(h.run({"MEMORY", "HELP"}),
-            "*6\r\n+MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+            "*14\r\n+MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+            "+DOCTOR\r\n+    Return memory problems reports.\r\n"
+            "+MALLOC-STATS\r\n"
+            "+    Return internal statistics report from the memory allocator.\r\n"
+            "+PURGE\r\n+    Attempt to purge dirty pages for reclamation by the allocator.\r\n"
+            "+STATS\r\n+    Return information about the memory usage of the server.\r\n"
             "+USAGE <key> [SAMPLES <count>]\r\n"
             "+    Return memory in bytes used by <key> and its value. Nested values are\r\n"
             "+    sampled up to <count> times (default: 5, 0 means sample all).\r\n"
