@@ -275,6 +275,7 @@ void xreadgroup_command(Context& ctx, Arguments args) {
   if (!any) {
     if (request.block_ms) {
       std::vector<std::string_view> keys;
+      keys.reserve(targets.size());
       for (const Target& target : targets) keys.push_back(target.key);
       block_for_keys(ctx, args, keys, storage::ValueType::stream, *request.block_ms,
                      TimeoutReply::null_array);
