@@ -35,6 +35,9 @@ TARGETS = {1: "step1_test", 2: "step2_test", 3: "step3_test", 4: "step4_test",
            5: "mini-redis-server", 6: "mini-redis-server"}
 
 
+FAIL_FAST_ENV = dict(os.environ, GTEST_FAIL_FAST="1", PYTEST_ADDOPTS="-x")
+
+
 def region_of(lines, rel, function):
     matches = [r for r in generate.parse(lines, rel) if r.function == function]
     if len(matches) != 1:
@@ -63,9 +66,10 @@ def first_failure(log):
     return "\n".join("        " + l.strip() for l in keep[:4])
 
 
-def run(command, cwd, timeout):
+def run(command, cwd, timeout, env=None):
     try:
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                              env=env)
         return done.returncode, done.stdout + done.stderr
     except subprocess.TimeoutExpired as expired:
         out = (expired.stdout or b"").decode(errors="replace") if isinstance(
@@ -131,8 +135,11 @@ def main():
                 survivors.append(label + "\n        (does not compile, so it tests nothing:\n" +
                                  first_failure(log) + ")")
                 continue
+            # One failing test is enough to call a mutant caught: stop there
+            # (GoogleTest's fail-fast, pytest's -x), so a mutant that makes
+            # every test wait for its timeout costs one timeout, not twenty.
             code, log = run(["ctest", "-R", f"^step{m['step']}$", "--output-on-failure",
-                             "--timeout", "60"], build, 120)
+                             "--timeout", "60"], build, 120, env=FAIL_FAST_ENV)
             if code == 0:
                 survivors.append(label)
             else:
