@@ -94,6 +94,9 @@ def main():
         return 0
     if not args.build:
         parser.error("--build is required")
+    if not mutants:
+        print("mutation check: no mutants for this step")
+        return 0
     build = os.path.abspath(args.build)
     variant = os.path.join(build, "variant-src")
     started = time.monotonic()
