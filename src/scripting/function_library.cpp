@@ -99,8 +99,11 @@ std::expected<std::string, std::string> FunctionEngine::create(Registry& into,
   for (const auto& [name, function] : library->functions) {
     const auto owner = into.functions.find(name);
     if (owner != into.functions.end() && owner->second != metadata->name) {
+      // The error names the function, so build it before release() frees
+      // the map that `name` lives in.
+      std::string error = "Function " + name + " already exists";
       release(*library);
-      return std::unexpected("Function " + name + " already exists");
+      return std::unexpected(std::move(error));
     }
   }
   if (exists) {
