@@ -1,15 +1,25 @@
-// The CONFIG command: CONFIG GET, CONFIG SET, CONFIG RESETSTAT and CONFIG HELP,
-// as Redis 7.0 answers them.
+// The CONFIG command: CONFIG GET, CONFIG SET, CONFIG RESETSTAT, CONFIG REWRITE
+// and CONFIG HELP, as Redis 7.0 answers them.
 //
 // The parameters themselves, and how each is read and shown, are the table
 // in config.cpp; these handlers only walk it. CONFIG GET takes several glob
 // patterns and lists each match once; CONFIG SET takes several name/value
 // pairs and applies all of them or none (Redis 7's behaviour); RESETSTAT
-// zeroes INFO's counters. CONFIG REWRITE is missing on purpose: mini-redis
-// keeps no files.
+// zeroes INFO's counters; REWRITE writes the settings back into the config
+// file the server started with (the text in config/config_rewrite.cpp, the
+// file handling here).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +31,7 @@
 #include "commands/server/config_commands.h"
 #include "config/config.h"
 #include "config/config_parameters.h"
+#include "config/config_rewrite.h"
 
 namespace mini_redis::commands {
 
@@ -144,7 +155,74 @@ void config_resetstat_command(Context& ctx, Arguments /*args*/) {
   ctx.reply.ok();
 }
 
-// Redis's CONFIG HELP text, without REWRITE, which mini-redis does not have.
+// The config file's text; nullopt when it is gone (CONFIG REWRITE then
+// writes a new one, as Redis does), or the errno that stopped the read.
+std::optional<std::string> read_whole_file(const std::string& path, int& error) {
+  error = 0;
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    if (errno != ENOENT) error = errno != 0 ? errno : EIO;
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  return std::move(text).str();
+}
+
+// Replaces the file at `path` by `text` so that a crash leaves either the
+// old file or the new one, never half of each: write a temporary file beside
+// it, fsync it, rename it over the old one. 0, or the errno that failed.
+int replace_file(const std::string& path, const std::string& text) {
+  std::string temporary = path + ".XXXXXX";
+  const int fd = mkostemp(temporary.data(), O_CLOEXEC);
+  if (fd < 0) return errno;
+  std::size_t written = 0;
+  int error = 0;
+  while (written < text.size() && error == 0) {
+    const ssize_t n = write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno != EINTR) error = errno;
+    if (n > 0) written += static_cast<std::size_t>(n);
+  }
+  // mkostemp makes the file 0600; a config file is readable as before, 0644
+  // less the umask (as Redis).
+  const mode_t mask = umask(0);
+  umask(mask);
+  if (error == 0 && fchmod(fd, 0644 & ~mask) != 0) error = errno;
+  if (error == 0 && fsync(fd) != 0) error = errno;
+  close(fd);
+  if (error == 0 && std::rename(temporary.c_str(), path.c_str()) != 0) error = errno;
+  if (error != 0) unlink(temporary.c_str());
+  return error;
+}
+
+// CONFIG REWRITE: the config file the server started with, rewritten to
+// hold the settings in use (config/config_rewrite.h has the rules).
+void config_rewrite_command(Context& ctx, Arguments /*args*/) {
+  const std::string& path = ctx.stats.config_file;
+  if (path.empty()) {
+    ctx.reply.error("ERR The server is running without a config file");
+    return;
+  }
+  int error = 0;
+  const std::optional<std::string> old_text = read_whole_file(path, error);
+  std::vector<std::string> users;
+  // Users live in the config file unless an aclfile keeps them (ACL SAVE).
+  if (ctx.acl != nullptr && ctx.config.aclfile.empty()) {
+    for (const auto& [name, user] : ctx.acl->users()) {
+      users.push_back("user " + name + ' ' + describe_user(*user, *ctx.acl));
+    }
+  }
+  if (error == 0) {
+    error = replace_file(path, config::rewrite_config_text(old_text, ctx.config, users));
+  }
+  if (error != 0) {
+    ctx.reply.error(std::string("ERR Rewriting config file: ") + std::strerror(error));
+    return;
+  }
+  ctx.reply.ok();
+}
+
+// Redis's CONFIG HELP text.
 void config_help_command(Context& ctx, Arguments /*args*/) {
   reply_help(ctx.reply, "CONFIG",
              {
@@ -154,6 +232,8 @@ void config_help_command(Context& ctx, Arguments /*args*/) {
                  "    Set the configuration <directive> to <value>.",
                  "RESETSTAT",
                  "    Reset statistics reported by the INFO command.",
+                 "REWRITE",
+                 "    Rewrite the configuration file.",
              });
 }
 
@@ -205,6 +285,15 @@ void register_config_commands(CommandTable& table) {
                .group = "server",
                .summary = "Reset the stats returned by INFO",
                .since = "2.0.0",
+               .complexity = "O(1)",
+               .acl_categories = "@admin @slow @dangerous"},
+              {.name = "rewrite",
+               .arity = 2,
+               .flags = kAdminFlags,
+               .handler = config_rewrite_command,
+               .group = "server",
+               .summary = "Rewrite the configuration file with the in memory configuration",
+               .since = "2.8.0",
                .complexity = "O(1)",
                .acl_categories = "@admin @slow @dangerous"},
               {.name = "help",

@@ -18,33 +18,6 @@ void MonitorFeed::remove(ClientState& client) {
   monitors_.erase(std::find(monitors_.begin(), monitors_.end(), &client));
 }
 
-void append_quoted(std::string& out, std::string_view bytes) {
-  constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : bytes) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      default: {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte >= 0x20 && byte < 0x7f) {  // isprint() in the C locale
-          out += c;
-        } else {
-          out += "\\x";
-          out += kHex[byte >> 4];
-          out += kHex[byte & 0x0f];
-        }
-      }
-    }
-  }
-  out += '"';
-}
-
 namespace {
 
 void append_number(std::string& out, std::int64_t value, int min_digits = 0) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "commands/core/context.h"
+#include "common/quoted.h"  // append_quoted, which the line uses and the tests check
 
 namespace mini_redis::commands {
 
@@ -40,9 +41,5 @@ class MonitorFeed {
   std::vector<ClientState*> monitors_;
   std::string line_;  // reused between commands
 };
-
-// Appends `bytes` quoted as Redis's sdscatrepr does: "..." with \\, \", \n,
-// \r, \t, \a, \b escaped and other unprintable bytes as \xhh.
-void append_quoted(std::string& out, std::string_view bytes);
 
 }  // namespace mini_redis::commands
