@@ -41,6 +41,16 @@ struct PersistenceStats {
   std::int64_t last_fork_usec = 0;         // latest_fork_usec
   double fork_rate_gb_per_s = 0;           // memory copied per second by it (LATENCY DOCTOR)
   std::uint64_t forks = 0;                 // total_forks: BGSAVE and BGREWRITEAOF children
+  // The running child's reports (server/child_info.h): copy-on-write so
+  // far, its peak, when it last reported, and keys written out of the
+  // total it started with. Back to 0 when the child ends.
+  std::uint64_t current_cow_size = 0;
+  std::uint64_t current_cow_peak = 0;
+  std::int64_t current_cow_updated_ms = 0;
+  std::uint64_t current_save_keys_processed = 0;
+  std::uint64_t current_save_keys_total = 0;
+  std::uint64_t rdb_last_cow_size = 0;     // the last BGSAVE child's final copy-on-write
+  std::uint64_t aof_last_cow_size = 0;     // the last BGREWRITEAOF child's
   std::uint64_t last_load_keys = 0;        // rdb_last_load_keys_loaded
   std::uint64_t last_load_expired = 0;     // rdb_last_load_keys_expired
   [[nodiscard]] bool child_running() const { return child_pid > 0; }

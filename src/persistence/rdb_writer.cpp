@@ -249,7 +249,8 @@ void write_header(RdbOutput& out, const RdbWriteOptions& options) {
 // SELECTDB and RESIZEDB, then the live keys. The sizes in RESIZEDB are
 // hints for the loader's table sizes, and like Redis (dictSize of the main
 // and expires dicts) they count keys whose time has passed too.
-void write_database(RdbOutput& out, storage::Database& db, int index, std::int64_t now_ms) {
+void write_database(RdbOutput& out, storage::Database& db, int index, std::int64_t now_ms,
+                    const std::function<void()>& after_each_key) {
   out.put(rdb::kOpSelectDb);
   out.length(static_cast<std::uint64_t>(index));
   out.put(rdb::kOpResizeDb);
@@ -263,6 +264,7 @@ void write_database(RdbOutput& out, storage::Database& db, int index, std::int64
     if (entry.has_expire() && now_ms > entry.expire_at_ms()) return;
     write_key(out, entry);
     out.flush_if_full();
+    if (after_each_key) after_each_key();
   });
 }
 
@@ -275,7 +277,7 @@ bool write_rdb(storage::Keyspace& keyspace, std::int64_t now_ms, const RdbWriteO
   for (int index = 0; index < keyspace.database_count() && !out.failed(); ++index) {
     storage::Database& db = keyspace.db(index);
     if (db.size() == 0) continue;  // Redis skips empty databases entirely
-    write_database(out, db, index, now_ms);
+    write_database(out, db, index, now_ms, options.after_each_key);
   }
   if (out.failed()) return false;
   out.put(rdb::kOpEof);

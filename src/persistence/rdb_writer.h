@@ -62,6 +62,9 @@ struct RdbWriteOptions {
   // The function libraries' codes (FUNCTION LOAD), written after the AUX
   // fields as FUNCTION2 opcodes, each followed by its code as a string.
   std::vector<std::string> function_libraries;
+  // Called after each key is written: a BGSAVE child counts keys and
+  // reports its progress through it (server/child_info.h).
+  std::function<void()> after_each_key;
 };
 
 // Receives the file in chunks, in order: each is at least kRdbChunkBytes

@@ -176,7 +176,7 @@ bool AppendOnlyFile::create_base_from_dataset(std::int64_t sequence) {
 // The dataset as a base file: an RDB file (the "preamble"), or commands
 // (persistence/aof_rewrite.h) with `aof-use-rdb-preamble no`. Libraries of
 // functions come first in both, as in Redis.
-bool AppendOnlyFile::write_dataset(int fd, bool rdb) {
+bool AppendOnlyFile::write_dataset(int fd, bool rdb, ChildInfoPipe* progress) {
   const auto sink = [fd](std::string_view chunk) { return write_all(fd, chunk); };
   const std::int64_t now_ms = keyspace_->clock().now_ms();
   std::vector<std::string> libraries;
@@ -184,6 +184,9 @@ bool AppendOnlyFile::write_dataset(int fd, bool rdb) {
   if (rdb) {
     persistence::RdbWriteOptions options = commands::rdb_write_options(*config_, unix_seconds());
     options.function_libraries = std::move(libraries);
+    if (progress != nullptr) {
+      options.after_each_key = progress->after_each_key(config_->rdb_key_save_delay);
+    }
     return persistence::write_rdb(*keyspace_, now_ms, options, sink);
   }
   // The base in command form starts with its time, as Redis's does.
@@ -553,17 +556,27 @@ AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
   // Chosen at the fork: the child writes in this form and the parent names
   // the finished file after it, whatever CONFIG SET does meanwhile.
   rewrite_rdb_preamble_ = config_->aof_use_rdb_preamble;
+  child_info_.open();
   const auto before_fork = std::chrono::steady_clock::now();
   const pid_t child = ::fork();
   if (child == 0) {
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGINT, SIG_DFL);
+    child_info_.keep_child_end();
     const std::string temp = "temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof";
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const bool ok = fd >= 0 && write_dataset(fd, rewrite_rdb_preamble_) && ::fsync(fd) == 0;
+    const bool ok = fd >= 0 && write_dataset(fd, rewrite_rdb_preamble_, &child_info_) &&
+                    ::fsync(fd) == 0;
+    if (ok) {
+      const std::uint64_t cow = child_info_.finish();
+      logger_->notice("AOF rewrite: " + std::to_string(cow >> 20) +
+                      " MB of memory used by copy-on-write");
+    }
     ::_exit(ok ? 0 : 1);
   }
+  child_info_.keep_parent_end();
   if (child < 0) {
+    child_info_.close();
     logger_->warning("Can't rewrite append only file in background: fork: " + errno_text());
     last_rewrite_ok_ = false;
     publish();
@@ -581,6 +594,7 @@ AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
       config_->latency_monitor_threshold_ms, unix_seconds());
   logger_->notice("Background append only file rewriting started by pid " + std::to_string(child));
   child_pid_ = child;
+  stats_->persistence.current_save_keys_total = keyspace_->total_keys();
   rewrite_temp_ = "temp-rewriteaof-bg-" + std::to_string(child) + ".aof";
   rewrite_started_ms_ = keyspace_->clock().now_ms();
   rewrite_sequence_ = sequence;
@@ -591,9 +605,11 @@ AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
 
 void AppendOnlyFile::reap_child() {
   if (child_pid_ <= 0) return;
+  child_info_.drain(stats_->persistence, ChildKind::aof, keyspace_->clock().now_ms());
   int status = 0;
   const pid_t done = ::waitpid(child_pid_, &status, WNOHANG);
   if (done == 0) return;
+  child_info_.drain(stats_->persistence, ChildKind::aof, keyspace_->clock().now_ms());
   finish_rewrite(done == child_pid_ && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
@@ -601,6 +617,8 @@ void AppendOnlyFile::finish_rewrite(bool ok) {
   const std::int64_t now = keyspace_->clock().now_ms();
   last_rewrite_seconds_ = (now - rewrite_started_ms_) / 1000;
   child_pid_ = -1;
+  child_info_.close();
+  reset_child_progress(stats_->persistence);
   rewrite_started_ms_ = -1;
   ++rewrites_;
   if (!ok) {
@@ -662,6 +680,8 @@ void AppendOnlyFile::kill_child() {
   ::waitpid(child_pid_, &status, 0);
   ::unlink(rewrite_temp_.c_str());
   child_pid_ = -1;
+  child_info_.close();
+  reset_child_progress(stats_->persistence);
   rewrite_started_ms_ = -1;
   publish();
 }

@@ -31,6 +31,7 @@
 #include "commands/core/propagation.h"
 #include "persistence/aof_format.h"
 #include "scripting/function_library.h"
+#include "server/child_info.h"
 #include "server/logger.h"
 
 namespace mini_redis::server {
@@ -123,7 +124,8 @@ class AppendOnlyFile final : public commands::CommandLog {
   bool persist_manifest();
   bool open_incr(std::int64_t sequence);
   bool create_base_from_dataset(std::int64_t sequence);
-  bool write_dataset(int fd, bool rdb);
+  // A rewrite child passes its pipe to the parent, to report progress.
+  bool write_dataset(int fd, bool rdb, ChildInfoPipe* progress = nullptr);
   void write_buffer();
   void record_write_latency(std::uint64_t latency_ms);  // latency monitor: aof-write*
   void on_write_error(int error, std::size_t written);
@@ -155,6 +157,7 @@ class AppendOnlyFile final : public commands::CommandLog {
   std::uint64_t incr_size_ = 0;  // bytes in the current incr file: where a torn write is cut
 
   int child_pid_ = -1;
+  ChildInfoPipe child_info_;  // to the running rewrite child
   std::string rewrite_temp_;   // the child's base file, until renamed
   bool rewrite_rdb_preamble_ = true;  // the form the running rewrite writes
   std::int64_t rewrite_started_ms_ = -1;

@@ -103,7 +103,7 @@ bool Snapshots::load_at_startup() {
   return true;
 }
 
-bool Snapshots::write_file(const std::string& path) {
+bool Snapshots::write_file(const std::string& path, ChildInfoPipe* progress) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     logger_->warning("Failed opening the temp RDB file " + path + " (in server root dir " +
@@ -112,6 +112,9 @@ bool Snapshots::write_file(const std::string& path) {
   }
   persistence::RdbWriteOptions options = commands::rdb_write_options(*config_, unix_seconds());
   if (functions_ != nullptr) options.function_libraries = functions_->codes();
+  if (progress != nullptr) {
+    options.after_each_key = progress->after_each_key(config_->rdb_key_save_delay);
+  }
   const bool written =
       persistence::write_rdb(*keyspace_, keyspace_->clock().now_ms(), options,
                              [fd](std::string_view chunk) { return write_all(fd, chunk); });
@@ -156,6 +159,7 @@ commands::BackgroundSave Snapshots::start_background_save() {
   observability::PersistenceStats& rdb = stats_->persistence;
   if (rdb.any_child_running()) return commands::BackgroundSave::already_running;
   rdb.last_bgsave_try_ms = keyspace_->clock().now_ms();
+  child_info_.open();
   const auto before_fork = std::chrono::steady_clock::now();
   const pid_t child = ::fork();
   if (child == 0) {
@@ -166,8 +170,14 @@ commands::BackgroundSave Snapshots::start_background_save() {
     // signal to the child just ends the child.
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGINT, SIG_DFL);
+    child_info_.keep_child_end();
     const std::string temp = "temp-" + std::to_string(::getpid()) + ".rdb";
-    const bool ok = write_file(temp) && install(temp);
+    const bool ok = write_file(temp, &child_info_) && install(temp);
+    // Only a child that succeeded reports its copy-on-write, as in Redis.
+    if (ok) {
+      const std::uint64_t cow = child_info_.finish();
+      logger_->notice("RDB: " + std::to_string(cow >> 20) + " MB of memory used by copy-on-write");
+    }
     ::_exit(ok ? 0 : 1);
   }
   rdb.last_fork_usec = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -180,13 +190,16 @@ commands::BackgroundSave Snapshots::start_background_save() {
   stats_->latency_monitor.add_sample_if_needed(
       "fork", static_cast<std::uint64_t>(rdb.last_fork_usec / 1000),
       config_->latency_monitor_threshold_ms, unix_seconds());
+  child_info_.keep_parent_end();
   if (child < 0) {
+    child_info_.close();
     rdb.last_bgsave_ok = false;
     logger_->warning("Can't save in background: fork: " + errno_text());
     return commands::BackgroundSave::failed;
   }
   logger_->notice("Background saving started by pid " + std::to_string(child));
   rdb.child_pid = child;
+  rdb.current_save_keys_total = keyspace_->total_keys();
   rdb.dirty_at_fork = rdb.dirty;
   rdb.bgsave_started_ms = keyspace_->clock().now_ms();
   return commands::BackgroundSave::started;
@@ -195,9 +208,11 @@ commands::BackgroundSave Snapshots::start_background_save() {
 void Snapshots::reap_child() {
   observability::PersistenceStats& rdb = stats_->persistence;
   if (!rdb.child_running()) return;
+  child_info_.drain(rdb, ChildKind::rdb, keyspace_->clock().now_ms());
   int status = 0;
   const pid_t done = ::waitpid(rdb.child_pid, &status, WNOHANG);
   if (done == 0) return;  // still writing
+  child_info_.drain(rdb, ChildKind::rdb, keyspace_->clock().now_ms());  // its final report
   finish_background_save(done == rdb.child_pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
@@ -206,6 +221,8 @@ void Snapshots::finish_background_save(bool ok) {
   const std::int64_t now = keyspace_->clock().now_ms();
   rdb.last_bgsave_seconds = (now - rdb.bgsave_started_ms) / 1000;
   rdb.child_pid = -1;
+  child_info_.close();
+  reset_child_progress(rdb);
   rdb.bgsave_started_ms = -1;
   rdb.last_bgsave_ok = ok;
   ++rdb.saves;
@@ -230,6 +247,8 @@ void Snapshots::kill_child() {
   const std::string temp = "temp-" + std::to_string(rdb.child_pid) + ".rdb";
   ::unlink(temp.c_str());
   rdb.child_pid = -1;
+  child_info_.close();
+  reset_child_progress(rdb);
   rdb.bgsave_started_ms = -1;
 }
 

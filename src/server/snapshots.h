@@ -21,6 +21,7 @@
 
 #include "commands/core/context.h"
 #include "scripting/function_library.h"
+#include "server/child_info.h"
 #include "server/logger.h"
 
 namespace mini_redis::server {
@@ -63,7 +64,8 @@ class Snapshots {
 
  private:
   // Writes the keyspace to `path` and fsyncs it; false (logged) on an error.
-  bool write_file(const std::string& path);
+  // A BGSAVE child passes its pipe to the parent, to report progress.
+  bool write_file(const std::string& path, ChildInfoPipe* progress = nullptr);
   // Renames the finished temp file over dbfilename; false (logged) on error.
   bool install(const std::string& temp_path);
   void reap_child();
@@ -74,6 +76,7 @@ class Snapshots {
   commands::ServerStats* stats_;
   Logger* logger_;
   scripting::FunctionEngine* functions_ = nullptr;
+  ChildInfoPipe child_info_;  // to the running BGSAVE child
 };
 
 }  // namespace mini_redis::server

@@ -168,18 +168,24 @@ void memory_section(InfoText& info, Context& ctx) {
 
 void persistence_section(InfoText& info, Context& ctx) {
   // Redis 7.0's fields, in its order. Loading happens before the first
-  // client connects, so nobody sees loading:1. Copy-on-write is not
-  // measured (the *_cow_* fields stay 0).
+  // client connects, so nobody sees loading:1. The current_* fields are
+  // what the running child last reported (server/child_info.h).
   const observability::PersistenceStats& rdb = ctx.stats.persistence;
   const std::int64_t now = ctx.now_ms();
   info.field("loading", 0);
   info.field("async_loading", 0);
-  info.field("current_cow_peak", 0);
-  info.field("current_cow_size", 0);
-  info.field("current_cow_size_age", 0);
-  info.field("current_fork_perc", "0.00");
-  info.field("current_save_keys_processed", 0);
-  info.field("current_save_keys_total", 0);
+  info.field("current_cow_peak", rdb.current_cow_peak);
+  info.field("current_cow_size", rdb.current_cow_size);
+  info.field("current_cow_size_age",
+             rdb.current_cow_updated_ms != 0 ? (now - rdb.current_cow_updated_ms) / 1000 : 0);
+  // Keys written as a percentage of the keys there were at the fork.
+  const double percent = rdb.current_save_keys_total == 0
+                             ? 0.0
+                             : 100.0 * static_cast<double>(rdb.current_save_keys_processed) /
+                                   static_cast<double>(rdb.current_save_keys_total);
+  info.field_fixed2("current_fork_perc", percent);
+  info.field("current_save_keys_processed", rdb.current_save_keys_processed);
+  info.field("current_save_keys_total", rdb.current_save_keys_total);
   info.field("rdb_changes_since_last_save", rdb.dirty);
   info.field("rdb_bgsave_in_progress", rdb.child_running() ? 1 : 0);
   info.field("rdb_last_save_time", rdb.last_save_unix);
@@ -188,7 +194,7 @@ void persistence_section(InfoText& info, Context& ctx) {
   info.field("rdb_current_bgsave_time_sec",
              rdb.child_running() ? (now - rdb.bgsave_started_ms) / 1000 : -1);
   info.field("rdb_saves", rdb.saves);
-  info.field("rdb_last_cow_size", 0);
+  info.field("rdb_last_cow_size", rdb.rdb_last_cow_size);
   info.field("rdb_last_load_keys_expired", rdb.last_load_expired);
   info.field("rdb_last_load_keys_loaded", rdb.last_load_keys);
   info.field("aof_enabled", rdb.aof_enabled ? 1 : 0);
@@ -201,7 +207,7 @@ void persistence_section(InfoText& info, Context& ctx) {
   info.field("aof_rewrites", rdb.aof_rewrites);
   info.field("aof_rewrites_consecutive_failures", 0);
   info.field("aof_last_write_status", rdb.aof_last_write_ok ? "ok" : "err");
-  info.field("aof_last_cow_size", 0);
+  info.field("aof_last_cow_size", rdb.aof_last_cow_size);
   info.field("module_fork_in_progress", 0);
   info.field("module_fork_last_cow_size", 0);
   if (rdb.aof_enabled) {
