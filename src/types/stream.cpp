@@ -22,8 +22,7 @@ Stream::~Stream() = default;
 
 Stream Stream::clone() const {
   Stream copy;
-  for (const auto& [master, node] : nodes_)
-    copy.nodes_.emplace_hint(copy.nodes_.end(), master, node.clone());
+  for (const auto& [master, node] : nodes_) copy.nodes_.insert(master, node.clone());
   copy.length_ = length_;
   copy.last_id_ = last_id_;
   copy.first_id_ = first_id_;
@@ -73,8 +72,12 @@ void Stream::append(StreamID id, std::span<const std::string_view> fields_and_va
   // size of the new fields and values reaching the limit), then the number
   // of entries, deleted ones included.
   bool new_node = nodes_.empty();
+  StreamID master = id;
+  Listpack* lp = nullptr;
   if (!new_node) {
-    const Listpack& last = std::prev(nodes_.end())->second;
+    const auto [last_master, last] = *std::prev(nodes_.end());
+    master = last_master;
+    lp = &last;
     std::size_t max_bytes = limits.max_bytes;
     if (max_bytes == 0 || max_bytes > kListpackMaxSize) max_bytes = kListpackMaxSize;
     std::size_t new_bytes = 0;
@@ -89,13 +92,13 @@ void Stream::append(StreamID id, std::span<const std::string_view> fields_and_va
       new_node = entries >= limits.max_entries;
     }
   }
-  auto node = std::prev(nodes_.end(), new_node ? 0 : 1);
   if (new_node) {
-    node = nodes_.emplace_hint(nodes_.end(), id, Listpack());
-    stream_node::write_master(node->second, fields_and_values);
+    master = id;
+    lp = &nodes_.insert(id, Listpack()).first->second;
+    stream_node::write_master(*lp, fields_and_values);
   }
-  const stream_node::Layout layout = stream_node::read_layout(node->second);
-  stream_node::append_entry(node->second, layout, node->first, id, fields_and_values);
+  const stream_node::Layout layout = stream_node::read_layout(*lp);
+  stream_node::append_entry(*lp, layout, master, id, fields_and_values);
 
   ++length_;
   ++entries_added_;
@@ -129,14 +132,13 @@ Stream::NodeIndex::iterator Stream::delete_entry(NodeIndex::iterator node, std::
 }
 
 bool Stream::erase(StreamID id) {
-  auto node = nodes_.upper_bound(id);
-  if (node == nodes_.begin()) return false;
-  --node;
-  const stream_node::Layout layout = stream_node::read_layout(node->second);
+  auto node = nodes_.seek(RadixSeek::le, id);  // the node that would hold `id`
+  if (node == nodes_.end()) return false;
+  const auto [master, lp] = *node;
+  const stream_node::Layout layout = stream_node::read_layout(lp);
   std::size_t pos = layout.first_entry;
   while (pos != Listpack::npos) {
-    const stream_node::EntryHeader header =
-        stream_node::read_header(node->second, layout, node->first, pos);
+    const stream_node::EntryHeader header = stream_node::read_header(lp, layout, master, pos);
     if (header.id > id) return false;
     if (header.id == id) {
       if ((header.flags & stream_node::kFlagDeleted) != 0) return false;
@@ -170,7 +172,7 @@ std::uint64_t Stream::trim(const StreamTrim& trim) {
   auto node = nodes_.begin();
   while (node != nodes_.end()) {
     if (maxlen && length_ <= trim.maxlen) break;
-    Listpack& lp = node->second;
+    const auto [master, lp] = *node;
     const stream_node::Layout layout = stream_node::read_layout(lp);
     const auto live = static_cast<std::uint64_t>(stream_node::integer_at(lp, layout.count_pos));
     if (trim.limit != 0 && removed + live > trim.limit) break;
@@ -180,7 +182,7 @@ std::uint64_t Stream::trim(const StreamTrim& trim) {
       whole_node = length_ - live >= trim.maxlen;
     } else {
       const std::size_t last = stream_node::last_entry(lp);
-      whole_node = stream_node::read_header(lp, layout, node->first, last).id < trim.minid;
+      whole_node = stream_node::read_header(lp, layout, master, last).id < trim.minid;
     }
     if (whole_node) {
       length_ -= live;
@@ -193,8 +195,7 @@ std::uint64_t Stream::trim(const StreamTrim& trim) {
     // Mark entries deleted, oldest first, until the condition holds.
     std::size_t pos = layout.first_entry;
     while (pos != Listpack::npos) {
-      const stream_node::EntryHeader header =
-          stream_node::read_header(lp, layout, node->first, pos);
+      const stream_node::EntryHeader header = stream_node::read_header(lp, layout, master, pos);
       if (maxlen ? length_ <= trim.maxlen : !(header.id < trim.minid)) break;
       if ((header.flags & stream_node::kFlagDeleted) == 0) {
         // Not delete_entry(): Redis keeps the node even if this leaves it
@@ -223,12 +224,12 @@ void Stream::refresh_first_id(StreamID if_empty) {
 // ---- memory ---------------------------------------------------------------
 
 std::size_t Stream::memory_bytes() const {
-  // The listpacks, plus the index: a B-tree node per ~60 slots of
-  // (StreamID, Listpack) = 24 bytes; count the slots with a quarter of
-  // slack for half-full nodes.
+  // The listpacks, plus the index: the tree's node blocks (it counts them
+  // as it allocates) and the small holder of each Listpack the tree points
+  // at (one pointer, the allocator's smallest size).
   std::size_t bytes = 0;
   for (const auto& [master, node] : nodes_) bytes += node.allocated_bytes();
-  bytes += nodes_.size() * (sizeof(StreamID) + sizeof(Listpack)) * 5 / 4;
+  bytes += nodes_.tree().memory_bytes() + nodes_.size() * sizeof(Listpack);
   if (groups_) bytes += sizeof(StreamGroups) + groups_->memory_usage();
   return bytes;
 }
@@ -244,16 +245,20 @@ StreamIterator::StreamIterator(const Stream& stream, StreamID start, StreamID en
   }
   // The node that may hold the first ID to read: the last one whose master
   // ID is <= that ID (Redis's raxSeek "<="), or the first node if none is.
-  node_ = nodes.upper_bound(reverse ? end : start);
-  if (node_ != nodes.begin()) {
-    --node_;
-  } else if (reverse) {
-    done_ = true;  // every node starts after `end`
+  node_ = nodes.seek(RadixSeek::le, reverse ? end : start);
+  if (node_ == nodes.end()) {
+    if (reverse) {
+      done_ = true;  // every node starts after `end`
+    } else {
+      node_ = nodes.begin();
+    }
   }
 }
 
 void StreamIterator::enter_node() {
-  const Listpack& lp = node_->second;
+  const auto [master, lp] = *node_;
+  master_ = master;
+  lp_ = &lp;
   layout_ = stream_node::read_layout(lp);
   pos_ = reverse_ ? stream_node::last_entry(lp) : layout_.first_entry;
   in_node_ = true;
@@ -268,17 +273,17 @@ bool StreamIterator::next(StreamEntry& out) {
     }
     if (pos_ == Listpack::npos) {  // this node is done: on to the next one
       in_node_ = false;
+      // Stepping back from the first node reaches the end (radix_tree.h),
+      // which the check above then stops at.
       if (reverse_) {
-        if (node_ == nodes.begin()) break;
         --node_;
       } else {
         ++node_;
       }
       continue;
     }
-    const Listpack& lp = node_->second;
-    const stream_node::EntryHeader header =
-        stream_node::read_header(lp, layout_, node_->first, pos_);
+    const Listpack& lp = *lp_;
+    const stream_node::EntryHeader header = stream_node::read_header(lp, layout_, master_, pos_);
     const std::size_t here = pos_;
     pos_ = reverse_ ? stream_node::previous_entry(lp, layout_, here) : header.after;
     if ((header.flags & stream_node::kFlagDeleted) != 0) continue;

@@ -11,17 +11,26 @@
 // max-deleted-entry-id and entries-added, and, once XGROUP CREATE ran, its
 // consumer groups (stream_group.h, owned by the groups code).
 //
-// ---- Why a B-tree and not a radix tree ------------------------------------
+// ---- The index: a radix tree, as Redis's rax ---------------------------------
 //
-// Redis indexes nodes with its rax (a radix tree) keyed by the master ID's 16
-// big-endian bytes. Big-endian bytes compare as the numbers do, so any ordered
-// map keyed by StreamID has the same order and the same seeks ("the last node
-// whose master ID <= X"). We use absl::btree_map: about 60 node pointers per
-// 256-byte B-tree node, so per stream node it costs 16 (key) + 8 (pointer)
-// bytes plus a share of inner nodes, which is what rax costs for dense
-// millisecond keys, and a seek is a binary search in a handful of cache lines.
-// Nothing observable depends on the index: trimming with `~` removes whole
-// nodes, decided by the nodes' own counters, exactly as t_stream.c does.
+// Redis indexes nodes with its rax keyed by the master ID's 16 big-endian
+// bytes; so do we, with our own compressed radix tree (radix_tree.h).
+// Big-endian bytes compare as the numbers do, so walking the tree visits
+// nodes in ID order and "the last node whose master ID <= X" is a seek.
+//
+// What it buys, honestly: the same shape as Redis, and compactness that
+// comes from the keys themselves: the millisecond bytes that consecutive
+// masters share are stored once, so a node's index entry is a leaf, a short
+// run and a share of a branch (plus the 8-byte holder of its Listpack). It
+// costs a little more than the absl::btree_map we used before, and a lookup
+// walks up to 17 small nodes instead of binary-searching one; both are small
+// next to the listpacks. Measured (1,000,000 XADDs of `a 1 b 2` from one
+// EVAL, 10,000 nodes, used_memory after minus before): 13.2-13.3 bytes per entry
+// with this tree, 12.98 with the B-tree, 13.45 for Redis 7.0.15; XADD and
+// XRANGE throughput unchanged within the noise of a shared machine.
+// Nothing observable depends on the index:
+// trimming with `~` removes whole nodes, decided by the nodes' own
+// counters, exactly as t_stream.c does.
 //
 // ---- One node's listpack (byte-for-byte Redis's layout) -------------------
 //
@@ -53,6 +62,7 @@
 // errors, and knows nothing of blocking or replies. It is the data alone.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -61,15 +71,22 @@
 #include <utility>
 #include <vector>
 
-#include <absl/container/btree_map.h>
-
 #include "types/listpack.h"
+#include "types/radix_tree.h"
 #include "types/stream_id.h"
 #include "types/stream_node.h"
 
 namespace mini_redis::types {
 
 class StreamGroups;  // stream_group.h: the consumer groups, owned by the groups code
+
+// How the node index spells a master ID: its 16 big-endian bytes, so that
+// byte order is ID order (radix_tree.h's RadixMap codec).
+struct StreamIDBytes {
+  using Key = StreamID;
+  static std::array<unsigned char, 16> encode(const StreamID& id) { return id.to_big_endian(); }
+  static StreamID decode(RadixTree::Bytes bytes) { return StreamID::from_big_endian(bytes.data()); }
+};
 
 // The node limits from CONFIG (stream-node-max-bytes, stream-node-max-entries).
 // 0 means "no limit" for either, as in Redis (bytes are then capped at 1 GiB,
@@ -186,15 +203,16 @@ class Stream {
   // Allocations freeing the stream takes (lazy_free.h decides by it).
   [[nodiscard]] std::size_t free_effort() const { return nodes_.size() + 1; }
 
-  // The nodes, for tests and a later RDB writer: master ID -> listpack.
-  using NodeIndex = absl::btree_map<StreamID, Listpack>;
+  // The nodes, for tests, XINFO and the RDB writer: master ID -> listpack.
+  // Iterating gives (master ID, listpack&) pairs in ID order.
+  using NodeIndex = RadixMap<Listpack, StreamIDBytes>;
   [[nodiscard]] const NodeIndex& nodes() const { return nodes_; }
 
   // RDB loading (persistence/rdb_stream.cpp) rebuilds a stream from the
   // file's nodes and counters as they are, without re-appending entries
   // (which would change node boundaries): the loader validates each node's
   // layout and the counters against the entries before handing them over.
-  void load_node(StreamID master, Listpack node) { nodes_.emplace(master, std::move(node)); }
+  void load_node(StreamID master, Listpack node) { nodes_.insert(master, std::move(node)); }
   void set_loaded_counters(std::uint64_t length, StreamID first_id) {
     length_ = length;
     first_id_ = first_id;
@@ -243,6 +261,10 @@ class StreamIterator {
   bool done_ = false;
   bool in_node_ = false;
   Stream::NodeIndex::const_iterator node_;
+  // The current node, read once on entering it (the index decodes its key
+  // on every access).
+  StreamID master_;
+  const Listpack* lp_ = nullptr;
   stream_node::Layout layout_;
   std::size_t pos_ = Listpack::npos;  // flags of the entry to read next
 };
