@@ -44,14 +44,12 @@ void BlockingRegistry::signal_key_added(int db_index, std::string_view key) {
   ready_.push_back(ReadyKey{db_index, std::move(probe.key)});
 }
 
-void BlockingRegistry::signal_keys_present(int db_index, storage::Database& db) {
-  std::vector<std::string> present;  // collected first: signalling inserts
+void BlockingRegistry::signal_every_waited_key(int db_index) {
+  std::vector<std::string> keys;  // collected first: signalling inserts
   for (const auto& [wait, clients] : waiting_) {
-    if (wait.db_index == db_index && db.lookup_quietly(wait.key) != nullptr) {
-      present.push_back(wait.key);
-    }
+    if (wait.db_index == db_index) keys.push_back(wait.key);
   }
-  for (const std::string& key : present) signal_key_added(db_index, key);
+  for (const std::string& key : keys) signal_key_added(db_index, key);
 }
 
 std::vector<ReadyKey> BlockingRegistry::take_ready_keys() {

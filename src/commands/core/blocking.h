@@ -58,12 +58,22 @@ class BlockingRegistry {
   // reports it; see storage's KeyspaceObserver). If anyone waits on it, it
   // becomes ready, once until take_ready_keys().
   void signal_key_added(int db_index, std::string_view key);
-  // SWAPDB: every key clients wait on in database `db_index` that `db`, its
-  // new contents, holds becomes ready.
-  void signal_keys_present(int db_index, storage::Database& db);
+  // FLUSHDB, FLUSHALL, SWAPDB: every key clients wait on in database
+  // `db_index` becomes ready, whatever it holds now (Redis's
+  // scanDatabaseForReadyKeys and scanDatabaseForDeletedKeys). Serving then
+  // decides: a list there serves its BLPOPs, a stream its XREADs, and a
+  // stream that is gone ends the XREADGROUPs' wait with an error.
+  void signal_every_waited_key(int db_index);
   // The keys that became ready, in the order they did, and forgets them.
   std::vector<ReadyKey> take_ready_keys();
   [[nodiscard]] bool has_ready_keys() const { return !ready_.empty(); }
+
+  // The ready key whose clients the server is serving right now, or null
+  // (set around each served command). A client waiting on several streams
+  // is answered for this one alone, as Redis's serveClientsBlockedOnStreamKey
+  // does, even when others got entries too (XADD s1, XADD s2 in one MULTI).
+  void set_serving(const ReadyKey* key) { serving_ = key; }
+  [[nodiscard]] const ReadyKey* serving() const { return serving_; }
 
   // The clients waiting on a key, longest-waiting first (empty if none).
   [[nodiscard]] std::vector<ClientState*> waiting_on(int db_index, std::string_view key) const;
@@ -85,6 +95,7 @@ class BlockingRegistry {
   std::vector<ReadyKey> ready_;
   absl::flat_hash_map<WaitKey, bool> ready_set_;
   std::size_t blocked_count_ = 0;
+  const ReadyKey* serving_ = nullptr;
 };
 
 // For a blocking command that found nothing to serve now: parks the client

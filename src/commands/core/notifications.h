@@ -35,7 +35,12 @@ inline void touch_watched_key(Context& ctx, std::uint32_t type, std::string_view
   // A client parked in XREADGROUP must learn that its stream was deleted or
   // replaced (Redis's signalDeletedKeyAsReady); blocking.h decides whom a
   // ready key wakes, so any write to a key someone waits on signals it.
-  if (ctx.blocking.blocked_clients() != 0) ctx.blocking.signal_key_added(db_index, key);
+  // Except a stream event: the key is still a stream, and only XADD and
+  // XGROUP DESTROY wake its readers (they signal it themselves), as in
+  // Redis, where XGROUP SETID moving a group back wakes nobody.
+  if (type != notify::kStream && ctx.blocking.blocked_clients() != 0) {
+    ctx.blocking.signal_key_added(db_index, key);
+  }
 }
 
 inline void notify_keyspace_event(Context& ctx, std::uint32_t type, std::string_view event,

@@ -39,6 +39,7 @@ void flushdb_command(Context& ctx, Arguments args) {
   signal_database_flushed(ctx, ctx.client.db_index);  // WATCHed keys it holds change
   ctx.stats.persistence.dirty += ctx.db().size();     // Redis counts each key removed
   ctx.db().clear(*lazily);
+  ctx.blocking.signal_every_waited_key(ctx.client.db_index);  // XREADGROUP waits end
   ctx.reply.ok();
 }
 
@@ -49,6 +50,9 @@ void flushall_command(Context& ctx, Arguments args) {
   signal_all_databases_flushed(ctx);  // WATCHed keys they hold change
   ctx.stats.persistence.dirty += ctx.keyspace.total_keys();
   ctx.keyspace.clear(*lazily);
+  for (int index = 0; index < ctx.keyspace.database_count(); ++index) {
+    ctx.blocking.signal_every_waited_key(index);  // XREADGROUP waits end
+  }
   // A running BGSAVE is stopped and, with save points, the empty dataset
   // saved at once (Redis's flushAllDataAndResetRDB), which leaves nothing
   // dirty.
@@ -59,8 +63,9 @@ void flushall_command(Context& ctx, Arguments args) {
 // SWAPDB index1 index2: every client that selected one database now sees the
 // other's keys, and so does a client parked on a key there (BLPOP): if the
 // swapped-in database holds the key, it is served (Redis's
-// scanDatabaseForReadyKeys). Each index that is not a number gets its own message (Redis
-// names which one); a number outside 0..databases-1 gets the common one.
+// scanDatabaseForReadyKeys), and an XREADGROUP whose stream is gone gets
+// its error (scanDatabaseForDeletedKeys). Each index that is not a number gets its own message
+// (Redis names which one); a number outside 0..databases-1 gets the common one.
 void swapdb_command(Context& ctx, Arguments args) {
   auto first = int32_or_reply(ctx, args[1], "ERR invalid first DB index");
   if (!first) return;
@@ -74,8 +79,8 @@ void swapdb_command(Context& ctx, Arguments args) {
     signal_databases_swapped(ctx, *first, *second);  // WATCHed keys may change
     ctx.keyspace.swap(*first, *second);
     ++ctx.stats.persistence.dirty;  // no key event says so, but the data moved
-    ctx.blocking.signal_keys_present(*first, ctx.keyspace.db(*first));
-    ctx.blocking.signal_keys_present(*second, ctx.keyspace.db(*second));
+    ctx.blocking.signal_every_waited_key(*first);
+    ctx.blocking.signal_every_waited_key(*second);
   }
   ctx.reply.ok();
 }

@@ -15,15 +15,19 @@
 // read is always served (possibly empty); a ">" read only if the stream has
 // entries after the group's position.
 //
-// BLOCK waits when no stream could be served (blocking.h): an XADD makes the
-// key ready and the command runs again from the start, which is exactly
-// Redis's serving of a blocked XREADGROUP, except that Redis serves only
-// the one stream that woke it (identical when one stream is named). Served
-// from a wait without COUNT, at most 1000 entries are read (Redis's
-// XREAD_BLOCKED_DEFAULT_COUNT). XGROUP DESTROY wakes the waiters, which then
-// answer -NOGROUP; deleting or replacing the stream (DEL, SET...) wakes them
-// with -UNBLOCKED (BlockedState::wake_when_gone). Inside MULTI or a script nothing waits: a null
-// array (and BLOCK in a script is refused outright, as Redis refuses it).
+// BLOCK waits when no stream could be served (blocking.h). When a key it
+// waits on becomes ready (XADD, a new stream, XGROUP DESTROY, and unlike
+// XREAD also the stream's deletion, expiry, eviction or replacement: DEL,
+// SET, FLUSHALL, SWAPDB, RENAME, MOVE...), the command runs again as Redis's
+// serveClientsBlockedOnStreamKey: for that one key alone, which answers
+//   - "-UNBLOCKED the stream key no longer exists" if it holds no stream,
+//   - "-NOGROUP ..." if the stream has no such group (any more),
+//   - the entries after the group's last delivered ID, as soon as the
+//     stream's last_id has passed it (an empty list if they were deleted),
+//     at most 1000 without COUNT (Redis's XREAD_BLOCKED_DEFAULT_COUNT),
+//   - or nothing: the client keeps waiting in its place.
+// Inside MULTI nothing waits: a null array (and BLOCK in a script is refused
+// outright, as Redis refuses it).
 //
 // The consumer is created the first time a stream is served for it (a ">"
 // read that finds nothing new creates nobody), as in Redis's xreadCommand.
@@ -145,13 +149,6 @@ bool resolve_targets(Context& ctx, Arguments args, const ReadGroupRequest& reque
     Target target{.key = args[request.streams_at + k]};
     const std::string_view id_text = args[request.streams_at + request.stream_count + k];
     storage::Entry* entry = ctx.db().lookup_for_read(target.key);
-    const bool is_stream = entry != nullptr && entry->type() == storage::ValueType::stream;
-    if (ctx.client.blocked && !is_stream) {
-      // Run again after a wait because the stream was deleted or replaced
-      // (BlockedState::wake_when_gone): Redis ends the wait with this error.
-      ctx.reply.error("UNBLOCKED the stream key no longer exists");
-      return false;
-    }
     if (entry == nullptr) notify_key_miss(ctx, target.key);
     if (!check_type(ctx, entry, storage::ValueType::stream)) return false;
     if (entry != nullptr) {
@@ -161,14 +158,8 @@ bool resolve_targets(Context& ctx, Arguments args, const ReadGroupRequest& reque
       }
     }
     if (target.group == nullptr) {
-      if (ctx.client.blocked) {
-        // Run again after a wait: the group went away meanwhile (Redis's
-        // serveClientsBlockedOnStreamKey answer).
-        ctx.reply.error("NOGROUP the consumer group this client was blocked on no longer exists");
-      } else {
-        ctx.reply.error(no_such_key_or_group(target.key, request.group) +
-                        " in XREADGROUP with GROUP option");
-      }
+      ctx.reply.error(no_such_key_or_group(target.key, request.group) +
+                      " in XREADGROUP with GROUP option");
       return false;
     }
     if (id_text == "$") {
@@ -262,11 +253,69 @@ void read_new(Context& ctx, const Target& target, std::string_view group_name,
   if (noack && read > 0 && log) effects.push_back(setid_effect(target.key, group_name, group));
 }
 
+// Serves one stream: its name, then its entries (RESP2 wraps the pair).
+void serve_target(Context& ctx, const ReadGroupRequest& request, const Target& target,
+                  std::size_t count, std::vector<std::vector<std::string>>& effects) {
+  if (!ctx.reply.resp3()) ctx.reply.array_header(2);
+  ctx.reply.bulk_string(target.key);
+  bool created = false;
+  types::Consumer& consumer =
+      find_or_create_consumer(ctx, target.key, *target.group, request.consumer, created);
+  consumer.seen_time_ms = ctx.now_ms();
+  if (created && request.noack && propagating(ctx)) {
+    effects.push_back({"XGROUP", "CREATECONSUMER", std::string(target.key),
+                       std::string(request.group), std::string(request.consumer)});
+  }
+  if (target.new_entries) {
+    read_new(ctx, target, request.group, consumer, count, request.noack, effects);
+  } else {
+    read_history(ctx, *target.stream, *target.group, consumer, target.after, count);
+  }
+}
+
+// A parked client's run once `ready` became ready (see the top of the
+// file). It waited with ">" on every key: a history read never waits.
+void serve_ready_stream(Context& ctx, const ReadGroupRequest& request, std::string_view ready) {
+  storage::Entry* entry = ctx.db().lookup_quietly(ready);
+  if (entry == nullptr || entry->type() != storage::ValueType::stream) {
+    ctx.reply.error("UNBLOCKED the stream key no longer exists");
+    return;
+  }
+  Target target{.key = ready, .stream = &entry->object<types::Stream>(), .new_entries = true};
+  if (target.stream->groups() != nullptr) {
+    target.group = target.stream->groups()->find(request.group);
+  }
+  if (target.group == nullptr) {
+    ctx.reply.error("NOGROUP the consumer group this client was blocked on no longer exists");
+    return;
+  }
+  // last_id, not the last live entry: Redis serves (an empty list) when the
+  // entries added since were deleted before the client's turn.
+  if (!(target.stream->last_id() > target.group->last_delivered_id())) {
+    block_for_keys(ctx, {}, {}, storage::ValueType::stream, 0, TimeoutReply::null_array);
+    return;  // someone of the group was served first: keep waiting
+  }
+  if (ctx.reply.resp3()) {
+    ctx.reply.map_header(1);
+  } else {
+    ctx.reply.array_header(1);
+  }
+  std::vector<std::vector<std::string>> effects;
+  serve_target(ctx, request, target, request.count == 0 ? kBlockedDefaultCount : request.count,
+               effects);
+  ++ctx.stats.persistence.dirty;
+  propagate_effects(ctx, std::move(effects));
+}
+
 }  // namespace
 
 void xreadgroup_command(Context& ctx, Arguments args) {
   ReadGroupRequest request;
   if (!parse_request(ctx, args, request)) return;
+  if (ctx.client.blocked && ctx.blocking.serving() != nullptr) {
+    serve_ready_stream(ctx, request, ctx.blocking.serving()->key);
+    return;
+  }
   std::vector<Target> targets;
   if (!resolve_targets(ctx, args, request, targets)) return;
 
@@ -286,8 +335,6 @@ void xreadgroup_command(Context& ctx, Arguments args) {
     return;
   }
 
-  std::size_t count = request.count;
-  if (count == 0 && ctx.client.blocked) count = kBlockedDefaultCount;
   std::vector<std::vector<std::string>> effects;
   // Each stream is checked again just before it is served: a stream named
   // twice ("STREAMS s s > >") is served once, as the first read moved the
@@ -297,21 +344,7 @@ void xreadgroup_command(Context& ctx, Arguments args) {
   for (const Target& target : targets) {
     if (!serves_now(target)) continue;
     ++served;
-    if (!ctx.reply.resp3()) ctx.reply.array_header(2);
-    ctx.reply.bulk_string(target.key);
-    bool created = false;
-    types::Consumer& consumer =
-        find_or_create_consumer(ctx, target.key, *target.group, request.consumer, created);
-    consumer.seen_time_ms = ctx.now_ms();
-    if (created && request.noack && propagating(ctx)) {
-      effects.push_back({"XGROUP", "CREATECONSUMER", std::string(target.key),
-                         std::string(request.group), std::string(request.consumer)});
-    }
-    if (target.new_entries) {
-      read_new(ctx, target, request.group, consumer, count, request.noack, effects);
-    } else {
-      read_history(ctx, *target.stream, *target.group, consumer, target.after, count);
-    }
+    serve_target(ctx, request, target, request.count, effects);
   }
   std::string header(1, ctx.reply.resp3() ? '%' : '*');
   header.append(std::to_string(served)).append("\r\n");

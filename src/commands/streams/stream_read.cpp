@@ -13,13 +13,22 @@
 // With BLOCK and nothing to answer, the client is parked on its keys with
 // the blocking machinery of the lists (commands/core/blocking.h): XADD
 // signals its key as ready, and once the XADD's command is over each parked
-// client runs its XREAD again, longest-waiting first. For that second run
-// to mean the same thing, "$" must not be read again (it would now be the
-// new entry's ID): before parking, we rewrite every "$" into the ID it stood
-// for, and park that command. BLOCK 0 waits forever; inside MULTI or a
-// script nothing may wait and the reply is a null array at once (scripts
-// are refused BLOCK outright, as in Redis). DEL of the key does not wake
-// anyone; a new stream at the key does (the key is then "added").
+// client runs its XREAD again, longest-waiting first.
+//
+// That second run is not the first one again, though: it is Redis's
+// serveClientsBlockedOnStreamKey, for the one key that became ready
+// (BlockingRegistry::serving()). The reply names that stream alone, even if
+// the client waits on others that got entries in the same MULTI or script;
+// it holds the entries after the remembered ID as soon as the stream's
+// last_id (not its last live entry: an entry added and deleted in one MULTI
+// answers an empty list) has passed that ID; and without COUNT at most 1000
+// entries are sent (XREAD_BLOCKED_DEFAULT_COUNT). "$" means the last ID at
+// the time of blocking, so before parking we rewrite every "$" into the ID
+// it stood for, and park that command; a key named twice waits for its
+// first ID. BLOCK 0 waits forever; inside MULTI nothing may wait and the
+// reply is a null array at once (scripts are refused BLOCK outright, as in
+// Redis). DEL, expiry, or a value of another type does not wake the reader;
+// a new stream at the key does (the key is then "added").
 //
 // XREADGROUP (stream_group_read.cpp) parks the same way, with type stream:
 // XADD's signal wakes both.
@@ -97,7 +106,8 @@ bool parse_read_arguments(Context& ctx, Arguments args, ReadArguments& out) {
                equals_ignore_case(option, "noack")) {
       // XREAD and XREADGROUP share one parser in Redis, which knows these
       // two options and refuses them here by name.
-      ctx.reply.error("ERR The " + std::string(equals_ignore_case(option, "noack") ? "NOACK" : "GROUP") +
+      ctx.reply.error("ERR The " +
+                      std::string(equals_ignore_case(option, "noack") ? "NOACK" : "GROUP") +
                       " option is only supported by XREADGROUP. You called XREAD instead.");
       return false;
     } else {
@@ -156,11 +166,49 @@ std::optional<StreamID> last_live_id(const types::Stream& stream) {
   return last;
 }
 
+// Redis's XREAD_BLOCKED_DEFAULT_COUNT: a served reader that gave no COUNT
+// gets at most this many entries.
+constexpr std::size_t kBlockedDefaultCount = 1000;
+
+// A parked reader's run once `ready` became ready (see the top of the file):
+// answers for that stream alone, or keeps waiting.
+void serve_ready_stream(Context& ctx, Arguments args, const ReadArguments& parsed,
+                        std::string_view ready) {
+  std::size_t at = 0;
+  while (at < parsed.streams && args[parsed.streams_at + at] != ready) ++at;
+  const storage::Entry* entry = ctx.db().lookup_quietly(ready);
+  std::optional<StreamID> after;
+  if (at < parsed.streams) {
+    after = parse_stream_id(args[parsed.streams_at + parsed.streams + at], true, 0);
+  }
+  StreamID start;
+  if (entry == nullptr || entry->type() != storage::ValueType::stream || !after ||
+      !(entry->object<types::Stream>().last_id() > *after) || !after->next(start)) {
+    // Nothing after our ID there (a stream recreated with older IDs, say):
+    // keep our place in line.
+    block_for_keys(ctx, args, {}, storage::ValueType::stream, 0, TimeoutReply::null_array);
+    return;
+  }
+  if (ctx.reply.resp3()) {
+    ctx.reply.map_header(1);
+  } else {
+    ctx.reply.array_header(1);
+    ctx.reply.array_header(2);
+  }
+  ctx.reply.bulk_string(ready);
+  write_stream_range(ctx.reply, entry->object<types::Stream>(), start, StreamID::max(),
+                     parsed.count == 0 ? kBlockedDefaultCount : parsed.count, false);
+}
+
 }  // namespace
 
 void xread_command(Context& ctx, Arguments args) {
   ReadArguments parsed;
   if (!parse_read_arguments(ctx, args, parsed)) return;
+  if (ctx.client.blocked && ctx.blocking.serving() != nullptr) {
+    serve_ready_stream(ctx, args, parsed, ctx.blocking.serving()->key);
+    return;
+  }
   std::vector<StreamID> ids;
   std::vector<bool> dollar;
   ids.reserve(parsed.streams);
