@@ -357,7 +357,16 @@ def norm_memory_stats(reply: bytes) -> bytes:
     return encode_resp(mask(value))
 
 
+def norm_debug_object(reply: bytes) -> bytes:
+    """DEBUG OBJECT's status line: the value's address and its LRU clock
+    differ between any two servers; every other field is compared."""
+    reply = re.sub(rb"Value at:\S+", b"Value at:<addr>", reply)
+    reply = re.sub(rb" lru:\d+", b" lru:<clock>", reply)
+    return re.sub(rb" lru_seconds_idle:\d+", b" lru_seconds_idle:<s>", reply)
+
+
 NORMALISERS = {
+    "debug-object": norm_debug_object,
     "memory-stats": norm_memory_stats,
     "slowlog": norm_slowlog,
     "latency-histogram": norm_latency_histogram,
@@ -387,6 +396,7 @@ AUTO_NORMALISERS = {
     ("object", "idletime"): "shape",
     ("slowlog", "get"): "slowlog",
     ("latency", "histogram"): "latency-histogram",
+    ("debug", "object"): "debug-object",
 }
 
 
