@@ -2,7 +2,6 @@
 // protocol limits, logs and observability. Each row is one parameter (see
 // config_parameters.h for the row builders); the few that are more than a
 // word or a number have their functions above the table.
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include "config/config_parameters.h"
 #include "config/config_values.h"
 #include "config/notify_flags.h"
+#include "config/open_files_limit.h"
 
 namespace mini_redis::config {
 
@@ -58,19 +58,27 @@ SetResult set_hz(Config& config, std::string_view value, bool /*at_startup*/) {
   return std::nullopt;
 }
 
-// maxclients: Redis refuses a number of clients the process could not hold
-// open files for, keeping a reserve of 32 descriptors for its own use.
+// maxclients: at start-up the value is taken as given (the server then
+// raises its open-files limit, or lowers maxclients to fit it, with a log
+// line). Later, CONFIG SET raises the soft limit at once to maxclients + 32
+// (open_files_limit.h) and, as Redis's updateMaxclients, refuses a number of
+// clients the process could not hold descriptors for, naming the number it
+// could. A lower maxclients leaves the limit where it is, as in Redis.
 SetResult set_maxclients(Config& config, std::string_view value, bool at_startup) {
   auto clients = parse_int64_strict(value);
   if (!clients) return "argument couldn't be parsed into an integer";
   if (*clients < 1 || *clients > kUintMax)
     return "argument must be between 1 and 4294967295 inclusive";
-  constexpr std::int64_t kReservedFds = 32;
-  rlimit limit{};
-  if (!at_startup && getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_max != RLIM_INFINITY &&
-      *clients + kReservedFds > static_cast<std::int64_t>(limit.rlim_max)) {
-    return "The operating system is not able to handle the specified number of clients, try with " +
-           to_text(static_cast<std::int64_t>(limit.rlim_max) - kReservedFds);
+  if (!at_startup) {
+    const auto wanted = static_cast<std::uint64_t>(*clients) + kReservedFds;
+    const OpenFilesLimit got = raise_open_files_limit(wanted);
+    // Redis assumes 1024 descriptors when it cannot read the limit.
+    const std::uint64_t fits = got.known ? got.clients() : 1024 - kReservedFds;
+    if (!got.known || got.current < wanted) {
+      return "The operating system is not able to handle the specified number of clients, "
+             "try with " +
+             std::to_string(fits);
+    }
   }
   config.maxclients = static_cast<int>(std::min(*clients, kIntMax));
   return std::nullopt;

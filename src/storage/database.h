@@ -177,11 +177,11 @@ class Database {
 
   // ---- lazy free (lazy_free.h) --------------------------------------------------
   // Where big values go to be freed (null: freed at once, as in most unit
-  // tests), and whether keys that expire free their values there too
-  // (lazyfree-lazy-expire). The Keyspace sets both.
-  void set_lazy_free(LazyFree* lazy_free, bool lazy_expire) {
+  // tests), and which implicit deletes free their values there too (the
+  // lazyfree-lazy-* settings, lazy_free.h). The Keyspace sets both.
+  void set_lazy_free(LazyFree* lazy_free, LazyFreeModes modes) {
     lazy_free_ = lazy_free;
-    lazy_expire_ = lazy_expire;
+    lazy_modes_ = modes;
   }
 
   // ---- what storage reports on its own (keyspace_observer.h) -------------------
@@ -228,7 +228,7 @@ class Database {
   KeyspaceObserver* observer_ = nullptr;
   int index_ = 0;
   LazyFree* lazy_free_ = nullptr;
-  bool lazy_expire_ = false;
+  LazyFreeModes lazy_modes_;
 };
 
 }  // namespace mini_redis::storage

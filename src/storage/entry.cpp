@@ -7,6 +7,7 @@
 #include <new>
 
 #include "common/integer_parsing.h"
+#include "storage/mapped_blocks.h"
 #include "storage/memory.h"
 
 namespace mini_redis::storage {
@@ -40,7 +41,11 @@ void EntryDeleter::operator()(Entry* entry) const {
   // The header is trivially destructible: ending its lifetime is enough
   // before handing the block back to the allocator.
   entry->~Entry();
-  std::free(entry);
+  if (mapped::is_mapped(entry)) {
+    mapped::unmap(entry);  // a huge string (mapped_blocks.h)
+  } else {
+    std::free(entry);
+  }
 }
 
 Encoding Entry::encoding() const {
@@ -48,7 +53,8 @@ Encoding Entry::encoding() const {
 }
 
 std::size_t Entry::value_capacity() const {
-  return usable_size(this) - sizeof(Entry) - key_size_;
+  const std::size_t block = mapped::is_mapped(this) ? mapped::usable(this) : usable_size(this);
+  return block - sizeof(Entry) - key_size_;
 }
 
 namespace {
@@ -85,13 +91,25 @@ EntryPtr Entry::allocate(std::string_view key, std::size_t value_capacity) {
 }
 
 Entry* grow_string_entry(Entry* entry, std::size_t value_capacity) {
-  // realloc() keeps the bytes (header, key, value) and, for a big block,
-  // usually just extends it where it lies: jemalloc and glibc both grow a
-  // large allocation in place when the address space after it is free. So a
-  // loop of 1 MB APPENDs up to 512 MB neither copies the value each time nor
-  // holds it twice while copying. If realloc fails the old block is intact.
-  const std::size_t usable = allocation_size(block_size(entry->key_size_, value_capacity));
-  void* grown = std::realloc(entry, usable);
+  const std::size_t bytes = block_size(entry->key_size_, value_capacity);
+  // A huge string grows in its own mapping (mapped_blocks.h): mremap moves
+  // page tables, not bytes, so a loop of 1 MB APPENDs up to 512 MB never
+  // copies the value nor holds it twice. A block crossing the threshold is
+  // copied once into a fresh mapping.
+  if (mapped::is_mapped(entry)) {
+    return std::launder(static_cast<Entry*>(mapped::remap(entry, bytes)));
+  }
+  if (mapped::kEnabled && bytes >= mapped::kMappedFrom) {
+    void* block = mapped::map(bytes);
+    const std::size_t used = sizeof(Entry) + entry->key_size_ + entry->value_size_;
+    std::memcpy(block, static_cast<const void*>(entry), used);  // header, key, value
+    std::free(entry);
+    return std::launder(static_cast<Entry*>(block));
+  }
+  // realloc() keeps the bytes (header, key, value) and, when the allocator
+  // can, extends the block where it lies. If realloc fails the old block is
+  // intact.
+  void* grown = std::realloc(entry, allocation_size(bytes));
   if (grown == nullptr) throw std::bad_alloc();
   return std::launder(static_cast<Entry*>(grown));
 }
@@ -150,7 +168,8 @@ EntryPtr rekey_entry(EntryPtr entry, std::string_view key) {
 }
 
 std::size_t memory_bytes(const Entry& entry) {
-  const std::size_t block = usable_size(&entry);
+  const std::size_t block =
+      mapped::is_mapped(&entry) ? mapped::mapping_length(&entry) : usable_size(&entry);
   if (entry.type_ == ValueType::string) return block;
   return block + object_memory_bytes(entry.type_, entry.object_pointer());
 }

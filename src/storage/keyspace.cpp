@@ -9,7 +9,7 @@ Keyspace::Keyspace(const Clock& clock, int database_count) : clock_(&clock) {
   databases_.reserve(static_cast<std::size_t>(database_count));
   for (int i = 0; i < database_count; ++i) {
     databases_.push_back(std::make_unique<Database>(clock, stats_));
-    databases_.back()->set_lazy_free(&lazy_free_, /*lazy_expire=*/false);
+    databases_.back()->set_lazy_free(&lazy_free_, LazyFreeModes{});
   }
 }
 
@@ -28,8 +28,8 @@ void Keyspace::clear(bool lazily) {
   for (auto& database : databases_) database->clear(lazily);
 }
 
-void Keyspace::set_lazy_expire(bool lazily) {
-  for (auto& database : databases_) database->set_lazy_free(&lazy_free_, lazily);
+void Keyspace::set_lazy_free_modes(LazyFreeModes modes) {
+  for (auto& database : databases_) database->set_lazy_free(&lazy_free_, modes);
 }
 
 EvictionResult Keyspace::make_room() {
@@ -40,7 +40,7 @@ EvictionResult Keyspace::make_room() {
     lazy_freed_seen_ = freed;
     evictor_.refresh_used_memory();
   }
-  return evictor_.make_room(*this, eviction_settings_);
+  return evictor_.make_room(*this, eviction_settings_, &lazy_free_);
 }
 
 std::size_t Keyspace::total_keys() const {

@@ -30,14 +30,22 @@ class Keyspace {
   void swap(int a, int b);
   // FLUSHALL; `lazily` for FLUSHALL ASYNC (see Database::clear).
   void clear(bool lazily = false);
-  // The thread that frees big values (lazy_free.h), and whether expired
-  // keys' values go there (lazyfree-lazy-expire; off, as in Redis).
+  // The thread that frees big values (lazy_free.h), and which implicit
+  // deletes (expiry, overwrites, eviction) send values there: the
+  // lazyfree-lazy-* settings, all off by default as in Redis.
   LazyFree& lazy_free() { return lazy_free_; }
-  void set_lazy_expire(bool lazily);
+  void set_lazy_free_modes(LazyFreeModes modes);
 
   // maxmemory and the eviction policy (eviction.h); the commands layer sets
   // them from the configuration, at start and on CONFIG SET.
-  void set_eviction(const EvictionSettings& settings) { eviction_settings_ = settings; }
+  // CONFIG SET maxmemory and friends. The used-memory figure is made exact
+  // at once, so that the next command evicts what a lower limit requires
+  // (Redis evicts right after CONFIG SET maxmemory), not only after the
+  // next cron tick corrects the figure.
+  void set_eviction(const EvictionSettings& settings) {
+    eviction_settings_ = settings;
+    evictor_.refresh_used_memory();
+  }
   [[nodiscard]] const EvictionSettings& eviction_settings() const { return eviction_settings_; }
   // Evicts keys until used memory is under maxmemory (or the time budget is
   // spent): the dispatcher calls it before each command while maxmemory is set.

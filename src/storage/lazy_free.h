@@ -37,6 +37,19 @@ namespace mini_redis::storage {
 // freed by the thread; a smaller one at once.
 inline constexpr std::size_t kLazyFreeThreshold = 64;
 
+// Which implicit deletes hand big values to the thread, as Redis's
+// lazyfree-lazy-* settings (all "no" by default in 7.0): `expire` for keys
+// that expire (lazyfree-lazy-expire), `server_del` for values a write
+// replaces or deletes on its own (SET over a key, RENAME's destination:
+// lazyfree-lazy-server-del), `eviction` for keys evicted under maxmemory
+// (lazyfree-lazy-eviction). DEL and FLUSH* read their own two settings in
+// the commands layer; UNLINK and FLUSH* ASYNC are always lazy.
+struct LazyFreeModes {
+  bool expire = false;
+  bool server_del = false;
+  bool eviction = false;
+};
+
 // How many allocations freeing this entry's value takes (Redis's
 // lazyfreeGetFreeEffort): 1 for a string or a listpack, a list's node count,
 // a hashtable's field count.

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <string>
 
+#include "storage/mapped_blocks.h"
+
 // Under AddressSanitizer malloc is the sanitizer's own, and glibc's
 // mallinfo2 sees nothing; the sanitizer answers the same questions instead.
 #if defined(__SANITIZE_ADDRESS__)
@@ -43,7 +45,9 @@ std::size_t allocated_bytes() {
   std::size_t allocated = 0;
   std::size_t allocated_size = sizeof(allocated);
   if (mallctl("stats.allocated", &allocated, &allocated_size, nullptr, 0) != 0) return 0;
-  return allocated;
+  // Huge strings live in mappings of their own (mapped_blocks.h): they are
+  // memory the server holds, as Redis's zmalloc counts every value.
+  return allocated + mapped::mapped_bytes();
 }
 
 std::size_t allocation_size(std::size_t size) {
@@ -182,7 +186,9 @@ void UsedMemoryGauge::refresh() {
     thread_allocated_ = reinterpret_cast<const unsigned long long*>(allocated);
     thread_freed_ = reinterpret_cast<const unsigned long long*>(freed);
   }
-  base_ = allocated_bytes();
+  // The base leaves out the mappings of huge strings: read() adds them as
+  // they are now (their counter is exact at all times).
+  base_ = allocated_bytes() - mapped::mapped_bytes();
   allocated_at_refresh_ = *thread_allocated_;
   freed_at_refresh_ = *thread_freed_;
 }
@@ -191,7 +197,7 @@ std::size_t UsedMemoryGauge::read() const {
   const auto grown = static_cast<long long>(*thread_allocated_ - allocated_at_refresh_) -
                      static_cast<long long>(*thread_freed_ - freed_at_refresh_);
   const long long used = static_cast<long long>(base_) + grown;
-  return used > 0 ? static_cast<std::size_t>(used) : 0;
+  return (used > 0 ? static_cast<std::size_t>(used) : 0) + mapped::mapped_bytes();
 }
 
 #else

@@ -52,8 +52,17 @@ enum class ValueType : std::uint8_t { string, list, hash, set, zset, stream };
 // other values up to 44 bytes, "raw" for longer ones and for any value that
 // was modified in place (APPEND, SETRANGE always leave "raw"). The other
 // types' encodings are their objects' own.
-enum class Encoding : std::uint8_t { integer, embstr, raw, quicklist, listpack, hashtable, intset,
-                                     skiplist, stream };
+enum class Encoding : std::uint8_t {
+  integer,
+  embstr,
+  raw,
+  quicklist,
+  listpack,
+  hashtable,
+  intset,
+  skiplist,
+  stream
+};
 
 // The ValueType of each object class: kObjectType<types::Quicklist> is list.
 template <class T>

@@ -277,9 +277,11 @@ class IntrusiveHashTable {
 
   // Replaces `old_node` (in the table) by `new_node` with the same key, e.g.
   // after the value outgrew its block. `old_node` is freed.
-  void replace(Node* old_node, Owned new_node) {
+  // Returns the old node, unlinked: dropping the result frees it, or the
+  // caller may free it elsewhere (storage's lazy free).
+  Owned replace(Node* old_node, Owned new_node) {
     core_.replace(old_node, new_node.release(), HashTableCore::hash(KeyOf{}(*old_node)));
-    Owned freed(old_node);
+    return Owned(old_node);
   }
 
   // Lets `move(node)` give `node` a new address with the same bytes, as

@@ -2,6 +2,7 @@
 
 Each test waits for a bounded time only; none loops forever.
 """
+import resource
 import socket
 import time
 
@@ -104,3 +105,78 @@ def test_client_that_never_reads_is_dropped_at_the_output_buffer_limit(start_ser
     assert current_kb - baseline_kb < 32 * 1024, f"RSS grew by {current_kb - baseline_kb} kB"
     greedy.close()
     other.close()
+
+
+# ---- CONFIG SET maxclients and the open-files limit ---------------------------------
+
+def open_files_soft_limit(pid) -> int:
+    """The process's soft RLIMIT_NOFILE, from /proc/<pid>/limits."""
+    with open(f"/proc/{pid}/limits") as f:
+        for line in f:
+            if line.startswith("Max open files"):
+                return int(line.split()[3])
+    raise AssertionError(f"no open-files limit for pid {pid}")
+
+
+def start_server_with_nofile(start_server, nofile, *flags):
+    """A server started under `prlimit --nofile=SOFT:HARD` (prlimit execs it,
+    so the process id is the server's own); stopped by start_server's
+    fixture like any other."""
+    original = servers.server_under_test
+
+    def limited(*extra_args, port=None):
+        server = original(*extra_args, port=port)
+        server.argv = ["prlimit", f"--nofile={nofile}", *server.argv]
+        return server
+
+    servers.server_under_test = limited
+    try:
+        return start_server(*flags)
+    finally:
+        servers.server_under_test = original
+
+
+def test_config_set_maxclients_raises_the_open_files_limit_or_names_what_fits(start_server):
+    """Redis's updateMaxclients: CONFIG SET maxclients raises the soft limit
+    to maxclients + 32 at once; past the hard limit (4096 here, and no
+    privilege to raise it) it asks for 16 fewer descriptors at a time, keeps
+    what it got, refuses the value and names how many clients fit. A lower
+    maxclients leaves the limit alone. Passes with E2E_AGAINST=redis."""
+    server = start_server_with_nofile(start_server, "1024:4096", "--maxclients", "100")
+    pid = server.process.pid
+    c = servers.RawClient(server.port)
+    assert open_files_soft_limit(pid) == 1024  # 100 + 32 fit: nothing raised at start
+
+    # 5032 is refused, then 5016, ... down to 4088, the first under the hard limit.
+    assert c.command("CONFIG", "SET", "maxclients", "5000") == (
+        b"-ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating "
+        b"system is not able to handle the specified number of clients, try with 4056\r\n")
+    assert c.command("CONFIG", "GET", "maxclients") == b"*2\r\n$10\r\nmaxclients\r\n$3\r\n100\r\n"
+    assert open_files_soft_limit(pid) == 4088
+
+    assert c.command("CONFIG", "SET", "maxclients", "4056") == b"+OK\r\n"
+    assert c.command("CONFIG", "SET", "maxclients", "10") == b"+OK\r\n"
+    assert open_files_soft_limit(pid) == 4088  # never lowered
+    assert c.command("CONFIG", "GET", "maxclients") == b"*2\r\n$10\r\nmaxclients\r\n$2\r\n10\r\n"
+    c.close()
+
+
+def test_config_set_maxclients_within_the_hard_limit_raises_the_soft_limit(start_server):
+    server = start_server_with_nofile(start_server, "1024:4096", "--maxclients", "100")
+    c = servers.RawClient(server.port)
+    assert c.command("CONFIG", "SET", "maxclients", "2000") == b"+OK\r\n"
+    assert open_files_soft_limit(server.process.pid) == 2032
+    # The clients it admits can really connect: 1,100 sockets would have hit
+    # the old limit of 1024 with EMFILE.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1300:  # this test process needs the sockets too
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1300, hard), hard))
+    extra = [socket.create_connection(("127.0.0.1", server.port), timeout=5)
+             for _ in range(1100)]
+    try:
+        assert wait_for(lambda: info_field(c, "clients", "connected_clients") == "1101", 10)
+        assert c.command("PING") == b"+PONG\r\n"
+    finally:
+        for s in extra:
+            s.close()
+    c.close()

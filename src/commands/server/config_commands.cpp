@@ -46,7 +46,9 @@ void apply_storage_settings(const Config& config, storage::Keyspace& keyspace) {
   keyspace.set_access_tracking(
       lfu ? storage::AccessTracking::lfu : storage::AccessTracking::lru,
       {.log_factor = config.lfu_log_factor, .decay_minutes = config.lfu_decay_time});
-  keyspace.set_lazy_expire(config.lazyfree_lazy_expire);
+  keyspace.set_lazy_free_modes({.expire = config.lazyfree_lazy_expire,
+                                .server_del = config.lazyfree_lazy_server_del,
+                                .eviction = config.lazyfree_lazy_eviction});
   keyspace.set_eviction({.maxmemory = config.maxmemory,
                          // CONFIG accepts only the eight names, so this always parses.
                          .policy = storage::parse_eviction_policy(config.maxmemory_policy)

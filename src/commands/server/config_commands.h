@@ -11,8 +11,8 @@ namespace mini_redis::commands {
 // decides what lookups record in each key's access field (LRU seconds or an
 // LFU counter, storage/access_tracking.h) and, with maxmemory and its
 // samples and tenacity, what eviction does (storage/eviction.h);
-// lazyfree-lazy-expire whether an expired key's value goes to the
-// lazy-free thread. Called at start and after every CONFIG SET.
+// lazyfree-lazy-expire, -server-del and -eviction which implicit deletes
+// send big values to the lazy-free thread. Called at start and after every CONFIG SET.
 void apply_storage_settings(const config::Config& config, storage::Keyspace& keyspace);
 
 }  // namespace mini_redis::commands

@@ -403,10 +403,11 @@ TEST(ConfigResetstat, ZeroesServerAndKeyspaceCounters) {
             "-ERR wrong number of arguments for 'config|resetstat' command\r\n");
 }
 
+// Redis 7.0.15's CONFIG HELP, byte for byte.
 TEST(ConfigHelp, ListsTheSubcommands) {
   CommandHarness h;
   EXPECT_EQ(h.run({"CONFIG", "HELP"}),
-            "*9\r\n"
+            "*11\r\n"
             "+CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
             "+GET <pattern>\r\n"
             "+    Return parameters matching the glob-like <pattern> and their values.\r\n"
@@ -414,6 +415,8 @@ TEST(ConfigHelp, ListsTheSubcommands) {
             "+    Set the configuration <directive> to <value>.\r\n"
             "+RESETSTAT\r\n"
             "+    Reset statistics reported by the INFO command.\r\n"
+            "+REWRITE\r\n"
+            "+    Rewrite the configuration file.\r\n"
             "+HELP\r\n"
             "+    Prints this help.\r\n");
   EXPECT_EQ(h.run({"CONFIG"}), "-ERR wrong number of arguments for 'config' command\r\n");

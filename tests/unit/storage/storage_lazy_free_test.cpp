@@ -86,7 +86,7 @@ TEST_F(LazyFreeTest, ExpiredBigValuesGoToTheThreadOnlyWhenAsked) {
   lazy_free.wait_until_idle();
   EXPECT_EQ(lazy_free.freed_objects(), 0u);
 
-  keyspace.set_lazy_expire(true);
+  keyspace.set_lazy_free_modes({.expire = true});
   add_list("b", 100);
   db.set_expire_at(*db.lookup_quietly("b"), clock.now_ms() + 10);
   clock.advance(11);
