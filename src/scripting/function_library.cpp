@@ -250,7 +250,8 @@ const FunctionInfo* FunctionEngine::find(std::string_view name) const {
 }
 
 void FunctionEngine::call(commands::Context& ctx, const FunctionInfo& function,
-                          commands::Arguments keys, commands::Arguments args) {
+                          commands::Arguments keys, commands::Arguments args,
+                          commands::Arguments command) {
   lua_pushcfunction(lua_, error_handler);
   lua_rawgeti(lua_, LUA_REGISTRYINDEX, function.callback);
   // A function gets its keys and arguments as parameters, not as globals.
@@ -262,8 +263,12 @@ void FunctionEngine::call(commands::Context& ctx, const FunctionInfo& function,
     }
   }
   // A no-writes function runs read-only, whether called by FCALL or FCALL_RO.
-  scripts_.call_and_reply(lua_, ctx, (function.flags & function_flags::kNoWrites) != 0, 2,
-                          function.name);
+  scripts_.call_and_reply(lua_, ctx,
+                          {.name = function.name,
+                           .command = command,
+                           .is_eval = false,
+                           .read_only = (function.flags & function_flags::kNoWrites) != 0},
+                          2);
 }
 
 std::vector<std::string> FunctionEngine::codes() const {

@@ -131,8 +131,9 @@ class FunctionEngine {
   // FCALL's lookup (case-sensitive, as Redis's functions dict).
   [[nodiscard]] const FunctionInfo* find(std::string_view name) const;
   // Runs a function with its KEYS and ARGV and writes its reply to ctx.reply.
+  // `command` is the whole FCALL request, for FUNCTION STATS.
   void call(commands::Context& ctx, const FunctionInfo& function, commands::Arguments keys,
-            commands::Arguments args);
+            commands::Arguments args, commands::Arguments command);
 
   // FUNCTION LIST, DUMP, RDB saving. Ordered by name.
   [[nodiscard]] const std::map<std::string, Library, std::less<>>& libraries() const {

@@ -145,6 +145,10 @@ const char* run_command(lua_State* lua, ScriptEngine::Running& running) {
   const commands::CommandSpec* spec = find_command(caller.commands, words);
   if (const char* refused = refusal(spec, words.size(), running.read_only)) return refused;
   if (const char* refused = acl_refusal(running, *spec, words)) return refused;
+  // From here on the script may have changed the dataset, so SCRIPT KILL
+  // refuses to stop it (Redis flags it before the command runs, whatever
+  // the command then does).
+  if ((spec->flags & commands::flags::kWrite) != 0) running.wrote = true;
 
   running.reply.clear();
   protocol::ReplyWriter writer(running.reply, running.resp);
@@ -299,6 +303,8 @@ void set_number(lua_State* lua, const char* name, int value) {
 }  // namespace
 
 void open_redis_api(lua_State* lua, ScriptEngine& engine) {
+  lua_pushlightuserdata(lua, &engine);
+  lua_setfield(lua, LUA_REGISTRYINDEX, kEngineKey);  // for the busy hook
   lua_newtable(lua);
   set_function(lua, engine, "call", redis_call);
   set_function(lua, engine, "pcall", redis_pcall);

@@ -9,6 +9,7 @@
 
 #include <lua5.1/lua.hpp>
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,29 @@ struct ScriptEngine::Running {
   // was, as in Redis 7.0), blocking commands never wait for it, and MONITOR
   // shows its commands as "[0 lua]".
   commands::ClientState lua_client;
+
+  // For busy scripts (busy_script.cpp): what runs, since when, and whether
+  // it may still be killed.
+  ScriptEngine::CallInfo call;
+  std::chrono::steady_clock::time_point started;
+  bool timed_out = false;  // ran past busy-reply-threshold
+  bool killed = false;     // SCRIPT KILL / FUNCTION KILL / shutdown: stop at the next hook
+  // A write command ran (Redis's SCRIPT_WRITE_DIRTY, set even when the
+  // write changed nothing): SCRIPT KILL would leave half a change, so the
+  // script is UNKILLABLE.
+  bool wrote = false;
 };
+
+// How many Lua instructions run between two looks at the clock (Redis's
+// luaMaskCountHook uses the same count): about a millisecond of a busy loop.
+inline constexpr int kHookInstructions = 100000;
+
+// Installs the hook that watches a script's time (busy_script.cpp) on
+// `lua`, whose registry must hold the engine (open_redis_api puts it there).
+void install_busy_hook(lua_State* lua);
+
+// Registry key of the ScriptEngine (a light userdata): a hook has no upvalues.
+inline constexpr const char* kEngineKey = "mini_redis.engine";
 
 // Registry keys (strings, so a reader of the Lua state sees what they are).
 inline constexpr const char* kGlobalsKey = "mini_redis.globals";  // the real globals table

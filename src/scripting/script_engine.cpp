@@ -153,26 +153,39 @@ bool ScriptEngine::run(commands::Context& ctx, const ScriptCall& call) {
   }
   set_words(lua_, "KEYS", call.keys);
   set_words(lua_, "ARGV", call.argv);
-  call_and_reply(lua_, ctx, call.read_only, 0, sha);
+  call_and_reply(
+      lua_, ctx,
+      {.name = sha, .command = call.command, .is_eval = true, .read_only = call.read_only}, 0);
   return true;
 }
 
-void ScriptEngine::call_and_reply(lua_State* lua, commands::Context& ctx, bool read_only,
-                                  int nargs, std::string_view name) {
+void ScriptEngine::call_and_reply(lua_State* lua, commands::Context& ctx, const CallInfo& call,
+                                  int nargs) {
   const int handler = lua_gettop(lua) - nargs - 1;
   // What redis.call needs (see Running in lua_internal.h).
   running_->ctx = &ctx;
-  running_->read_only = read_only;
+  running_->read_only = call.read_only;
   running_->resp = protocol::ProtocolVersion::resp2;  // until redis.setresp(3)
   commands::ClientState& lua_client = running_->lua_client;
   lua_client.db_index = ctx.client.db_index;
   lua_client.user = ctx.client.user;
+  // What the busy hook watches (busy_script.cpp).
+  running_->call = call;
+  running_->started = std::chrono::steady_clock::now();
+  running_->timed_out = false;
+  running_->killed = false;
+  running_->wrote = false;
+  install_busy_hook(lua);
   const int status = lua_pcall(lua, nargs, 1, handler);
+  lua_sethook(lua, nullptr, 0, 0);
+  // The script is over: other clients' commands run again (Redis's
+  // scriptResetRun). Its own reply goes out below, as usual.
+  busy_ = false;
 
   if (status == 0) {
     write_lua_value(lua, -1, ctx.reply, running_->resp);
   } else {
-    reply_script_error(lua, name, ctx.reply);
+    reply_script_error(lua, call.name, ctx.reply);
   }
   running_->ctx = nullptr;
   lua_settop(lua, handler - 1);

@@ -17,7 +17,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -42,9 +45,26 @@ struct LoadResult {
 // the _RO form, which may run no write command.
 struct ScriptCall {
   std::string_view sha;
+  commands::Arguments command;  // the whole EVAL request (FUNCTION STATS shows a function's)
   commands::Arguments keys;
   commands::Arguments argv;
   bool read_only = false;
+};
+
+// What other clients hear while a script is busy (past busy-reply-threshold):
+// Redis's shared.slowevalerr for EVAL's scripts, shared.slowscripterr for
+// functions. Without the leading '-'.
+inline constexpr std::string_view kBusyEvalError =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kBusyFunctionError =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
+// FUNCTION STATS' running_script: the busy function, the request that
+// called it, and how long it has run.
+struct RunningFunction {
+  std::string_view name;
+  commands::Arguments command;
+  std::int64_t duration_ms = 0;
 };
 
 class ScriptEngine {
@@ -81,8 +101,42 @@ class ScriptEngine {
   // (or its error, naming `name`: "... script: <name>, on @user_...:3.") to
   // ctx.reply; pops all of it. EVAL's scripts and FCALL's functions both
   // run here, so they share redis.call's context and the error format.
-  void call_and_reply(lua_State* lua, commands::Context& ctx, bool read_only, int nargs,
-                      std::string_view name);
+  // `command` is the caller's whole request, `is_eval` tells EVAL's scripts
+  // from functions (which SCRIPT KILL and FUNCTION KILL tell apart).
+  struct CallInfo {
+    std::string_view name;
+    commands::Arguments command;
+    bool is_eval = true;
+    bool read_only = false;
+  };
+  void call_and_reply(lua_State* lua, commands::Context& ctx, const CallInfo& call, int nargs);
+
+  // ---- busy scripts (busy_script.cpp) ----
+  // A script that runs longer than busy-reply-threshold (lua-time-limit)
+  // does not stall the server: Lua's count hook calls this pump from
+  // inside the script, and the server serves the other clients' requests
+  // that arrived meanwhile (they get -BUSY, bar the commands flagged
+  // allow-busy: SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE...). The pump
+  // returns false once the server is shutting down: the script then stops.
+  // The server passes it in, so that scripting needs no Asio (DESIGN.md).
+  using EventPump = std::function<bool()>;
+  void set_event_pump(EventPump pump) { pump_ = std::move(pump); }
+  // True while a script runs past the threshold (Redis's scriptIsTimedout).
+  [[nodiscard]] bool busy() const { return busy_; }
+  [[nodiscard]] bool busy_with_eval() const { return busy_ && busy_eval_; }
+  // The -BUSY text for the script that is busy now.
+  [[nodiscard]] std::string_view busy_error() const {
+    return busy_eval_ ? kBusyEvalError : kBusyFunctionError;
+  }
+  // SCRIPT KILL (from_script_kill) and FUNCTION KILL: empty when the busy
+  // script will stop (+OK), else the error text (NOTBUSY, UNKILLABLE, or
+  // -BUSY when the other kind of script runs), as Redis's scriptKill().
+  std::string_view kill(bool from_script_kill);
+  // FUNCTION STATS: the busy function, if a function is busy.
+  [[nodiscard]] std::optional<RunningFunction> running_function() const;
+  // Called by Lua's hook every kHookInstructions instructions of a script:
+  // true when the script must stop now (killed, or the server stops).
+  bool interrupted();
 
   // Used by the redis.* functions while a script runs (lua_api.cpp).
   struct Running;
@@ -96,6 +150,9 @@ class ScriptEngine {
   std::size_t cached_bytes_ = 0;
   std::unique_ptr<Running> running_;
   std::unique_ptr<FunctionEngine> functions_;
+  EventPump pump_;
+  bool busy_ = false;
+  bool busy_eval_ = false;
 };
 
 }  // namespace mini_redis::scripting

@@ -86,7 +86,7 @@ void fcall_command(Context& ctx, Arguments args) {
     return ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
   }
   const auto count = static_cast<std::size_t>(*numkeys);
-  functions.call(ctx, *function, rest.first(count), rest.subspan(count));
+  functions.call(ctx, *function, rest.first(count), rest.subspan(count), args);
 }
 
 // FUNCTION LOAD [REPLACE] code: options come before the code, which is the
@@ -189,18 +189,37 @@ void function_list_command(Context& ctx, Arguments args) {
   }
 }
 
-// FUNCTION STATS: nothing is ever running when a command is read (a
-// function runs to its end first), so running_script is always nil.
+// FUNCTION STATS. A function is only seen running while it is busy (past
+// busy-reply-threshold), when its hook serves this command
+// (scripting/busy_script.cpp): running_script then shows its name, the
+// FCALL that called it and how long it has run. While one of EVAL's
+// scripts is busy, Redis answers the -BUSY text instead.
 void function_stats_command(Context& ctx, Arguments /*args*/) {
   std::size_t libraries = 0;
   std::size_t functions = 0;
+  std::optional<scripting::RunningFunction> running;
   if (ctx.scripts != nullptr) {
+    if (ctx.scripts->busy_with_eval()) {
+      return ctx.reply.error(scripting::kBusyEvalError);
+    }
     libraries = ctx.scripts->functions().libraries().size();
     functions = ctx.scripts->functions().function_count();
+    running = ctx.scripts->running_function();
   }
   ctx.reply.map_header(2);
   ctx.reply.bulk_string("running_script");
-  ctx.reply.null();
+  if (running) {
+    ctx.reply.map_header(3);
+    ctx.reply.bulk_string("name");
+    ctx.reply.bulk_string(running->name);
+    ctx.reply.bulk_string("command");
+    ctx.reply.array_header(running->command.size());
+    for (std::string_view word : running->command) ctx.reply.bulk_string(word);
+    ctx.reply.bulk_string("duration_ms");
+    ctx.reply.integer(running->duration_ms);
+  } else {
+    ctx.reply.null();
+  }
   ctx.reply.bulk_string("engines");
   ctx.reply.map_header(1);
   ctx.reply.bulk_string("LUA");
@@ -247,9 +266,13 @@ void function_restore_command(Context& ctx, Arguments args) {
   ctx.reply.ok();
 }
 
-// FUNCTION KILL: when it is read, no function is running (see STATS).
+// FUNCTION KILL: SCRIPT KILL's twin for functions (see STATS for when a
+// function can be seen running); the same refusals, from the same place.
 void function_kill_command(Context& ctx, Arguments /*args*/) {
-  ctx.reply.error("NOTBUSY No scripts in execution right now.");
+  if (ctx.scripts == nullptr) return ctx.reply.error("NOTBUSY No scripts in execution right now.");
+  const std::string_view refused = ctx.scripts->kill(/*from_script_kill=*/false);
+  if (!refused.empty()) return ctx.reply.error(refused);
+  ctx.reply.ok();
 }
 
 }  // namespace

@@ -64,8 +64,11 @@ void eval_command(Context& ctx, Arguments args) {
   if (ctx.scripts == nullptr) return ctx.reply.error(kNoEngine);
   const scripting::LoadResult loaded = ctx.scripts->load(args[1]);
   if (!loaded.ok()) return ctx.reply.error(loaded.error);
-  ctx.scripts->run(
-      ctx, {.sha = loaded.sha, .keys = words->keys, .argv = words->argv, .read_only = ReadOnly});
+  ctx.scripts->run(ctx, {.sha = loaded.sha,
+                         .command = args,
+                         .keys = words->keys,
+                         .argv = words->argv,
+                         .read_only = ReadOnly});
 }
 
 // EVALSHA and EVALSHA_RO: run a script SCRIPT LOAD or EVAL cached before.
@@ -74,8 +77,11 @@ void evalsha_command(Context& ctx, Arguments args) {
   const std::optional<KeysAndArgs> words = split_keys_or_reply(ctx, args);
   if (!words) return;
   if (ctx.scripts == nullptr) return ctx.reply.error(kNoEngine);
-  const bool ran = ctx.scripts->run(
-      ctx, {.sha = args[1], .keys = words->keys, .argv = words->argv, .read_only = ReadOnly});
+  const bool ran = ctx.scripts->run(ctx, {.sha = args[1],
+                                          .command = args,
+                                          .keys = words->keys,
+                                          .argv = words->argv,
+                                          .read_only = ReadOnly});
   if (!ran) ctx.reply.error(kNoScript);
 }
 
@@ -104,10 +110,15 @@ void script_flush_command(Context& ctx, Arguments args) {
   ctx.reply.ok();
 }
 
-// SCRIPT KILL: a script runs to its end before this server reads another
-// command, so when SCRIPT KILL is read no script is running.
+// SCRIPT KILL: it can only find a script running while that script is busy
+// (past busy-reply-threshold), when the script's hook serves the other
+// clients (scripting/busy_script.cpp). The script stops at its next hook
+// and its caller gets "ERR Script killed by user with SCRIPT KILL...".
 void script_kill_command(Context& ctx, Arguments /*args*/) {
-  ctx.reply.error("NOTBUSY No scripts in execution right now.");
+  if (ctx.scripts == nullptr) return ctx.reply.error("NOTBUSY No scripts in execution right now.");
+  const std::string_view refused = ctx.scripts->kill(/*from_script_kill=*/true);
+  if (!refused.empty()) return ctx.reply.error(refused);
+  ctx.reply.ok();
 }
 
 // SCRIPT DEBUG: only NO (the default) is supported; the Lua debugger that

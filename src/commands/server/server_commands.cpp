@@ -17,6 +17,7 @@
 #include "commands/core/errors.h"
 #include "commands/server/info.h"
 #include "commands/server/memory_commands.h"
+#include "scripting/script_engine.h"
 #include "storage/memory.h"
 
 namespace mini_redis::commands {
@@ -67,10 +68,17 @@ void shutdown_command(Context& ctx, Arguments args) {
     ctx.reply.error("ERR No shutdown in progress.");
     return;
   }
+  // A busy script (scripting/busy_script.cpp) may have done half its
+  // writes: only NOSAVE may stop the server then, so that they are not saved.
+  if (!nosave && ctx.scripts != nullptr && ctx.scripts->busy()) {
+    ctx.reply.error(ctx.scripts->busy_error());
+    return;
+  }
   const ShutdownSave mode = nosave ? ShutdownSave::nosave
-                            : save  ? ShutdownSave::save
-                                    : ShutdownSave::as_configured;
-  if (!ctx.server.request_shutdown(mode)) ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+                            : save ? ShutdownSave::save
+                                   : ShutdownSave::as_configured;
+  if (!ctx.server.request_shutdown(mode))
+    ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
 }
 
 // ---- OBJECT -------------------------------------------------------------------
