@@ -92,8 +92,10 @@ clean:
 # The hands-on workshop (workshop/README.md): a copy of the server whose step
 # cores are TODOs, in workshop/src/, generated from src/ by workshop/generate.py.
 #
+#   make workshop-setup              before the session: packages, configure, build
+#                                    the server and every step's tests (warms ccache)
 #   make workshop-run                build the learner's server, run it (PORT=...)
-#   make workshop-test STEP=2        build, then run step 2's tests (1-6, or all)
+#   make workshop-test STEP=2        build what step 2 needs, then run its tests (1-6, or all)
 #   make workshop-diff FILE=storage/database.cpp   the learner's file vs the solution
 #   make workshop-solve STEP=2       fill step 2 in from the solution
 #   make workshop-generate           regenerate workshop/src/ after changing src/
@@ -102,21 +104,46 @@ STEP ?= all
 WORKSHOP_BUILD := build/workshop
 WORKSHOP_PACKAGES := $(BUILD_PACKAGES) libgtest-dev python3 python3-pytest redis-tools
 
-.PHONY: workshop-deps workshop-build workshop-run workshop-test workshop-diff workshop-solve \
-        workshop-generate workshop-check
+# What each step's tests need built: one program for steps 1-4 (so a rebuild
+# after editing one file compiles it and links one program), the server for
+# 5 and 6, everything for `all`.
+WORKSHOP_TARGET_1 := step1_test
+WORKSHOP_TARGET_2 := step2_test
+WORKSHOP_TARGET_3 := step3_test
+WORKSHOP_TARGET_4 := step4_test
+WORKSHOP_TARGET_5 := mini-redis-server
+WORKSHOP_TARGET_6 := mini-redis-server
+WORKSHOP_TARGET_all := all
+
+.PHONY: workshop-deps workshop-configure workshop-setup workshop-build workshop-run workshop-test \
+        workshop-diff workshop-solve workshop-generate workshop-check
 
 workshop-deps:
 	$(call install_missing,$(WORKSHOP_PACKAGES))
 
-workshop-build: workshop-deps
-	@cmake -S workshop -B $(WORKSHOP_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-	  -DWORKSHOP_SOURCES=skeleton -DWORKSHOP_SKELETON_DIR=$(CURDIR)/workshop/src >/dev/null
+# Configures once; after that ninja re-runs CMake by itself when a
+# CMakeLists.txt changes or a source file appears.
+workshop-configure: workshop-deps
+	@test -f $(WORKSHOP_BUILD)/build.ninja || \
+	  cmake -S workshop -B $(WORKSHOP_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	    -DWORKSHOP_SOURCES=skeleton -DWORKSHOP_SKELETON_DIR=$(CURDIR)/workshop/src >/dev/null
+
+# Everything slow, before the session: after it, the first `make
+# workshop-test STEP=1` only runs the tests (timings: workshop/facilitator/steps.md).
+workshop-setup: workshop-configure
+	cmake --build $(WORKSHOP_BUILD) -j $(JOBS)
+	@echo "workshop: ready. Start with: make workshop-test STEP=1"
+
+workshop-build: workshop-configure
 	cmake --build $(WORKSHOP_BUILD) -j $(JOBS)
 
-workshop-run: workshop-build
+workshop-run: workshop-configure
+	cmake --build $(WORKSHOP_BUILD) -j $(JOBS) --target mini-redis-server
 	./$(WORKSHOP_BUILD)/server/mini-redis-server --port $(PORT) --bind 127.0.0.1 --save ""
 
-workshop-test: workshop-build
+workshop-test: workshop-configure
+	@test -n "$(WORKSHOP_TARGET_$(STEP))" || { echo "STEP must be 1 to 6, or all"; exit 2; }
+	@cmake --build $(WORKSHOP_BUILD) -j $(JOBS) --target $(WORKSHOP_TARGET_$(STEP))
 	@case "$(STEP)" in \
 	  1|2|3|4) timeout 120 ./$(WORKSHOP_BUILD)/step$(STEP)_test || { [ $$? -ne 124 ] || echo 'step $(STEP): timed out after 120 s (each test stops itself after 5 s: was the program stuck before its tests ran?)'; exit 1; } ;; \
 	  5|6) MINI_REDIS_SERVER=$(CURDIR)/$(WORKSHOP_BUILD)/server/mini-redis-server \

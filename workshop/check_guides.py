@@ -19,6 +19,14 @@ What counts as a name, in `backquotes` (the guides) or anywhere (comments):
   - make workshop-x: the Makefile must have the target workshop-x;
   - test_x, StepN..., CamelCase test names and Suite.* filters: a test of
     that name must exist in workshop/tests or tests/.
+
+It also keeps the learner's path clear of the answers. The learner's path is
+the workshop README, the guides up to their "For facilitators" section, and
+the TODO texts (English and Japanese). On it:
+  - a path src/X is refused when X is a file with regions (src/X holds the
+    solution) or one generate.py copies for reading (src/X sits beside the
+    solutions): the text must name the learner's copy, workshop/src/X;
+  - workshop/facilitator/ (the solutions, for facilitators) is never named.
 """
 import os
 import re
@@ -143,6 +151,35 @@ def check_text(where, text, index, makefile_targets, problems):
             problem(f"names the tests {prefix}*, but no test suite starts so")
 
 
+# Where a guide's learner part ends: the facilitators' section, in either language.
+FACILITATORS = re.compile(r"^## (?:For facilitators|進行役)", re.M)
+SRC_PATH = re.compile(r"(?<![\w/.-])src/((?:[\w.-]+/)+[\w.-]+\.(?:cpp|h))\b")
+
+
+def learner_part(path, text):
+    """The part of a text a learner follows: a guide up to its facilitators' section."""
+    if "GUIDE" not in path:
+        return text
+    cut = FACILITATORS.search(text)
+    return text[:cut.start()] if cut else text
+
+
+def check_learner_path(where, text, solutions, copies, problems):
+    """Nothing on the learner's path leads to src/ files near the solutions, or
+    to workshop/facilitator/."""
+    for match in SRC_PATH.finditer(text):
+        rel = match.group(1)
+        if rel in solutions:
+            problems.append(f"{where}: names src/{rel}, which holds the solution; name the "
+                            f"learner's copy, workshop/src/{rel}")
+        elif rel in copies:
+            problems.append(f"{where}: names src/{rel}, beside the solutions; name its copy, "
+                            f"workshop/src/{rel}")
+    if "workshop/facilitator" in text:
+        problems.append(f"{where}: names workshop/facilitator/ (the solutions) on the "
+                        f"learner's path; only a guide's facilitators' section may")
+
+
 def step_counts():
     """How many tests each step has, from its test file."""
     counts = {}
@@ -175,16 +212,22 @@ def main():
     makefile_targets = set(re.findall(r"^([\w-]+):", read("Makefile"), re.M))
     counts = step_counts()
     problems = []
+    solutions = generate.solution_files()
+    copies = set(generate.learner_files(0))
     for path in TEXTS:
         text = read(path)
         check_text(path, text, index, makefile_targets, problems)
+        check_learner_path(path, learner_part(path, text), solutions, copies, problems)
         if "GUIDE" in path:
             check_counts(path, text, counts, problems)
-    for rel, (_, regions) in generate.solution_files().items():
+    japanese = generate.load_japanese()
+    for rel, (_, regions) in solutions.items():
         for region in regions:
             comments = "".join(region.instructions())
-            check_text(f"src/{rel}: {region.function} (TODO text)", comments, index,
-                       makefile_targets, problems)
+            where = f"src/{rel}: {region.function} (TODO text)"
+            check_text(where, comments, index, makefile_targets, problems)
+            translated = "\n".join(japanese.get(f"{rel}: {region.function}", (None, []))[1])
+            check_learner_path(where, comments + translated, solutions, copies, problems)
             if region.function.split("::")[-1] not in index.words:
                 problems.append(f"src/{rel}: region names {region.function}, not a source word")
     for line in problems:

@@ -18,8 +18,12 @@ becomes a TODO and a call that names the missing part:
 
 The markers stay in the learner's copy too, so the same parser finds the
 regions there: that is how `--solve` fills in one step and `--diff` lines the
-two versions up. Only files with regions are copied (to workshop/src/); the
-workshop build takes every other file from src/. Standard library only.
+two versions up. Only files with regions are copied (to workshop/src/), with
+the headers a learner reads beside them (HEADERS below, copied unchanged but
+for a first comment): the workshop build puts workshop/src/ first on its
+include path, so the learner's editor, compiler messages and guide all point
+at workshop/src/, never at src/ where the solutions are. The workshop build
+takes every other file from src/. Standard library only.
 
     generate.py                      write workshop/src/ (no step solved)
     generate.py --solved-through 3   ... with steps 1-3 solved (CI's cumulative check)
@@ -48,6 +52,11 @@ END = re.compile(r"^\s*// workshop: end\s*$")
 INCLUDE = '#include "common/not_implemented.h"\n'
 TODO = "// TODO(step {step}): write this part, then delete the not_implemented line.\n"
 CALL = 'not_implemented({step}, "{where}");\n'
+# Copied headers: the companion .h of every file with regions, and these,
+# which the guides' "Read first" lines name too.
+EXTRA_HEADERS = ["storage/entry.h", "protocol/query_buffer.h"]
+HEADER_COPY = ("// Workshop copy of src/{path}, made by workshop/generate.py, to read:\n"
+               "// the workshop build uses it in place of the original. Nothing to write here.\n")
 HEADER = ("// Workshop copy of src/{path}, made by workshop/generate.py.\n"
           "// Write the parts marked TODO. `make workshop-diff FILE={path}` compares\n"
           "// your version with the real one; `make workshop-solve STEP=n` fills a step in.\n")
@@ -210,6 +219,25 @@ def generate(rel, lines, regions, solved_through, japanese=None):
     return HEADER.format(path=rel).splitlines(keepends=True) + with_include(out)
 
 
+def headers_to_copy(files):
+    """The headers the learner reads: {path under src/: lines}."""
+    wanted = [os.path.splitext(rel)[0] + ".h" for rel in files if rel.endswith(".cpp")]
+    wanted += EXTRA_HEADERS
+    return {rel: read_lines(os.path.join(SOURCES, rel)) for rel in sorted(set(wanted))
+            if os.path.exists(os.path.join(SOURCES, rel))}
+
+
+def learner_files(solved_through):
+    """Everything generate writes: {path under src/: text}."""
+    files = solution_files()
+    japanese = load_japanese()
+    out = {rel: "".join(generate(rel, lines, regions, solved_through, japanese))
+           for rel, (lines, regions) in files.items()}
+    for rel, lines in headers_to_copy(files).items():
+        out[rel] = HEADER_COPY.format(path=rel) + "".join(lines)
+    return out
+
+
 def write_if_changed(path, text):
     """Leaves an unchanged file alone, so the build recompiles only what changed."""
     if os.path.exists(path):
@@ -235,11 +263,10 @@ def generated_files_in(directory):
 
 
 def command_generate(out_dir, solved_through):
-    files = solution_files()
+    files = learner_files(solved_through)
     changed = 0
-    for rel, (lines, regions) in files.items():
-        changed += write_if_changed(os.path.join(out_dir, rel),
-                                    "".join(generate(rel, lines, regions, solved_through)))
+    for rel, text in files.items():
+        changed += write_if_changed(os.path.join(out_dir, rel), text)
     for rel in generated_files_in(out_dir):
         if rel not in files:
             os.remove(os.path.join(out_dir, rel))
@@ -253,15 +280,14 @@ def command_generate(out_dir, solved_through):
 
 def command_check():
     """CI: the committed skeleton must be exactly what src/ generates today."""
-    files = solution_files()
+    files = learner_files(0)
     stale = []
-    for rel, (lines, regions) in files.items():
+    for rel, want in files.items():
         path = os.path.join(LEARNER, rel)
-        want = "".join(generate(rel, lines, regions, 0))
         have = open(path, encoding="utf-8").read() if os.path.exists(path) else None
         if have != want:
             stale.append(rel if have is not None else rel + " (missing)")
-    stale += [rel + " (no regions left in src/)" for rel in generated_files_in(LEARNER)
+    stale += [rel + " (no longer generated from src/)" for rel in generated_files_in(LEARNER)
               if rel not in files]
     if stale:
         print("workshop/src is stale; run `python3 workshop/generate.py` and commit:")

@@ -5,10 +5,9 @@
 #include "storage/database.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 
+#include "storage/mapped_blocks.h"
 #include "storage/memory.h"
 
 #include "common/not_implemented.h"
@@ -212,30 +211,21 @@ std::span<char> Database::writable_string(std::string_view key, std::size_t size
 void Database::zero_extend(Entry*& entry, std::size_t size, std::size_t room) {
   // SETBIT k 4294967295 1 asks for a 512 MB string of zeros. Writing those
   // zeros (memset, as Redis's sdsgrowzero does) costs ~300 ms of page
-  // faults and stores: a stall of the whole server. calloc() instead gets
-  // a big block straight from the kernel, whose fresh pages read as zero
-  // and are only materialized when first touched; the cost is a copy of
-  // the old value. So past 1 MB of new zeros, and when the old value is
-  // smaller than the gap (the copy is the cheaper part), the value moves
-  // to a calloc'd block; otherwise it grows as APPEND does and the gap is
-  // cleared with memset.
-  constexpr std::size_t kLazyZeroingFrom = std::size_t{1} << 20;
+  // faults and stores: a stall of the whole server. A string that big lives
+  // in a mapping of its own (mapped_blocks.h), whose fresh pages read as
+  // zero and are only materialized when first touched. So only the bytes
+  // that may hold old data are cleared: all of the gap in a malloc'd block,
+  // nothing past the value in a block just moved to a mapping (only the
+  // value was copied), and up to the old end of a mapping that grew.
   const std::size_t old_size = entry->value_size_;
-  const std::size_t gap = size - old_size;
-  if (gap >= kLazyZeroingFrom && gap > old_size) {
-    entry = table_.relocate(entry, [room](Entry* old) {
-      const std::size_t used = sizeof(Entry) + old->key_size_ + old->value_size_;
-      void* block = std::calloc(1, allocation_size(sizeof(Entry) + old->key_size_ + room));
-      if (block == nullptr) throw std::bad_alloc();
-      std::memcpy(block, static_cast<const void*>(old), used);  // header, key, value
-      std::free(old);
-      return std::launder(static_cast<Entry*>(block));
-    });
-    if (entry->expiring_slot_ != kNotExpiring) expiring_[entry->expiring_slot_] = entry;
-  } else {
-    if (room > entry->value_capacity()) grow_string(entry, room);
-    std::memset(entry->value_bytes() + old_size, 0, gap);
+  const bool was_mapped = mapped::is_mapped(entry);
+  const std::size_t old_capacity = entry->value_capacity();
+  if (room > old_capacity) grow_string(entry, room);
+  std::size_t dirty_end = size;  // past it the bytes are known to be zero
+  if (mapped::is_mapped(entry)) {
+    dirty_end = was_mapped ? std::min(size, std::max(old_size, old_capacity)) : old_size;
   }
+  std::memset(entry->value_bytes() + old_size, 0, dirty_end - old_size);
   entry->value_size_ = size;
 }
 
@@ -308,7 +298,9 @@ Entry& Database::add_copy(std::string_view key, const Entry& source) {
 
 void Database::rename(std::string_view source, std::string_view destination) {
   EntryPtr moving = detach(source);
-  erase(destination);
+  // The value RENAME replaces goes as Redis's dbDelete frees it: lazily
+  // under lazyfree-lazy-server-del.
+  dispose(detach(destination), lazy_modes_.server_del);
   attach(rekey_entry(std::move(moving), destination));
 }
 
@@ -353,7 +345,10 @@ void Database::replace_entry(Entry*& entry, EntryPtr bigger) {
   moved->expiring_slot_ = entry->expiring_slot_;
   moved->access_ = entry->access_;
   if (moved->expiring_slot_ != kNotExpiring) expiring_[moved->expiring_slot_] = moved;
-  table_.replace(entry, std::move(bigger));
+  // The old block (with the old value) is freed as any implicit delete:
+  // on the lazy-free thread under lazyfree-lazy-server-del, as Redis's
+  // dbOverwrite hands the old value to freeObjAsync (SET over a big hash).
+  dispose(table_.replace(entry, std::move(bigger)), lazy_modes_.server_del);
   entry = moved;
 }
 
@@ -399,7 +394,7 @@ void Database::delete_expired(Entry& entry) {
   EntryPtr gone = table_.remove(entry.key());
   ++stats_->expired_keys;
   if (observer_ != nullptr) observer_->key_expired(index_, gone->key());
-  dispose(std::move(gone), lazy_expire_);  // lazyfree-lazy-expire
+  dispose(std::move(gone), lazy_modes_.expire);  // lazyfree-lazy-expire
 }
 
 // ---- eviction support ---------------------------------------------------------------
@@ -414,9 +409,10 @@ bool Database::evict(std::string_view key) {
   if (entry == nullptr) return false;
   untrack_expiring(*entry);
   // Keep the block (and so the key) alive until the observer has seen it.
-  const EntryPtr gone = table_.remove(key);
+  EntryPtr gone = table_.remove(key);
   ++stats_->evicted_keys;
   if (observer_ != nullptr) observer_->key_evicted(index_, gone->key());
+  dispose(std::move(gone), lazy_modes_.eviction);  // lazyfree-lazy-eviction
   return true;
 }
 
