@@ -97,6 +97,10 @@ struct Config {
   std::string propagation_error_behavior = "ignore";
   std::int64_t busy_reply_threshold_ms = 5000;  // alias lua-time-limit
   std::int64_t tracking_table_max_keys = 1000000;
+  // DEBUG SET-ACTIVE-EXPIRE 0|1: not a parameter (no CONFIG name), Redis's
+  // server.active_expire_enabled. Off, the cron's active expiry cycle skips;
+  // keys still expire when they are looked up.
+  bool active_expire_enabled = true;
   // Debug and test knobs Redis hides from CONFIG GET patterns (stored only).
   bool use_exit_on_panic = false;
   int watchdog_period = 0;

@@ -270,7 +270,10 @@ void Connection::end_wait(WaitEnd how) {
 }
 
 void Connection::start_write() {
-  if (writing_ || closed_ || output_.empty()) return;
+  // While this client's own command runs (only a busy script lets the loop
+  // run then), its output holds a reply being built: it waits for the end
+  // of the command, after which the caller writes it.
+  if (writing_ || closed_ || output_.empty() || state_.running_command) return;
   // No reply may promise a write the AOF has not been given yet.
   server_.flush_append_only_file();
   // Usually the kernel takes everything at once: write now, as Redis does,

@@ -1,6 +1,5 @@
 #include "server/server.h"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,12 +13,14 @@
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <utility>
 
 #include "commands/acl/acl_commands.h"
 #include "commands/core/dispatcher.h"
 #include "commands/core/errors.h"
 #include "commands/server/config_commands.h"
 #include "common/not_implemented.h"
+#include "config/open_files_limit.h"
 
 namespace mini_redis::server {
 
@@ -31,11 +32,8 @@ constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr std::chrono::microseconds kPollBeforeSleep{50};
 
 // Descriptors kept for the server itself beyond one per client: listeners,
-// the log, the event loop, and the files persistence opens. Redis's
-// CONFIG_MIN_RESERVED_FDS.
-constexpr rlim_t kReservedFds = 32;
-// Redis lowers its attempts to raise the open-files limit by this much each time.
-constexpr rlim_t kOpenFilesStep = 16;
+// the log, the event loop, and the files persistence opens.
+using config::kReservedFds;
 
 // How long accepting pauses after accept() failed (see recover_from_accept_error).
 constexpr std::chrono::milliseconds kAcceptPause{100};
@@ -116,6 +114,15 @@ Server::Server(ServerOptions options, Logger& logger)
   stats_.start_time_ms = clock_.now_ms();
   commands::apply_storage_settings(config_, keyspace_);  // maxmemory-policy from the config file
   keyspace_.set_observer(&keyspace_events_);
+  // The latency monitor's eviction-del / -lazyfree / -cycle events
+  // (storage/eviction.h), measured only while the monitor is on.
+  keyspace_.evictor().set_latency_sink(
+      {.enabled = [this] { return config_.latency_monitor_threshold_ms > 0; },
+       .record =
+           [this](std::string_view event, std::uint64_t ms) {
+             stats_.latency_monitor.add_sample_if_needed(
+                 event, ms, config_.latency_monitor_threshold_ms, now_ms() / 1000);
+           }});
   snapshots_.set_functions(&scripts_.functions());
   aof_.set_functions(&scripts_.functions());
   acl_user_lines_ = std::move(options.acl_user_lines);
@@ -125,6 +132,16 @@ Server::Server(ServerOptions options, Logger& logger)
   tracking_.set_client_finder([this](std::int64_t id) -> pubsub::Subscriber* {
     auto found = clients_by_id_.find(id);
     return found == clients_by_id_.end() ? nullptr : &found->second->state();
+  });
+  // A script past busy-reply-threshold lets the loop serve the other
+  // clients from inside itself (scripting/busy_script.cpp), as Redis's
+  // processEventsWhileBlocked. Asio allows a nested poll() on the loop's
+  // thread; the script's own client is not resumed by it (its coroutine is
+  // the one running the script), and the cron skips its ticks meanwhile.
+  // False tells the script to stop: SHUTDOWN NOSAVE was served.
+  scripts_.set_event_pump([this] {
+    io_.poll();
+    return !shutting_down_;
   });
   tracking_.set_broadcast_scheduler(
       [this] { asio::post(io_, [this] { tracking_.broadcast_pending(); }); });
@@ -137,58 +154,40 @@ bool Server::adjust_open_files_limit() {
   // accept() would fail with EMFILE long before maxclients is reached, and
   // the clients past it would wait in the listen queue instead of hearing
   // "max number of clients reached". So, as Redis's adjustOpenFilesLimit():
-  // raise the soft limit to what maxclients needs, or, if the system says
-  // no, lower maxclients to what the limit allows, and say so in the log.
-  const rlim_t wanted = static_cast<rlim_t>(config_.maxclients) + kReservedFds;
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == -1) {
+  // raise the soft limit to what maxclients needs (config/open_files_limit.h,
+  // which CONFIG SET maxclients uses too), or, if the system says no, lower
+  // maxclients to what the limit allows, and say so in the log.
+  const std::uint64_t wanted = static_cast<std::uint64_t>(config_.maxclients) + kReservedFds;
+  const config::OpenFilesLimit got = config::raise_open_files_limit(wanted);
+  if (!got.known) {
     logger_.warning("Unable to obtain the current NOFILE limit (" +
-                    std::string(std::strerror(errno)) +
+                    std::string(std::strerror(got.error)) +
                     "), assuming 1024 and setting the max clients configuration accordingly.");
     config_.maxclients = 1024 - static_cast<int>(kReservedFds);
     return true;
   }
-  const rlim_t original = limit.rlim_cur;
-  if (original >= wanted) return true;
+  if (got.original >= wanted) return true;
 
-  // Ask for all of it, then 16 fewer at a time until the system agrees or we
-  // are back at the original limit (Redis's loop, so that maxclients ends up
-  // where Redis's would). Raising the hard limit as well takes privileges.
-  // Redis also lowers the hard limit to what it got; we leave it as it was.
-  rlim_t best = wanted;
-  int failure = 0;
-  while (best > original) {
-    const rlimit attempt{best, std::max(best, limit.rlim_max)};
-    if (setrlimit(RLIMIT_NOFILE, &attempt) == 0) break;
-    failure = errno;
-    if (best < kOpenFilesStep) {
-      best = original;
-      break;
-    }
-    best -= kOpenFilesStep;
-  }
-  best = std::max(best, original);
-
-  const auto text = [](rlim_t n) { return std::to_string(static_cast<unsigned long long>(n)); };
-  if (best >= wanted) {
+  const auto text = [](std::uint64_t n) { return std::to_string(n); };
+  if (got.current >= wanted) {
     logger_.notice("Increased maximum number of open files to " + text(wanted) +
-                   " (it was originally set to " + text(original) + ").");
+                   " (it was originally set to " + text(got.original) + ").");
     return true;
   }
-  if (best <= kReservedFds) {
-    logger_.warning("Your current 'ulimit -n' of " + text(original) +
+  if (got.current <= kReservedFds) {
+    logger_.warning("Your current 'ulimit -n' of " + text(got.original) +
                     " is not enough for the server to start. Please increase your open file "
                     "limit to at least " +
                     text(wanted) + ". Exiting.");
     return false;
   }
   const int requested = config_.maxclients;
-  config_.maxclients = static_cast<int>(best - kReservedFds);
+  config_.maxclients = static_cast<int>(got.clients());
   logger_.warning("You requested maxclients of " + std::to_string(requested) +
                   " requiring at least " + text(wanted) + " max file descriptors.");
   logger_.warning("Server can't set maximum open files to " + text(wanted) +
-                  " because of OS error: " + std::strerror(failure) + ".");
-  logger_.warning("Current maximum open files is " + text(best) +
+                  " because of OS error: " + std::strerror(got.error) + ".");
+  logger_.warning("Current maximum open files is " + text(got.current) +
                   ". maxclients has been reduced to " + std::to_string(config_.maxclients) +
                   " to compensate for low ulimit. If you need higher maxclients increase "
                   "'ulimit -n'.");
@@ -464,11 +463,21 @@ asio::awaitable<void> Server::cron() {
     cron_timer_.expires_after(std::chrono::milliseconds(1000 / std::max(1, config_.hz)));
     auto [error] = co_await cron_timer_.async_wait(kNoThrow);
     if (error || shutting_down_) co_return;
+    // A busy script serves clients from inside itself: the dataset must not
+    // change under it (no expiry, no eviction), as Redis runs no cron then.
+    if (scripts_.busy()) continue;
+    if (signal_while_busy_ != 0) {
+      handle_shutdown_signal(std::exchange(signal_while_busy_, 0));
+      if (shutting_down_) co_return;
+    }
 
     try {
       const auto expiry_started = std::chrono::steady_clock::now();
       // CLIENT PAUSE freezes the dataset: no active expiry, no eviction.
-      if (active_expiry_written && !pause_.active()) expiry_.run(keyspace_, config_.hz);
+      // DEBUG SET-ACTIVE-EXPIRE 0 turns the cycle off too.
+      if (active_expiry_written && !pause_.active() && config_.active_expire_enabled) {
+        expiry_.run(keyspace_, config_.hz);
+      }
       // Latency monitor: Redis's "expire-cycle" event.
       stats_.latency_monitor.add_sample_if_needed(
           "expire-cycle", observability::elapsed_ms_since(expiry_started),
@@ -487,6 +496,9 @@ asio::awaitable<void> Server::cron() {
     keyspace_.evictor().refresh_used_memory();
     stats_.note_memory_use(keyspace_.evictor().used_memory());  // the peak, as Redis's cron
     if (config_.maxmemory != 0 && !pause_.active()) keyspace_.make_room();
+    // A stream expired or evicted above ends its XREADGROUPs' wait now, not
+    // at the next command (Redis's beforeSleep serves ready keys too).
+    serve_blocked_clients();
 
     const std::int64_t now = now_ms();
     // A finished BGSAVE child is reaped; a save point may start the next.
@@ -520,7 +532,9 @@ void Server::serve_ready_keys() {
         const storage::Entry* entry = keyspace_.db(ready.db_index).lookup_quietly(ready.key);
         const bool gone = entry == nullptr || entry->type() != client->blocked->type;
         if (gone && !client->blocked->wake_when_gone) continue;
+        blocking_.set_serving(&ready);  // XREAD answers for this key alone
         connection_of(*client).serve_blocked_command();
+        blocking_.set_serving(nullptr);
       }
     }
   }
@@ -596,8 +610,8 @@ void Server::replay(std::span<const std::string_view> args) {
   loading_client_.is_loading = true;
   loading_replies_.clear();
   protocol::ReplyWriter writer(loading_replies_, loading_client_.protocol);
-  commands::Context ctx{loading_client_, writer, keyspace_, config_,   stats_,
-                        *this,           commands_, pubsub_,  monitors_, blocking_};
+  commands::Context ctx{loading_client_, writer,    keyspace_, config_,   stats_,
+                        *this,           commands_, pubsub_,   monitors_, blocking_};
   ctx.watched_keys = &watched_keys_;
   ctx.scripts = &scripts_;
   commands::dispatch(ctx, args);
@@ -606,19 +620,31 @@ void Server::replay(std::span<const std::string_view> args) {
 void Server::wait_for_signals() {
   signals_.async_wait([this](const asio::error_code& error, int signal_number) {
     if (error) return;
-    const bool stopping = shutdown_now(signal_number == SIGINT
-                                           ? "Received SIGINT scheduling shutdown..."
-                                           : "Received SIGTERM scheduling shutdown...",
-                                       commands::ShutdownSave::as_configured);
-    if (stopping) {
-      asio::post(io_, [this] { close_everything(); });
-    } else {
-      // The final save failed: Redis stays up rather than lose the data.
-      logger_.warning("SIGTERM received but errors trying to shut down the server, check the "
-                      "logs for more information");
+    // A busy script runs on: Redis acts on the signal in its cron, which
+    // waits for the script to end; so does ours (signal_while_busy_).
+    if (scripts_.busy()) {
+      signal_while_busy_ = signal_number;
       wait_for_signals();
+      return;
     }
+    if (!handle_shutdown_signal(signal_number)) wait_for_signals();
   });
+}
+
+bool Server::handle_shutdown_signal(int signal_number) {
+  const bool stopping =
+      shutdown_now(signal_number == SIGINT ? "Received SIGINT scheduling shutdown..."
+                                           : "Received SIGTERM scheduling shutdown...",
+                   commands::ShutdownSave::as_configured);
+  if (stopping) {
+    asio::post(io_, [this] { close_everything(); });
+  } else {
+    // The final save failed: Redis stays up rather than lose the data.
+    logger_.warning(
+        "SIGTERM received but errors trying to shut down the server, check the "
+        "logs for more information");
+  }
+  return stopping;
 }
 
 bool Server::request_shutdown(commands::ShutdownSave save) {
@@ -673,7 +699,8 @@ bool Server::shutdown_now(std::string_view reason, commands::ShutdownSave save) 
     logger_.notice("Saving the final RDB snapshot before exiting.");
     if (!snapshots_.save()) {
       logger_.warning("Error trying to save the DB, can't exit.");
-      logger_.warning("Errors trying to shut down the server. Check the logs for more information.");
+      logger_.warning(
+          "Errors trying to shut down the server. Check the logs for more information.");
       return false;
     }
   }

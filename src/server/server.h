@@ -35,8 +35,8 @@
 #include <string>
 #include <vector>
 
-#include "commands/core/acl_user.h"
 #include "absl/container/flat_hash_map.h"
+#include "commands/core/acl_user.h"
 #include "commands/core/blocking.h"
 #include "commands/core/client_pause.h"
 #include "commands/core/command_table.h"
@@ -49,11 +49,11 @@
 #include "pubsub/pubsub.h"
 #include "pubsub/tracking.h"
 #include "scripting/script_engine.h"
+#include "server/append_only_file.h"
 #include "server/connection.h"
 #include "server/logger.h"
-#include "server/append_only_file.h"
-#include "server/snapshots.h"
 #include "server/server_options.h"
+#include "server/snapshots.h"
 #include "storage/active_expiry.h"
 #include "storage/clock.h"
 #include "storage/keyspace.h"
@@ -123,8 +123,10 @@ class Server final : public commands::ServerServices {
   // handleClientsBlockedOnKeys), until serving them readies no more keys
   // (a BLMOVE's destination may serve another client). Connections call it
   // after each command; it costs one test when no key is ready.
+  // Not while a script is busy: the clients its hook serves must not pop
+  // what the script pushed before the script is over.
   void serve_blocked_clients() {
-    if (blocking_.has_ready_keys()) serve_ready_keys();
+    if (blocking_.has_ready_keys() && !scripts_.busy()) serve_ready_keys();
   }
   // A client sent POST or Host: (protocol/cross_protocol_guard.h): logs
   // Redis's warning, at most once a minute as Redis does.
@@ -156,6 +158,9 @@ class Server final : public commands::ServerServices {
   void close_everything();
   // SIGINT / SIGTERM: a shutdown as configured; waits again if it failed.
   void wait_for_signals();
+  // What SIGINT / SIGTERM do: a shutdown as configured; false (logged) if
+  // the final save failed and the server stays up.
+  bool handle_shutdown_signal(int signal_number);
   // The dataset at start-up: from the AOF with appendonly yes (the RDB file
   // is then not read, as in Redis), else from the RDB file.
   bool load_dataset();
@@ -194,12 +199,16 @@ class Server final : public commands::ServerServices {
       tracking_->invalidate_key_from_storage(key);
       notifier_->key_expired(db_index, key);
       propagation_->key_deleted(db_index, key);
+      // An XREADGROUP waiting on an expired stream ends with an error, as
+      // Redis's dbGenericDelete signals it (signalDeletedKeyAsReady).
+      blocking_->signal_key_added(db_index, key);
     }
     void key_evicted(int db_index, std::string_view key) override {
       watched_keys_->touch(db_index, key);
       tracking_->invalidate_key_from_storage(key);
       notifier_->key_evicted(db_index, key);
       propagation_->key_deleted(db_index, key);
+      blocking_->signal_key_added(db_index, key);  // as an expired key, above
     }
 
    private:
@@ -269,6 +278,9 @@ class Server final : public commands::ServerServices {
   std::vector<std::shared_ptr<Connection>> queued_writes_;
   std::int64_t next_client_id_ = 1;
   bool shutting_down_ = false;
+  // A SIGTERM that came while a script was busy: Redis lets the script end
+  // first (its writes must not be half-saved); the cron acts on it then.
+  int signal_while_busy_ = 0;
 };
 
 }  // namespace mini_redis::server

@@ -26,8 +26,10 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +41,7 @@ namespace mini_redis::storage {
 class Keyspace;
 class Database;
 class Entry;
+class LazyFree;
 
 enum class EvictionPolicy : std::uint8_t {
   noeviction,
@@ -68,11 +71,30 @@ enum class EvictionResult : std::uint8_t {
   failed,       // over the limit, and nothing the policy may evict is left
 };
 
+// The latency monitor's eviction events, as Redis's evict.c records them:
+//   eviction-del       deleting one key (a big value freed in place is slow)
+//   eviction-lazyfree  nothing left to evict: waiting (at most the time
+//                      budget) for the lazy-free thread to give memory back
+//   eviction-cycle     one make_room() that had to free memory, all of it
+// Storage knows nothing of the monitor (observability/): the server installs
+// this sink. `enabled` says whether the monitor is on (its threshold > 0);
+// while it is off no clock is read for these events, as Redis's
+// latencyStartMonitor() reads none.
+struct EvictionLatencySink {
+  std::function<bool()> enabled;
+  std::function<void(std::string_view event, std::uint64_t milliseconds)> record;
+};
+
 class Evictor {
  public:
   // Deletes keys of `keyspace` until used memory is under the limit, the
-  // time budget is spent, or there is nothing to evict.
-  EvictionResult make_room(Keyspace& keyspace, const EvictionSettings& settings);
+  // time budget is spent, or there is nothing to evict. With `lazy_free`,
+  // a failure first waits (within the budget) for what that thread still
+  // has to free, as Redis does before it gives up.
+  EvictionResult make_room(Keyspace& keyspace, const EvictionSettings& settings,
+                           const LazyFree* lazy_free = nullptr);
+
+  void set_latency_sink(EvictionLatencySink sink) { latency_ = std::move(sink); }
 
   // Used memory as eviction counts it (INFO's used_memory, read cheaply).
   [[nodiscard]] std::size_t used_memory() const { return gauge_.read(); }
@@ -89,6 +111,13 @@ class Evictor {
   static constexpr std::size_t kPoolSize = 16;  // Redis's EVPOOL_SIZE
 
   bool evict_one(Keyspace& keyspace, const EvictionSettings& settings);
+  // The loop of make_room(); `timed`: report each deletion to the sink.
+  EvictionResult evict_until_under(Keyspace& keyspace, const EvictionSettings& settings,
+                                   bool timed);
+  // After a failure: polls the gauge while the lazy-free thread has work.
+  EvictionResult wait_for_lazy_free(const LazyFree& lazy_free, const EvictionSettings& settings,
+                                    bool timed);
+  void record(std::string_view event, std::chrono::steady_clock::time_point started) const;
   bool evict_best_from_pool(Keyspace& keyspace, const EvictionSettings& settings);
   bool evict_random(Keyspace& keyspace, EvictionPolicy policy);
   void sample_into_pool(Database& db, int db_index, const EvictionSettings& settings);
@@ -97,6 +126,7 @@ class Evictor {
   UsedMemoryGauge gauge_;
   std::array<Candidate, kPoolSize> pool_{};  // ascending idle; empty slots first
   int next_random_db_ = 0;                   // the random policies visit databases in turn
+  EvictionLatencySink latency_;
 };
 
 // The "idle score" of an entry under `policy` (higher: evict first).

@@ -136,7 +136,7 @@ def server_with_config_file(path):
     port = servers.free_port()
     if servers.AGAINST_REDIS:
         argv = [servers.REDIS_SERVER, path, "--port", str(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", "/tmp"]
+                "--save", "", "--appendonly", "no", "--daemonize", "no"]
     else:
         argv = [servers.MINI_REDIS, path, "--port", str(port), "--bind", "127.0.0.1"]
     return servers.Server(argv, port)

@@ -21,7 +21,7 @@ BINARY = servers.REDIS_SERVER if AGAINST_REDIS else servers.MINI_REDIS
 def config_file_argv(path):
     """Starts the server from a config file alone (plus, for Redis, no persistence)."""
     if AGAINST_REDIS:
-        return [BINARY, path, "--save", "", "--appendonly", "no", "--dir", "/tmp"]
+        return [BINARY, path, "--save", "", "--appendonly", "no"]
     return [BINARY, path]
 
 

@@ -96,11 +96,12 @@ def mini_redis(*extra_args, port=None):
 
 
 def real_redis(*extra_args, port=None):
-    """Debian's redis-server with nothing written to disk."""
+    """Debian's redis-server with nothing written to disk. It runs in the
+    fresh directory Server gives it (not /tmp): a dump.rdb left in a shared
+    directory would be loaded at start and spoil the reference."""
     port = port or free_port()
     return Server([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1",
-                   "--save", "", "--appendonly", "no", "--daemonize", "no",
-                   "--dir", "/tmp", *extra_args], port)
+                   "--save", "", "--appendonly", "no", "--daemonize", "no", *extra_args], port)
 
 
 class RawClient:

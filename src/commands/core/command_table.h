@@ -191,6 +191,7 @@ void register_sort_commands(CommandTable& table);        // in keys/sort_command
 void register_set_commands(CommandTable& table);         // in sets/
 void register_expire_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
+void register_debug_commands(CommandTable& table);  // DEBUG and LOLWUT
 void register_persistence_commands(CommandTable& table);  // in persistence/
 void register_dump_restore_commands(CommandTable& table);  // in keys/dump_restore.cpp
 void register_config_commands(CommandTable& table);         // in config_commands.cpp

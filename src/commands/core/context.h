@@ -100,6 +100,11 @@ struct ClientState : pubsub::Subscriber {
   // pushes_while_silenced and survive the drop. See push_writer().
   bool running_silenced = false;
   std::string pushes_while_silenced;
+  // Set by the dispatcher while this client's command runs. Only a busy
+  // script (scripting/busy_script.cpp) lets the event loop run meanwhile;
+  // the server must then not write this client's output, in which the
+  // running command's reply is being built (Redis's protectClient).
+  bool running_command = false;
   bool close_after_reply = false;  // set by QUIT; the server closes once flushed
   // Arguments of the running command that the slowlog (and MONITOR) must not
   // show, one bit per position: HELLO ... AUTH <user> <password> hides both,

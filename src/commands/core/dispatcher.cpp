@@ -6,9 +6,11 @@
 #include "commands/core/errors.h"
 #include "commands/core/propagation.h"
 #include "commands/core/transaction_queue.h"
+#include "commands/server/debug_commands.h"
 #include "commands/server/monitor.h"
 #include "common/not_implemented.h"
 #include "pubsub/tracking.h"
+#include "scripting/script_engine.h"
 
 namespace mini_redis::commands {
 
@@ -50,15 +52,22 @@ bool reject_before_run(Context& ctx, const CommandSpec& spec, Arguments args) {
     ctx.reply.error(errors::wrong_arity(spec.full_name));
     return true;
   }
+  // DEBUG is "protected" (enable-debug-command), checked before NOAUTH as in
+  // Redis's processCommand (commands/server/debug_commands.h).
+  if (debug_command_refused(ctx, spec)) return true;
   // NOAUTH, then the user's permissions (commands/core/acl_check.h). For
   // the default user, which may do everything, this is one test.
   if (needs_acl_check(ctx.client) && acl_refuses(ctx, spec, args)) return true;
+  // A script past busy-reply-threshold serves other clients from inside
+  // itself (scripting/busy_script.cpp): nothing may then change the dataset
+  // under it, eviction included (Redis skips it too while busy).
+  const bool script_busy = ctx.scripts != nullptr && ctx.scripts->busy();
   // maxmemory (storage/eviction.h): evict what the policy allows first; if
   // memory stays above the limit, a command that may add data (denyoom) is
   // refused, as Redis's processCommand does (in MULTI, any command that
   // would be queued; transaction_queue.h). Nothing at all without a limit.
   // While CLIENT PAUSE holds, nothing is evicted (client_pause.h).
-  if (ctx.config.maxmemory != 0 && (ctx.pause == nullptr || !ctx.pause->active()) &&
+  if (ctx.config.maxmemory != 0 && !script_busy && (ctx.pause == nullptr || !ctx.pause->active()) &&
       ctx.keyspace.make_room() == storage::EvictionResult::failed &&
       refused_when_out_of_memory(ctx.client, spec)) {
     ctx.reply.error(errors::kOutOfMemory);
@@ -82,6 +91,13 @@ bool reject_before_run(Context& ctx, const CommandSpec& spec, Arguments args) {
   // like messages (or that leave that mode). RESP3 tells pushes apart.
   if (ctx.client.in_resp2_subscribed_mode() && !spec.allowed_when_subscribed) {
     ctx.reply.error(errors::not_allowed_while_subscribed(spec.full_name));
+    return true;
+  }
+  // While a script is busy only the commands flagged allow-busy run (AUTH,
+  // HELLO, MULTI, WATCH, SCRIPT KILL, FUNCTION KILL/STATS, SHUTDOWN...);
+  // the rest hear which KILL would help (Redis's processCommand).
+  if (script_busy && (spec.flags & flags::kAllowBusy) == 0) {
+    ctx.reply.error(ctx.scripts->busy_error());
     return true;
   }
   // A MONITOR client counts as a replica in Redis, which may not touch keys.
@@ -244,6 +260,13 @@ void dispatch(Context& ctx, Arguments args) {
   const std::size_t reply_start = out.size();
   ClientState& client = ctx.client;
   client.running_silenced = client.reply_mode == ReplyMode::off || client.skipping_reply;
+  struct Running {
+    ClientState& client;
+    explicit Running(ClientState& c) : client(c) { client.running_command = true; }
+    ~Running() { client.running_command = false; }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+  } running(client);
 
   // A client parked by BLPOP and friends runs its command again when a key
   // it waits on gets a value (commands/core/blocking.h). That second run is
@@ -268,6 +291,7 @@ void dispatch(Context& ctx, Arguments args) {
   } else if (const CommandSpec* spec = lookup(ctx, args)) {
     ran = spec;
     if (reject_before_run(ctx, *spec, args)) {
+      client.last_command = spec->full_name;  // a refused command still shows as cmd=
       ++ctx.stats.commands.at(spec->stats_id).rejected_calls;
       refuse_in_transaction(ctx, *spec, args, reply_start);  // EXEC will answer -EXECABORT
     } else if (ctx.pause != nullptr && ctx.pause->active() &&
@@ -282,6 +306,8 @@ void dispatch(Context& ctx, Arguments args) {
     }
   } else {
     flag_refused_in_transaction(client);  // an unknown command dooms a transaction too
+    // Redis sets CLIENT LIST's cmd= at lookup: an unknown command shows NULL.
+    client.last_command = "NULL";
   }
   count_error_reply(ctx, out, reply_start);
   ctx.client.redacted_arguments = 0;
