@@ -39,6 +39,7 @@
 #include "commands/server/debug_digest.h"
 #include "commands/server/debug_help.h"
 #include "commands/server/lolwut_command.h"
+#include "commands/server/object_encoding.h"
 #include "common/ascii.h"
 #include "common/integer_parsing.h"
 #include "config/config_values.h"
@@ -70,22 +71,6 @@ void debug_sleep(Context& /*ctx*/, std::string_view argument) {
 }
 
 // ---- OBJECT -------------------------------------------------------------------
-
-// How Redis's strEncoding() names our encodings.
-std::string_view encoding_name(storage::Encoding encoding) {
-  switch (encoding) {
-    case storage::Encoding::integer: return "int";
-    case storage::Encoding::embstr: return "embstr";
-    case storage::Encoding::raw: return "raw";
-    case storage::Encoding::quicklist: return "quicklist";
-    case storage::Encoding::listpack: return "listpack";
-    case storage::Encoding::hashtable: return "hashtable";
-    case storage::Encoding::intset: return "intset";
-    case storage::Encoding::skiplist: return "skiplist";
-    case storage::Encoding::stream: return "stream";
-  }
-  return "unknown";
-}
 
 // The fields Redis adds for a quicklist: node count, average elements per
 // node, the fill setting (list-max-listpack-size), whether compression is

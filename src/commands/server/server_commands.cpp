@@ -17,6 +17,7 @@
 #include "commands/core/errors.h"
 #include "commands/server/info.h"
 #include "commands/server/memory_commands.h"
+#include "commands/server/object_encoding.h"
 #include "scripting/script_engine.h"
 #include "storage/memory.h"
 
@@ -95,21 +96,6 @@ bool is_shared_integer(const storage::Entry& entry) {
   std::int64_t value = -1;
   const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
   return result.ec == std::errc() && value >= 0 && value < kSharedIntegers;
-}
-
-std::string_view encoding_name(storage::Encoding encoding) {
-  switch (encoding) {
-    case storage::Encoding::integer: return "int";
-    case storage::Encoding::embstr: return "embstr";
-    case storage::Encoding::raw: return "raw";
-    case storage::Encoding::quicklist: return "quicklist";
-    case storage::Encoding::listpack: return "listpack";
-    case storage::Encoding::hashtable: return "hashtable";
-    case storage::Encoding::intset: return "intset";
-    case storage::Encoding::skiplist: return "skiplist";
-    case storage::Encoding::stream: return "stream";
-  }
-  return "unknown";
 }
 
 // OBJECT looks at a key without counting a hit or refreshing its access
