@@ -2,7 +2,9 @@
 #include "storage/database.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "storage/mapped_blocks.h"
 #include "storage/memory.h"
@@ -208,6 +210,27 @@ void Database::zero_extend(Entry*& entry, std::size_t size, std::size_t room) {
   // nothing past the value in a block just moved to a mapping (only the
   // value was copied), and up to the old end of a mapping that grew.
   const std::size_t old_size = entry->value_size_;
+  if (!mapped::kEnabled) {
+    // Without mappings (the sanitizer builds: see mapped_blocks.h) calloc()
+    // gives the same lazily zeroed pages for a big block, at the cost of
+    // one copy of the old value: worth it past 1 MB of new zeros, when the
+    // old value is the smaller part.
+    constexpr std::size_t kLazyZeroingFrom = std::size_t{1} << 20;
+    const std::size_t gap = size - old_size;
+    if (gap >= kLazyZeroingFrom && gap > old_size) {
+      entry = table_.relocate(entry, [room](Entry* old) {
+        const std::size_t used = sizeof(Entry) + old->key_size_ + old->value_size_;
+        void* block = std::calloc(1, allocation_size(sizeof(Entry) + old->key_size_ + room));
+        if (block == nullptr) throw std::bad_alloc();
+        std::memcpy(block, static_cast<const void*>(old), used);  // header, key, value
+        std::free(old);
+        return std::launder(static_cast<Entry*>(block));
+      });
+      if (entry->expiring_slot_ != kNotExpiring) expiring_[entry->expiring_slot_] = entry;
+      entry->value_size_ = size;
+      return;
+    }
+  }
   const bool was_mapped = mapped::is_mapped(entry);
   const std::size_t old_capacity = entry->value_capacity();
   if (room > old_capacity) grow_string(entry, room);
