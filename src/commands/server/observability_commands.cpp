@@ -127,24 +127,24 @@ void latency_histogram_command(Context& ctx, Arguments args) {
 }
 
 void latency_help_command(Context& ctx, Arguments /*args*/) {
-  reply_help(ctx.reply, "LATENCY",
-             {
-                 "DOCTOR",
-                 "    Return a human readable latency analysis report.",
-                 "GRAPH <event>",
-                 "    Return an ASCII latency graph for the <event> class.",
-                 "HISTORY <event>",
-                 "    Return time-latency samples for the <event> class.",
-                 "LATEST",
-                 "    Return the latest latency samples for all events.",
-                 "RESET [<event> ...]",
-                 "    Reset latency data of one or more <event> classes.",
-                 "    (default: reset all data for all event classes)",
-                 "HISTOGRAM [COMMAND ...]",
-                 "    Return a cumulative distribution of latencies in the format of a histogram "
-                 "for the specified command names.",
-                 "    If no commands are specified then all histograms are replied.",
-             });
+  reply_help(
+      ctx.reply, "LATENCY",
+      {
+          "DOCTOR",
+          "    Return a human readable latency analysis report.",
+          "GRAPH <event>",
+          "    Return an ASCII latency graph for the <event> class.",
+          "HISTORY <event>",
+          "    Return time-latency samples for the <event> class.",
+          "LATEST",
+          "    Return the latest latency samples for all events.",
+          "RESET [<event> ...]",
+          "    Reset latency data of one or more <event> classes.",
+          "    (default: reset all data for all event classes)",
+          "HISTOGRAM [COMMAND ...]",
+          "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+          "    If no commands are specified then all histograms are replied.",
+      });
 }
 
 CommandSpec subcommand(std::string_view name, int arity, std::uint32_t command_flags,
