@@ -26,12 +26,7 @@ def park(port, control, *command, count):
     return c
 
 
-def resp(*args):
-    parts = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(parts)
+resp = servers.encode_command  # a command as the bytes a client sends
 
 
 def test_waiting_clients_are_served_first_come_first_served(server, client):

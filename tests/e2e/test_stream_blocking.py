@@ -23,18 +23,13 @@ import time
 
 import pytest
 
-from servers import RawClient, wait_for
+from servers import RawClient, encode_command, wait_for
 
 UNBLOCKED = b"-UNBLOCKED the stream key no longer exists\r\n"
 NOGROUP = b"-NOGROUP the consumer group this client was blocked on no longer exists\r\n"
 
 
-def resp(*args):
-    parts = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(parts)
+resp = encode_command  # a command as the bytes a client sends
 
 
 def blocked_clients(control):

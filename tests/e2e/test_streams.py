@@ -10,15 +10,10 @@ waits."""
 import time
 
 import servers
-from servers import RawClient, wait_for
+from servers import RawClient, encode_command, wait_for
 
 
-def resp(*args):
-    parts = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(parts)
+resp = encode_command  # a command as the bytes a client sends
 
 
 def blocked_clients(control):

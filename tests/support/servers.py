@@ -104,6 +104,16 @@ def real_redis(*extra_args, port=None):
                    "--save", "", "--appendonly", "no", "--daemonize", "no", *extra_args], port)
 
 
+def encode_command(*args) -> bytes:
+    """A command as a client sends it: a RESP array of bulk strings (str and
+    int arguments are sent as their text)."""
+    parts = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(parts)
+
+
 class RawClient:
     """A socket that sends raw bytes and reads exactly one RESP reply."""
 
@@ -150,11 +160,7 @@ class RawClient:
 
     def command(self, *args) -> bytes:
         """Sends one command as a RESP array and returns its raw reply."""
-        parts = [b"*%d\r\n" % len(args)]
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.send(b"".join(parts))
+        self.send(encode_command(*args))
         return self.read_reply()
 
     def closed_by_peer(self, timeout=2) -> bool:
