@@ -54,7 +54,9 @@ class FileLoader {
     while (in_.ok() && !reached_eof_) step();
     if (in_.ok() && version >= kFirstVersionWithChecksum) check_checksum();
     if (!in_.ok()) return std::unexpected(in_.error());
-    // Bytes after the checksum are ignored, as Redis stops reading there.
+    // Bytes after the checksum are not read here, as Redis stops reading
+    // there; the AOF loader replays the commands an old AOF has after it.
+    stats_.bytes_read = in_.offset();
     return std::move(stats_);
   }
 

@@ -79,6 +79,9 @@ struct RdbLoadStats {
   // The codes of the function libraries (FUNCTION2), in file order: the
   // caller loads them into its function engine.
   std::vector<std::string> function_libraries;
+  // Where the RDB data ended (after its checksum): an AOF base file written
+  // by Redis 6 goes on with commands from there.
+  std::size_t bytes_read = 0;
 };
 
 // Loads a whole RDB file into `keyspace`. A key whose expire time is before

@@ -215,14 +215,24 @@ void write_value(RdbOutput& out, const Entry& entry) {
 
 // ---- the file ----------------------------------------------------------------------
 
-// One key as rdbSaveKeyValuePair writes it: [FC <ms>] <type> <key> <value>.
-// (Redis also writes the LRU idle time or LFU counter, opcodes F8/F9, when
-// maxmemory-policy is an LRU or LFU one; with the default policy it does
-// not, and neither do we.)
-void write_key(RdbOutput& out, const Entry& entry) {
+// One key as rdbSaveKeyValuePair writes it: [FC <ms>] [F8 <idle s> | F9
+// <counter>] <type> <key> <value>. The access history goes in only under
+// an LRU or LFU maxmemory-policy (the default noeviction writes none).
+void write_key(RdbOutput& out, const storage::Database& db, const Entry& entry, std::int64_t now_ms,
+               RdbWriteOptions::AccessHistory history) {
   if (entry.has_expire()) {
     out.put(rdb::kOpExpireTimeMs);
     rdb::append_u64_le(out.bytes(), static_cast<std::uint64_t>(entry.expire_at_ms()));
+  }
+  if (history == RdbWriteOptions::AccessHistory::lru_idle &&
+      db.access_tracking() == storage::AccessTracking::lru) {
+    const std::int64_t idle_s = now_ms / 1000 - static_cast<std::int64_t>(entry.access_time_s());
+    out.put(rdb::kOpIdle);
+    out.length(static_cast<std::uint64_t>(std::max<std::int64_t>(idle_s, 0)));
+  } else if (history == RdbWriteOptions::AccessHistory::lfu_counter &&
+             db.access_tracking() == storage::AccessTracking::lfu) {
+    out.put(rdb::kOpFreq);
+    out.put(db.access_frequency(entry));
   }
   out.put(rdb_type(entry));
   out.string(entry.key());
@@ -250,7 +260,7 @@ void write_header(RdbOutput& out, const RdbWriteOptions& options) {
 // hints for the loader's table sizes, and like Redis (dictSize of the main
 // and expires dicts) they count keys whose time has passed too.
 void write_database(RdbOutput& out, storage::Database& db, int index, std::int64_t now_ms,
-                    const std::function<void()>& after_each_key) {
+                    const RdbWriteOptions& options) {
   out.put(rdb::kOpSelectDb);
   out.length(static_cast<std::uint64_t>(index));
   out.put(rdb::kOpResizeDb);
@@ -262,9 +272,9 @@ void write_database(RdbOutput& out, storage::Database& db, int index, std::int64
   db.for_each_live([&](Entry& entry) {
     if (out.failed()) return;
     if (entry.has_expire() && now_ms > entry.expire_at_ms()) return;
-    write_key(out, entry);
+    write_key(out, db, entry, now_ms, options.access_history);
     out.flush_if_full();
-    if (after_each_key) after_each_key();
+    if (options.after_each_key) options.after_each_key();
   });
 }
 
@@ -277,7 +287,7 @@ bool write_rdb(storage::Keyspace& keyspace, std::int64_t now_ms, const RdbWriteO
   for (int index = 0; index < keyspace.database_count() && !out.failed(); ++index) {
     storage::Database& db = keyspace.db(index);
     if (db.size() == 0) continue;  // Redis skips empty databases entirely
-    write_database(out, db, index, now_ms, options.after_each_key);
+    write_database(out, db, index, now_ms, options);
   }
   if (out.failed()) return false;
   out.put(rdb::kOpEof);

@@ -62,6 +62,11 @@ struct RdbWriteOptions {
   // The function libraries' codes (FUNCTION LOAD), written after the AUX
   // fields as FUNCTION2 opcodes, each followed by its code as a string.
   std::vector<std::string> function_libraries;
+  // Under an LRU or LFU maxmemory-policy Redis writes each key's access
+  // history before it (opcode IDLE: idle seconds; FREQ: the LFU counter),
+  // so that eviction after a restart still knows which keys are cold.
+  enum class AccessHistory { none, lru_idle, lfu_counter };
+  AccessHistory access_history = AccessHistory::none;
   // Called after each key is written: a BGSAVE child counts keys and
   // reports its progress through it (server/child_info.h).
   std::function<void()> after_each_key;

@@ -62,10 +62,16 @@ bool ScriptEngine::interrupted() {
         elapsed < std::chrono::milliseconds(run.ctx->config.busy_reply_threshold_ms)) {
       return false;
     }
-    // Past the threshold: the server starts answering -BUSY.
+    // Past the threshold: the server starts answering -BUSY, and says so
+    // in its log as Redis does (scriptInterrupt).
     run.timed_out = true;
     busy_ = true;
     busy_eval_ = run.call.is_eval;
+    const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+    log(3, "Slow script detected: still in execution after " + std::to_string(elapsed_ms) +
+               " milliseconds. You can try killing the script using the " +
+               (run.call.is_eval ? "SCRIPT KILL" : "FUNCTION KILL") +
+               " command. Script name is: " + std::string(run.call.name) + ".");
   }
   // Serve the requests that arrived. A SCRIPT KILL among them sets `killed`;
   // a SHUTDOWN NOSAVE makes the pump answer false, and the script stops so

@@ -153,7 +153,14 @@ const char* run_command(lua_State* lua, ScriptEngine::Running& running) {
   running.reply.clear();
   protocol::ReplyWriter writer(running.reply, running.resp);
   commands::Context ctx = context_for(caller, running.lua_client, writer);
+  if ((running.repl_flags & 1) == 0) ctx.propagation = nullptr;  // redis.set_repl()
   commands::run_queued_command(ctx, *spec, words);
+  if ((spec->flags & commands::flags::kReadonly) != 0 && caller.client.tracking.on) {
+    // Client-side caching: the caller's keys, as Redis tracks a script's reads.
+    if (const commands::CommandSpec* script = find_command(caller.commands, running.call.command)) {
+      commands::remember_script_read(caller, *script, running.call.command);
+    }
+  }
   return nullptr;
 }
 
@@ -225,16 +232,26 @@ int redis_status_reply(lua_State* lua) {
   return 1;
 }
 
-// redis.log(level, message...): Redis writes the message to its log. This
-// server has no log sink in commands/ yet, so the message is checked and
-// dropped (see the report); the errors are Redis's.
+// redis.log(level, message...): the words, joined by spaces, go to the
+// server's log at that level (redis.LOG_WARNING is 3), shown when the
+// `loglevel` lets them through. Like Redis, arguments that are neither
+// strings nor numbers are left out.
 int redis_log(lua_State* lua) {
-  if (lua_gettop(lua) < 2)
-    return raise_error(lua, "ERR redis.log() requires two arguments or more.");
+  const int argc = lua_gettop(lua);
+  if (argc < 2) return raise_error(lua, "ERR redis.log() requires two arguments or more.");
   if (lua_type(lua, 1) != LUA_TNUMBER)
     return raise_error(lua, "ERR First argument must be a number (log level).");
   const lua_Number level = lua_tonumber(lua, 1);
   if (level < 0 || level > 3) return raise_error(lua, "ERR Invalid debug level.");
+  std::string line;
+  for (int i = 2; i <= argc; ++i) {
+    std::size_t length = 0;
+    const char* text = lua_tolstring(lua, i, &length);
+    if (text == nullptr) continue;
+    if (i != 2) line.push_back(' ');
+    line.append(text, length);
+  }
+  engine_of(lua).log(static_cast<int>(level), line);
   return 0;
 }
 
@@ -262,8 +279,9 @@ int redis_acl_check_cmd(lua_State* lua) {
   return 1;
 }
 
-// redis.set_repl(flags): choosing where a script's writes propagate. There
-// is no replication or AOF here, so the flags are only checked.
+// redis.set_repl(flags): where the script's next writes propagate. Without
+// REPL_AOF in the flags (REPL_NONE, REPL_REPLICA) they stay out of the AOF,
+// so a restart does not redo them; there are no replicas here.
 int redis_set_repl(lua_State* lua) {
   if (lua_gettop(lua) != 1) return raise_error(lua, "ERR redis.set_repl() requires two arguments.");
   const auto flags = static_cast<long long>(lua_tonumber(lua, 1));
@@ -272,6 +290,7 @@ int redis_set_repl(lua_State* lua) {
                        "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or "
                        "REPL_NONE.");
   }
+  engine_of(lua).running()->repl_flags = static_cast<int>(flags);
   return 0;
 }
 

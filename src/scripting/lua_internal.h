@@ -26,6 +26,9 @@ struct ScriptEngine::Running {
   bool read_only = false;            // EVAL_RO / EVALSHA_RO
   // redis.setresp(): the protocol the script's commands answer in.
   protocol::ProtocolVersion resp = protocol::ProtocolVersion::resp2;
+  // redis.set_repl(): where the writes that follow propagate. Bit 1 is the
+  // AOF (REPL_AOF), bit 2 the replicas (REPL_REPLICA; there are none here).
+  int repl_flags = 3;
   std::string reply;                    // one command's reply, reused from call to call
   std::vector<std::string_view> words;  // one command's words, likewise
   // The client the script's commands run as: Redis's fake "lua" client. It

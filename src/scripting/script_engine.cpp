@@ -166,6 +166,7 @@ void ScriptEngine::call_and_reply(lua_State* lua, commands::Context& ctx, const 
   running_->ctx = &ctx;
   running_->read_only = call.read_only;
   running_->resp = protocol::ProtocolVersion::resp2;  // until redis.setresp(3)
+  running_->repl_flags = 3;                           // REPL_ALL, until redis.set_repl()
   commands::ClientState& lua_client = running_->lua_client;
   lua_client.db_index = ctx.client.db_index;
   lua_client.user = ctx.client.user;

@@ -121,6 +121,14 @@ class ScriptEngine {
   // The server passes it in, so that scripting needs no Asio (DESIGN.md).
   using EventPump = std::function<bool()>;
   void set_event_pump(EventPump pump) { pump_ = std::move(pump); }
+  // Where redis.log() and the "Slow script detected" warning go: the
+  // server's log, at Redis's levels (0 debug, 1 verbose, 2 notice, 3
+  // warning). Without a sink (unit tests) the lines are dropped.
+  using LogSink = std::function<void(int level, std::string_view message)>;
+  void set_log_sink(LogSink sink) { log_sink_ = std::move(sink); }
+  void log(int level, std::string_view message) const {
+    if (log_sink_) log_sink_(level, message);
+  }
   // True while a script runs past the threshold (Redis's scriptIsTimedout).
   [[nodiscard]] bool busy() const { return busy_; }
   [[nodiscard]] bool busy_with_eval() const { return busy_ && busy_eval_; }
@@ -151,6 +159,7 @@ class ScriptEngine {
   std::unique_ptr<Running> running_;
   std::unique_ptr<FunctionEngine> functions_;
   EventPump pump_;
+  LogSink log_sink_;
   bool busy_ = false;
   bool busy_eval_ = false;
 };

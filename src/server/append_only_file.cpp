@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "commands/persistence/rdb_options.h"
 #include "persistence/aof_rewrite.h"
@@ -119,7 +120,9 @@ AppendOnlyFile::~AppendOnlyFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::string AppendOnlyFile::directory() const { return config_->appenddirname; }
+std::string AppendOnlyFile::directory() const {
+  return config_->appenddirname;
+}
 
 std::string AppendOnlyFile::path_of(const std::string& name) const {
   return directory() + "/" + name;
@@ -148,13 +151,36 @@ bool AppendOnlyFile::open_incr(std::int64_t sequence) {
     ::close(fd_);
   }
   fd_ = fd;
-  struct stat status{};
+  struct stat status {};
   incr_size_ = ::fstat(fd, &status) == 0 ? static_cast<std::uint64_t>(status.st_size) : 0;
-  selected_db_ = -1;  // a new file starts in database 0 when replayed
+  selected_db_ = -1;      // a new file starts in database 0 when replayed
   last_timestamp_s_ = 0;  // and with its own "#TS:" annotation (aof-timestamp-enabled)
   bool listed = false;
   for (const AofFileInfo& file : manifest_.files) listed |= file.name == name;
   if (!listed) manifest_.files.push_back({name, sequence, AofFileInfo::Type::incr});
+  return true;
+}
+
+// Redis's temporary incr file ("temp-appendonly.aof.incr"): truncated at
+// each try of the first rewrite, since that rewrite's base holds everything
+// written before its fork.
+std::string AppendOnlyFile::temp_incr_name() const {
+  return "temp-" + config_->appendfilename + ".incr";
+}
+
+bool AppendOnlyFile::open_temp_incr() {
+  const std::string name = temp_incr_name();
+  const int fd =
+      ::open(path_of(name).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    logger_->warning("Can't open the append-only file " + name + ": " + errno_text());
+    return false;
+  }
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+  incr_size_ = 0;
+  selected_db_ = -1;
+  last_timestamp_s_ = 0;
   return true;
 }
 
@@ -260,11 +286,53 @@ void AppendOnlyFile::schedule_rewrite() {
   publish();
 }
 
+// An AOF from before Redis 7 is one file, `appendfilename` in `dir`. Redis
+// 7.0 takes it over at start (aofUpgradePrepare): it becomes the base file
+// of a manifest in `appenddirname`, under its old name, and later rewrites
+// replace it as usual. The manifest is written before the file moves, so a
+// crash in between is finished at the next start: that is the case of a
+// manifest naming only that base, which is not in the directory yet.
+bool AppendOnlyFile::upgrade_single_file(const persistence::AofManifest* manifest) {
+  const std::string& old_name = config_->appendfilename;
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(old_name, error)) return true;
+  if (manifest != nullptr) {
+    const bool interrupted = manifest->files.size() == 1 &&
+                             manifest->files.front().type == AofFileInfo::Type::base &&
+                             manifest->files.front().name == old_name &&
+                             !std::filesystem::exists(path_of(old_name), error);
+    if (!interrupted) return true;
+  }
+  std::filesystem::create_directories(directory(), error);
+  manifest_ = {};
+  manifest_.files.push_back({old_name, 1, AofFileInfo::Type::base});
+  if (!persist_manifest()) return false;
+  if (std::rename(old_name.c_str(), path_of(old_name).c_str()) != 0) {
+    logger_->warning("Error trying to move the old AOF file " + old_name + " into dir " +
+                     directory() + ": " + errno_text());
+    return false;
+  }
+  logger_->notice("Successfully migrated an old-style AOF file (" + old_name +
+                  ") into the AOF directory (" + directory() + ").");
+  return true;
+}
+
 bool AppendOnlyFile::load(const Replay& replay) {
   const std::string manifest_path =
       path_of(persistence::manifest_file_name(config_->appendfilename));
   bool found = false;
-  const std::string text = read_file(manifest_path, found);
+  std::string text = read_file(manifest_path, found);
+  std::optional<persistence::AofManifest> on_disk;
+  if (found) {
+    auto parsed = persistence::parse_manifest(text);
+    if (!parsed) {
+      logger_->warning(parsed.error());
+      return false;
+    }
+    on_disk = std::move(*parsed);
+  }
+  if (!upgrade_single_file(on_disk ? &*on_disk : nullptr)) return false;
+  text = read_file(manifest_path, found);
   if (!found) return true;  // no AOF yet: nothing to load (and the RDB file is not read)
   auto parsed = persistence::parse_manifest(text);
   if (!parsed) {
@@ -279,7 +347,8 @@ bool AppendOnlyFile::load(const Replay& replay) {
   for (std::size_t i = 0; i < order.size(); ++i) {
     if (!load_file(*order[i], replay, i + 1 == order.size())) return false;
   }
-  if (!order.empty()) logger_->notice("DB loaded from append only file: " + seconds_text(started) + " seconds");
+  if (!order.empty())
+    logger_->notice("DB loaded from append only file: " + seconds_text(started) + " seconds");
   return true;
 }
 
@@ -293,8 +362,11 @@ bool AppendOnlyFile::load_file(const AofFileInfo& file, const Replay& replay, bo
     return false;
   }
   const std::string kind = file.type == AofFileInfo::Type::base ? "base" : "incr";
+  std::string_view commands = bytes;
   if (bytes.starts_with("REDIS")) {
-    // An RDB preamble: the dataset as a snapshot, then nothing else.
+    // An RDB preamble: the dataset as a snapshot. Redis 7 writes nothing
+    // after it; the single-file AOF of Redis 6 (taken over by
+    // upgrade_single_file) goes on with the commands logged since.
     auto loaded = persistence::load_rdb(bytes, *keyspace_, keyspace_->clock().now_ms(),
                                         commands::rdb_load_options(*config_));
     if (!loaded) {
@@ -303,13 +375,16 @@ bool AppendOnlyFile::load_file(const AofFileInfo& file, const Replay& replay, bo
       return false;
     }
     if (!load_function_libraries(functions_, loaded->function_libraries, *logger_)) return false;
-    logger_->notice("DB loaded from " + kind + " file " + file.name + ": " + seconds_text(started) +
-                    " seconds");
-    return true;
+    commands = commands.substr(loaded->bytes_read);
+    if (commands.empty()) {
+      logger_->notice("DB loaded from " + kind + " file " + file.name + ": " +
+                      seconds_text(started) + " seconds");
+      return true;
+    }
   }
 
   replay({});  // a new file: a fresh client, in database 0
-  persistence::AofCommandReader reader(bytes);
+  persistence::AofCommandReader reader(commands);
   std::vector<std::string_view> argv;
   std::size_t before_multi = 0;
   bool in_multi = false;
@@ -344,7 +419,9 @@ bool AppendOnlyFile::load_file(const AofFileInfo& file, const Replay& replay, bo
                        "the server.");
       return false;
     }
-    const std::size_t keep = in_multi ? before_multi : reader.valid_up_to();
+    // Offsets in the file: the commands start after the RDB preamble, if any.
+    const std::size_t keep =
+        (bytes.size() - commands.size()) + (in_multi ? before_multi : reader.valid_up_to());
     if (in_multi) {
       logger_->warning("Revert incomplete MULTI/EXEC transaction in AOF file " + file.name);
       static constexpr std::string_view kDiscard = "DISCARD";
@@ -352,14 +429,13 @@ bool AppendOnlyFile::load_file(const AofFileInfo& file, const Replay& replay, bo
     } else {
       logger_->warning("!!! Warning: short read while loading the AOF file " + file.name + "!!!");
     }
-    logger_->warning("!!! Truncating the AOF " + file.name + " at offset " +
-                     std::to_string(keep) + " !!!");
+    logger_->warning("!!! Truncating the AOF " + file.name + " at offset " + std::to_string(keep) +
+                     " !!!");
     if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
       logger_->warning("Error truncating the AOF file " + file.name + ": " + errno_text());
       return false;
     }
-    logger_->warning("AOF " + file.name +
-                     " loaded anyway because aof-load-truncated is enabled");
+    logger_->warning("AOF " + file.name + " loaded anyway because aof-load-truncated is enabled");
     break;
   }
   logger_->notice("DB loaded from " + kind + " file " + file.name + ": " + seconds_text(started) +
@@ -397,9 +473,9 @@ void AppendOnlyFile::record_write_latency(std::uint64_t latency_ms) {
   if (threshold <= 0) return;
   observability::LatencyMonitor& monitor = stats_->latency_monitor;
   const std::int64_t now_s = unix_seconds();
-  const char* situation = fsync_.pending()                             ? "aof-write-pending-fsync"
+  const char* situation = fsync_.pending()                          ? "aof-write-pending-fsync"
                           : stats_->persistence.any_child_running() ? "aof-write-active-child"
-                                                                      : "aof-write-alone";
+                                                                    : "aof-write-alone";
   monitor.add_sample_if_needed(situation, latency_ms, threshold, now_s);
   monitor.add_sample_if_needed("aof-write", latency_ms, threshold, now_s);
 }
@@ -456,15 +532,16 @@ void AppendOnlyFile::on_write_error(int error, std::size_t written) {
   const bool can_log = now_s - last_write_error_log_s_ > 30;
   if (can_log) last_write_error_log_s_ = now_s;
   if (written == 0) {
-    if (can_log) logger_->warning(std::string("Error writing to the AOF file: ") + std::strerror(error));
+    if (can_log)
+      logger_->warning(std::string("Error writing to the AOF file: ") + std::strerror(error));
   } else {
     // Half a command at the end would make the file unreadable: cut it
     // off, so that the retry writes the whole buffer again. Redis reports
     // a short write as ENOSPC, whatever the second write() said.
     if (can_log) {
-      logger_->warning("Short write while writing to the AOF file: (nwritten=" +
-                       std::to_string(written) + ", expected=" + std::to_string(buffer_.size()) +
-                       ")");
+      logger_->warning(
+          "Short write while writing to the AOF file: (nwritten=" + std::to_string(written) +
+          ", expected=" + std::to_string(buffer_.size()) + ")");
     }
     if (::ftruncate(fd_, static_cast<off_t>(incr_size_)) == 0) {
       written = 0;
@@ -546,13 +623,21 @@ AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
   // new one, which the new base will be followed by.
   write_buffer();
   const std::int64_t sequence = manifest_.last_incr_sequence() + 1;
-  if (!open_incr(sequence) || !persist_manifest()) {
-    last_rewrite_ok_ = false;
-    return Rewrite::failed;
+  if (waiting_for_rewrite_) {
+    // Not in the manifest until this rewrite succeeds (finish_first_rewrite).
+    if (!open_temp_incr()) {
+      last_rewrite_ok_ = false;
+      return Rewrite::failed;
+    }
+  } else {
+    if (!open_incr(sequence) || !persist_manifest()) {
+      last_rewrite_ok_ = false;
+      return Rewrite::failed;
+    }
+    logger_->notice("Creating AOF incr file " +
+                    persistence::incr_file_name(config_->appendfilename, sequence) +
+                    " on background rewrite");
   }
-  logger_->notice("Creating AOF incr file " +
-                  persistence::incr_file_name(config_->appendfilename, sequence) +
-                  " on background rewrite");
   // Chosen at the fork: the child writes in this form and the parent names
   // the finished file after it, whatever CONFIG SET does meanwhile.
   rewrite_rdb_preamble_ = config_->aof_use_rdb_preamble;
@@ -565,8 +650,8 @@ AppendOnlyFile::Rewrite AppendOnlyFile::start_rewrite() {
     child_info_.keep_child_end();
     const std::string temp = "temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof";
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const bool ok = fd >= 0 && write_dataset(fd, rewrite_rdb_preamble_, &child_info_) &&
-                    ::fsync(fd) == 0;
+    const bool ok =
+        fd >= 0 && write_dataset(fd, rewrite_rdb_preamble_, &child_info_) && ::fsync(fd) == 0;
     if (ok) {
       const std::uint64_t cow = child_info_.finish();
       logger_->notice("AOF rewrite: " + std::to_string(cow >> 20) +
@@ -625,24 +710,35 @@ void AppendOnlyFile::finish_rewrite(bool ok) {
     logger_->warning("Background AOF rewrite terminated with error");
     ::unlink(rewrite_temp_.c_str());
     last_rewrite_ok_ = false;
+    // Without a base the AOF is not on yet: try again, as Redis does.
+    if (waiting_for_rewrite_) rewrite_scheduled_ = true;
     return;
   }
   logger_->notice("Background AOF rewrite terminated with success");
+  // Counted before finish_first_rewrite() retires the old base.
+  const std::int64_t new_base_sequence = manifest_.base_sequence() + 1;
   const std::string base_name = persistence::base_file_name(
-      config_->appendfilename, manifest_.base_sequence() + 1, rewrite_rdb_preamble_);
+      config_->appendfilename, new_base_sequence, rewrite_rdb_preamble_);
   if (std::rename(rewrite_temp_.c_str(), path_of(base_name).c_str()) != 0) {
     logger_->warning("Error trying to rename the temporary AOF base file " + rewrite_temp_ +
                      " into " + base_name + ": " + errno_text());
     ::unlink(rewrite_temp_.c_str());
     last_rewrite_ok_ = false;
+    if (waiting_for_rewrite_) rewrite_scheduled_ = true;
     return;
   }
   logger_->notice("Successfully renamed the temporary AOF base file " + rewrite_temp_ + " into " +
                   base_name);
+  if (waiting_for_rewrite_) {
+    finish_first_rewrite();
+    if (waiting_for_rewrite_) {
+      rewrite_scheduled_ = true;  // the temporary incr file could not be named
+      return;
+    }
+  }
   // The new base holds everything up to the fork; the incr files from
   // before it become history, the one opened at the fork (and any after)
   // stays.
-  const std::int64_t new_base_sequence = manifest_.base_sequence() + 1;
   for (AofFileInfo& file : manifest_.files) {
     if (file.type == AofFileInfo::Type::base ||
         (file.type == AofFileInfo::Type::incr && file.sequence < rewrite_sequence_)) {
@@ -659,6 +755,27 @@ void AppendOnlyFile::finish_rewrite(bool ok) {
   measure_files();
   last_rewrite_ok_ = true;
   logger_->notice("Background AOF rewrite finished successfully");
+}
+
+// The first rewrite after CONFIG SET appendonly yes succeeded: the
+// temporary incr file, which holds every write since that rewrite's fork,
+// becomes the incr file after the new base (Redis's
+// backgroundRewriteDoneHandler in AOF_WAIT_REWRITE). finish_rewrite() then
+// names both in the manifest and retires every older file.
+void AppendOnlyFile::finish_first_rewrite() {
+  const std::string temp = temp_incr_name();
+  const std::int64_t sequence = manifest_.last_incr_sequence() + 1;
+  const std::string name = persistence::incr_file_name(config_->appendfilename, sequence);
+  if (std::rename(path_of(temp).c_str(), path_of(name).c_str()) != 0) {
+    logger_->warning("Error trying to rename the temporary AOF incr file " + temp + " into " +
+                     name + ": " + errno_text());
+    return;
+  }
+  logger_->notice("Successfully renamed the temporary AOF incr file " + temp + " into " + name);
+  for (AofFileInfo& file : manifest_.files) file.type = AofFileInfo::Type::history;
+  manifest_.files.push_back({name, sequence, AofFileInfo::Type::incr});
+  rewrite_sequence_ = sequence;  // finish_rewrite keeps it, retires the rest
+  waiting_for_rewrite_ = false;
 }
 
 void AppendOnlyFile::delete_history() {
@@ -701,13 +818,22 @@ bool AppendOnlyFile::turn_on() {
   if (found) {
     if (auto parsed = persistence::parse_manifest(text)) manifest_ = std::move(*parsed);
   }
-  const std::int64_t sequence = manifest_.last_incr_sequence() + 1;
-  if (!open_incr(sequence) || !persist_manifest()) return false;
-  // The new incr file is where writes go from now; the rewrite turns the
-  // dataset into the base before it, and retires the old files.
-  const bool started = start_rewrite() != Rewrite::failed;
+  // Writes go to a temporary incr file until the rewrite has turned the
+  // dataset into a base; the manifest on disk stays as it was until then.
+  waiting_for_rewrite_ = true;
+  if (!open_temp_incr()) {
+    waiting_for_rewrite_ = false;
+    return false;
+  }
+  if (start_rewrite() == Rewrite::failed) {
+    logger_->warning(
+        "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. "
+        "Check the above logs for more info about the error.");
+    turn_off();
+    return false;
+  }
   publish();
-  return started;
+  return true;
 }
 
 void AppendOnlyFile::turn_off() {
@@ -716,6 +842,11 @@ void AppendOnlyFile::turn_off() {
   ::fsync(fd_);
   ::close(fd_);
   fd_ = -1;
+  if (waiting_for_rewrite_) {
+    // Never named in a manifest: nothing will read it.
+    ::unlink(path_of(temp_incr_name()).c_str());
+    waiting_for_rewrite_ = false;
+  }
   // Without an AOF there is nothing a write could fail to reach.
   buffer_.clear();
   last_write_ok_ = true;
@@ -724,14 +855,24 @@ void AppendOnlyFile::turn_off() {
   publish();
 }
 
-void AppendOnlyFile::sync_for_shutdown() {
+bool AppendOnlyFile::sync_for_shutdown(bool force) {
+  if (child_pid_ > 0 && waiting_for_rewrite_) {
+    // The dataset is in no AOF yet: Redis 7.0 will not stop unless forced.
+    if (!force) {
+      logger_->warning("Writing initial AOF, can't exit.");
+      return false;
+    }
+    logger_->warning("Writing initial AOF. Exit anyway.");
+  }
+  if (child_pid_ > 0) logger_->warning("There is a child rewriting the AOF. Killing it!");
   kill_child();
-  if (fd_ < 0) return;
+  if (fd_ < 0) return true;
   write_buffer();
   logger_->notice("Calling fsync() on the AOF file.");
   ::fsync(fd_);
   // Left open: if the final RDB save then fails, the server stays up and
   // goes on logging; at exit the destructor closes it.
+  return true;
 }
 
 }  // namespace mini_redis::server

@@ -13,6 +13,12 @@
 // manifest names the new base and the new incr file, and the old files are
 // deleted: replaying base + incr again gives the whole dataset.
 //
+// CONFIG SET appendonly yes at run time starts with such a rewrite, and
+// until it has made the first base (Redis's AOF_WAIT_REWRITE) writes go to
+// a temporary incr file that no manifest names: a crash in between leaves
+// the files on disk as they were, never a manifest with incr files but not
+// the base they follow. The rewrite's success names both in the manifest.
+//
 // The formats are persistence/aof_format.h's; this class owns the files,
 // the fsyncs, the fork and Redis's log lines.
 #pragma once
@@ -112,17 +118,23 @@ class AppendOnlyFile final : public commands::CommandLog {
   bool turn_on();
   void turn_off();
 
-  // Shutdown: the last writes to disk, the rewrite child stopped.
-  void sync_for_shutdown();
+  // Shutdown: the last writes to disk, the rewrite child stopped. False
+  // (logged) while the first rewrite after CONFIG SET appendonly yes still
+  // runs, unless `force`: stopping then would leave no AOF at all.
+  bool sync_for_shutdown(bool force);
   void kill_child();
 
  private:
   std::string directory() const;
   std::string path_of(const std::string& name) const;
   bool load(const Replay& replay);
+  bool upgrade_single_file(const persistence::AofManifest* manifest);
   bool load_file(const persistence::AofFileInfo& file, const Replay& replay, bool last);
   bool persist_manifest();
   bool open_incr(std::int64_t sequence);
+  std::string temp_incr_name() const;
+  bool open_temp_incr();  // while waiting for the first rewrite
+  void finish_first_rewrite();
   bool create_base_from_dataset(std::int64_t sequence);
   // A rewrite child passes its pipe to the parent, to report progress.
   bool write_dataset(int fd, bool rdb, ChildInfoPipe* progress = nullptr);
@@ -144,25 +156,28 @@ class AppendOnlyFile final : public commands::CommandLog {
   scripting::FunctionEngine* functions_ = nullptr;
 
   persistence::AofManifest manifest_;
-  int fd_ = -1;                // the current incr file, -1 while off
-  int selected_db_ = -1;       // the database the file is in; -1: emit SELECT first
-  std::string buffer_;         // effects not yet written
+  int fd_ = -1;                        // the current incr file, -1 while off
+  int selected_db_ = -1;               // the database the file is in; -1: emit SELECT first
+  std::string buffer_;                 // effects not yet written
   std::int64_t last_timestamp_s_ = 0;  // of the last "#TS:" annotation
   BackgroundFsync fsync_;
   std::int64_t last_fsync_ms_ = 0;
-  bool unsynced_ = false;      // written since the last fsync
+  bool unsynced_ = false;  // written since the last fsync
   bool last_write_ok_ = true;
-  int write_errno_ = 0;        // of the failed write, or of the last `everysec` fsync
+  int write_errno_ = 0;  // of the failed write, or of the last `everysec` fsync
   std::int64_t last_write_error_log_s_ = 0;
   std::uint64_t incr_size_ = 0;  // bytes in the current incr file: where a torn write is cut
 
   int child_pid_ = -1;
-  ChildInfoPipe child_info_;  // to the running rewrite child
-  std::string rewrite_temp_;   // the child's base file, until renamed
+  ChildInfoPipe child_info_;          // to the running rewrite child
+  std::string rewrite_temp_;          // the child's base file, until renamed
   bool rewrite_rdb_preamble_ = true;  // the form the running rewrite writes
   std::int64_t rewrite_started_ms_ = -1;
   std::int64_t rewrite_sequence_ = 0;  // the incr file opened when it started
   bool rewrite_scheduled_ = false;
+  // Turned on at run time, and the first rewrite has not made a base yet:
+  // fd_ is the temporary incr file (Redis's AOF_WAIT_REWRITE).
+  bool waiting_for_rewrite_ = false;
   bool last_rewrite_ok_ = true;
   std::int64_t last_rewrite_seconds_ = -1;
   std::uint64_t rewrites_ = 0;

@@ -33,6 +33,10 @@ constexpr std::size_t kKeepBufferCapacity = 1024 * 1024;
 // is normal, not exceptional.
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
+// How often a blocked client whose deadline passed during a busy script
+// looks again whether the script is over (see wait_while_blocked).
+constexpr std::int64_t kBusyScriptRecheckMs = 10;
+
 }  // namespace
 
 Connection::Connection(Server& server, Socket socket, commands::ClientState state)
@@ -216,8 +220,12 @@ asio::awaitable<bool> Connection::wait_while_blocked() {
     if (deadline_ms == 0) {
       wait_ends_.expires_at(asio::steady_timer::time_point::max());  // forever
     } else {
-      wait_ends_.expires_after(
-          std::chrono::milliseconds(std::max<std::int64_t>(0, deadline_ms - server_.now_ms())));
+      std::int64_t left_ms = std::max<std::int64_t>(0, deadline_ms - server_.now_ms());
+      // While a busy script runs, the loop serves requests only: Redis
+      // times blocked clients out once the script is over, so look again
+      // a little later instead.
+      if (left_ms == 0 && server_.scripts().busy()) left_ms = kBusyScriptRecheckMs;
+      wait_ends_.expires_after(std::chrono::milliseconds(left_ms));
     }
     // Whichever comes first: the deadline (or the cancel() that says the
     // wait ended), or bytes from the client. The other is cancelled.
@@ -233,7 +241,8 @@ asio::awaitable<bool> Connection::wait_while_blocked() {
       if (input_.size() > server_.config().client_query_buffer_limit) co_return false;
       continue;
     }
-    if (state_.blocked && deadline_ms != 0 && server_.now_ms() >= deadline_ms) {
+    if (state_.blocked && deadline_ms != 0 && server_.now_ms() >= deadline_ms &&
+        !server_.scripts().busy()) {
       end_wait(WaitEnd::timed_out);
     }
   }

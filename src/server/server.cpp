@@ -143,6 +143,9 @@ Server::Server(ServerOptions options, Logger& logger)
     io_.poll();
     return !shutting_down_;
   });
+  scripts_.set_log_sink([this](int level, std::string_view message) {
+    logger_.log(static_cast<LogLevel>(level), message);
+  });
   tracking_.set_broadcast_scheduler(
       [this] { asio::post(io_, [this] { tracking_.broadcast_pending(); }); });
 }
@@ -557,6 +560,7 @@ void Server::pause_clients(commands::PauseKind kind, std::int64_t end_ms) {
   // Redis's pauseClients: a pause only grows, in time and in scope.
   pause_.kind = std::max(pause_.kind, kind);
   pause_.end_ms = std::max(pause_.end_ms, end_ms);
+  keyspace_.set_expiry_held(true);  // reads leave expired keys in place
   arm_pause_timer();
 }
 
@@ -580,6 +584,7 @@ void Server::arm_pause_timer() {
 void Server::unpause_clients() {
   pause_ = {};
   pause_timer_.cancel();
+  keyspace_.set_expiry_held(false);
   // Each held client runs its command again from its read buffer, in the
   // order they were held: the wake-ups are queued in that order, and the
   // loop runs them first come, first served.
@@ -635,7 +640,7 @@ bool Server::handle_shutdown_signal(int signal_number) {
   const bool stopping =
       shutdown_now(signal_number == SIGINT ? "Received SIGINT scheduling shutdown..."
                                            : "Received SIGTERM scheduling shutdown...",
-                   commands::ShutdownSave::as_configured);
+                   commands::ShutdownSave::as_configured, /*force=*/false);
   if (stopping) {
     asio::post(io_, [this] { close_everything(); });
   } else {
@@ -647,8 +652,8 @@ bool Server::handle_shutdown_signal(int signal_number) {
   return stopping;
 }
 
-bool Server::request_shutdown(commands::ShutdownSave save) {
-  if (!shutdown_now("User requested shutdown...", save)) return false;
+bool Server::request_shutdown(commands::ShutdownSave save, bool force) {
+  if (!shutdown_now("User requested shutdown...", save, force)) return false;
   // Finish the current command first; then close everything from the loop.
   asio::post(io_, [this] { close_everything(); });
   return true;
@@ -688,22 +693,33 @@ void Server::dataset_flushed() {
   if (!config_.save.empty()) snapshots_.save();
 }
 
-bool Server::shutdown_now(std::string_view reason, commands::ShutdownSave save) {
+bool Server::shutdown_now(std::string_view reason, commands::ShutdownSave save, bool force) {
   if (shutting_down_) return true;
   logger_.warning(reason);
   snapshots_.kill_child();
-  aof_.sync_for_shutdown();
+  if (!aof_.sync_for_shutdown(force)) {
+    logger_.warning("Errors trying to shut down the server. Check the logs for more information.");
+    return false;
+  }
   const bool saving = save == commands::ShutdownSave::save ||
                       (save == commands::ShutdownSave::as_configured && !config_.save.empty());
   if (saving) {
     logger_.notice("Saving the final RDB snapshot before exiting.");
     if (!snapshots_.save()) {
-      logger_.warning("Error trying to save the DB, can't exit.");
-      logger_.warning(
-          "Errors trying to shut down the server. Check the logs for more information.");
-      return false;
+      if (force) {
+        logger_.warning("Error trying to save the DB. Exit anyway.");
+      } else {
+        logger_.warning("Error trying to save the DB, can't exit.");
+        logger_.warning(
+            "Errors trying to shut down the server. Check the logs for more information.");
+        return false;
+      }
     }
   }
+  // From here nothing more reaches the AOF: a busy script stopped by
+  // SHUTDOWN NOSAVE unwinds after this, and Redis, which exits from inside
+  // the script, never propagates the writes it made so far.
+  propagation_.attach(nullptr);
   shutting_down_ = true;
   return true;
 }

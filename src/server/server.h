@@ -80,7 +80,7 @@ class Server final : public commands::ServerServices {
   [[nodiscard]] std::size_t connected_clients() const override { return clients_.size(); }
   std::size_t kill_clients(
       const std::function<bool(const commands::ClientState&)>& should_kill) override;
-  bool request_shutdown(commands::ShutdownSave save) override;
+  bool request_shutdown(commands::ShutdownSave save, bool force) override;
   bool save_snapshot() override { return snapshots_.save(); }
   commands::BackgroundSave start_background_save() override {
     return snapshots_.start_background_save();
@@ -95,6 +95,7 @@ class Server final : public commands::ServerServices {
   bool unblock_client(std::int64_t id, bool with_error) override;
   void pause_clients(commands::PauseKind kind, std::int64_t end_ms) override;
   void unpause_clients() override;
+  [[nodiscard]] std::size_t paused_clients() const override { return postponed_.size(); }
 
   // ---- for connections ----
   storage::Keyspace& keyspace() { return keyspace_; }
@@ -154,7 +155,7 @@ class Server final : public commands::ServerServices {
   // Logs `reason`, then saves the final snapshot as `save` says; false when
   // that failed (the server then stays up, as Redis does). Otherwise closes
   // the listeners and the clients so that the loop ends.
-  bool shutdown_now(std::string_view reason, commands::ShutdownSave save);
+  bool shutdown_now(std::string_view reason, commands::ShutdownSave save, bool force);
   void close_everything();
   // SIGINT / SIGTERM: a shutdown as configured; waits again if it failed.
   void wait_for_signals();

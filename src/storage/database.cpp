@@ -35,6 +35,7 @@ bool Database::is_expired(const Entry& entry) const {
 Entry* Database::find_live(std::string_view key) {
   Entry* entry = table_.find(key);
   if (entry != nullptr && is_expired(*entry)) {
+    if (expiry_held_) return nullptr;  // CLIENT PAUSE: gone, but not deleted
     // workshop: begin step 4, Database::find_live
     // Passive expiry (Redis expireIfNeeded): delete it now, report absent.
     // delete_expired() removes it from the table and the TTL list and counts
@@ -434,9 +435,17 @@ Entry* Database::random_entry() {
   // Redis's dbRandomKey: pick a random key; if it has expired, delete it and
   // pick again. Each retry removes a key, so the loop ends; it returns null
   // only when no live key is left.
+  // During CLIENT PAUSE nothing is deleted, so a table of expired keys would
+  // be retried forever (Redis 7.0 hangs there; 7.2 gives up after 100 tries
+  // and returns the last key picked, which is what happens here too).
+  int tries_left = 100;
   while (true) {
     Entry* entry = table_.random_entry(random_.next());
     if (entry == nullptr || !is_expired(*entry)) return entry;
+    if (expiry_held_) {
+      if (--tries_left == 0) return entry;
+      continue;
+    }
     delete_expired(*entry);
   }
 }
@@ -449,7 +458,7 @@ std::uint64_t Database::scan(std::uint64_t cursor, const std::function<void(Entr
   std::uint64_t next = table_.scan(cursor, [&met](Entry& entry) { met.push_back(&entry); });
   for (Entry* entry : met) {
     if (is_expired(*entry)) {
-      delete_expired(*entry);
+      if (!expiry_held_) delete_expired(*entry);  // left in place during CLIENT PAUSE
     } else {
       visit(*entry);
     }

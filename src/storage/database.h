@@ -175,6 +175,14 @@ class Database {
   bool evict(std::string_view key);
   [[nodiscard]] std::int64_t now_ms() const { return clock_->now_ms(); }
 
+  // ---- CLIENT PAUSE (commands/core/client_pause.h) ------------------------------
+  // While clients are paused the dataset must stay as it is, so a read that
+  // meets an expired key reports it missing but leaves it in place (Redis
+  // 7.0's expireIfNeeded while paused); it is deleted once the pause ends.
+  // Only reads run during a pause (the dispatcher holds every write), so no
+  // write ever finds an expired key still standing in its way.
+  void set_expiry_held(bool held) { expiry_held_ = held; }
+
   // ---- lazy free (lazy_free.h) --------------------------------------------------
   // Where big values go to be freed (null: freed at once, as in most unit
   // tests), and which implicit deletes free their values there too (the
@@ -229,6 +237,7 @@ class Database {
   int index_ = 0;
   LazyFree* lazy_free_ = nullptr;
   LazyFreeModes lazy_modes_;
+  bool expiry_held_ = false;  // see set_expiry_held
 };
 
 }  // namespace mini_redis::storage

@@ -28,6 +28,10 @@ void Keyspace::clear(bool lazily) {
   for (auto& database : databases_) database->clear(lazily);
 }
 
+void Keyspace::set_expiry_held(bool held) {
+  for (auto& database : databases_) database->set_expiry_held(held);
+}
+
 void Keyspace::set_lazy_free_modes(LazyFreeModes modes) {
   for (auto& database : databases_) database->set_lazy_free(&lazy_free_, modes);
 }

@@ -35,6 +35,8 @@ class Keyspace {
   // lazyfree-lazy-* settings, all off by default as in Redis.
   LazyFree& lazy_free() { return lazy_free_; }
   void set_lazy_free_modes(LazyFreeModes modes);
+  // CLIENT PAUSE: expired keys stay until it ends (Database::set_expiry_held).
+  void set_expiry_held(bool held);
 
   // maxmemory and the eviction policy (eviction.h); the commands layer sets
   // them from the configuration, at start and on CONFIG SET.

@@ -159,6 +159,54 @@ def test_config_set_appendonly_yes_starts_from_the_current_dataset(tmp_path):
         assert c.command("MGET", "before", "after") == b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n"
 
 
+def test_until_the_first_rewrite_ends_no_manifest_names_the_new_writes(tmp_path):
+    # Redis's AOF_WAIT_REWRITE. An older AOF directory is there (appendonly
+    # was on once, then off); CONFIG SET appendonly yes starts a rewrite that
+    # rdb-key-save-delay keeps busy. Meanwhile writes go to a temporary incr
+    # file and the manifest on disk stays the old one: a crash now would
+    # never pair the old base with the new writes.
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        c.command("SET", "old", "1")
+        assert c.command("CONFIG", "SET", "appendonly", "no") == b"+OK\r\n"
+    manifest = tmp_path / "appendonlydir" / "appendonly.aof.manifest"
+    old_manifest = manifest.read_bytes()
+    with start(BINARY, tmp_path, "--appendonly", "no") as server:
+        c = RawClient(server.port)
+        pipeline(c, [("SET", f"k{i}", i) for i in range(20)])
+        c.command("CONFIG", "SET", "rdb-key-save-delay", "100000")  # 0.1 s a key: ~2 s
+        assert c.command("CONFIG", "SET", "appendonly", "yes") == b"+OK\r\n"
+        assert c.command("SET", "during", "1") == b"+OK\r\n"
+        assert info_field(c, "aof_enabled") == "1"
+        assert info_field(c, "aof_rewrite_in_progress") == "1"
+        assert manifest.read_bytes() == old_manifest
+        assert (tmp_path / "appendonlydir" / "temp-appendonly.aof.incr").stat().st_size > 0
+        # Stopping now would leave the dataset in no AOF: refused, as Redis does.
+        assert c.command("SHUTDOWN", "NOSAVE") == b"-ERR Errors trying to SHUTDOWN. Check logs.\r\n"
+        assert wait_for(lambda: info_field(c, "aof_rewrite_in_progress") == "0", 15)
+        assert info_field(c, "aof_last_bgrewrite_status") == "ok"
+        assert not (tmp_path / "appendonlydir" / "temp-appendonly.aof.incr").exists()
+        listed = manifest.read_text()
+        assert "type b" in listed and "type i" in listed and "appendonly.aof.1." not in listed
+        c.command("SET", "after", "1")
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        assert c.command("MGET", "old", "k19", "during", "after") == (
+            b"*4\r\n$-1\r\n$2\r\n19\r\n$1\r\n1\r\n$1\r\n1\r\n")
+
+
+def test_shutdown_force_exits_even_while_the_first_rewrite_runs(tmp_path):
+    with start(BINARY, tmp_path, "--appendonly", "no") as server:
+        c = RawClient(server.port)
+        pipeline(c, [("SET", f"k{i}", i) for i in range(20)])
+        c.command("CONFIG", "SET", "rdb-key-save-delay", "100000")
+        c.command("CONFIG", "SET", "appendonly", "yes")
+        with pytest.raises((ConnectionError, OSError)):
+            reply = c.command("SHUTDOWN", "NOSAVE", "FORCE")
+            raise AssertionError(reply)  # a shutdown that happens sends no reply
+        assert server.process.wait(timeout=10) == 0
+
+
 @pytest.mark.skipif(servers.AGAINST_REDIS, reason="needs both servers")
 @pytest.mark.parametrize("writer,reader", [("mini", "redis"), ("redis", "mini")])
 @pytest.mark.parametrize("preamble", ["yes", "no"])
@@ -215,6 +263,83 @@ def test_a_shutdown_that_cannot_save_keeps_the_aof_going(tmp_path):
     with start(BINARY, tmp_path) as server:
         c = RawClient(server.port)
         assert c.command("MGET", "before", "after") == b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n"
+
+
+def test_redis_set_repl_keeps_writes_out_of_the_aof(tmp_path):
+    script = ("redis.set_repl(redis.REPL_NONE) redis.call('set', 'none', 1) "
+              "redis.set_repl(redis.REPL_REPLICA) redis.call('set', 'replica', 1) "
+              "redis.set_repl(redis.REPL_AOF) redis.call('set', 'aof', 1) "
+              "redis.set_repl(redis.REPL_ALL) redis.call('set', 'all', 1)")
+    with start(BINARY, tmp_path, "--appendfsync", "always") as server:
+        c = RawClient(server.port)
+        assert c.command("EVAL", script, 0) == b"$-1\r\n"
+        assert c.command("MGET", "none", "replica", "aof", "all") == b"*4\r\n" + b"$1\r\n1\r\n" * 4
+        server.process.kill()
+        server.process.wait()
+    with start(BINARY, tmp_path) as server:
+        c = RawClient(server.port)
+        assert c.command("MGET", "none", "replica", "aof", "all") == (
+            b"*4\r\n$-1\r\n$-1\r\n$1\r\n1\r\n$1\r\n1\r\n")
+
+
+def resp_commands(*commands):
+    return b"".join(servers.encode_command(*args) for args in commands)
+
+
+@pytest.mark.parametrize("preamble", [False, True])
+def test_a_single_file_aof_from_redis_6_is_taken_over(tmp_path, preamble):
+    # Before Redis 7 the AOF was one file in `dir`: an RDB preamble (with
+    # aof-use-rdb-preamble) and the commands logged after it. At start it
+    # becomes the base of a manifest in appendonlydir, under its own name.
+    old = b""
+    if preamble:
+        (tmp_path / "rdb").mkdir()
+        with start(BINARY, tmp_path / "rdb", "--appendonly", "no") as server:
+            c = RawClient(server.port)
+            c.command("SET", "from-rdb", "r")
+            c.command("SAVE")
+        old = (tmp_path / "rdb" / "dump.rdb").read_bytes()
+    old += resp_commands(("SELECT", "0"), ("SET", "a", "1"), ("RPUSH", "l", "x", "y"))
+    (tmp_path / "appendonly.aof").write_bytes(old)
+    log = tmp_path / "server.log"
+    with start(BINARY, tmp_path, "--logfile", str(log)) as server:
+        c = RawClient(server.port)
+        assert c.command("GET", "a") == b"$1\r\n1\r\n"
+        assert c.command("LLEN", "l") == b":2\r\n"
+        if preamble:
+            assert c.command("GET", "from-rdb") == b"$1\r\nr\r\n"
+        c.command("SET", "b", "2")
+    assert ("Successfully migrated an old-style AOF file (appendonly.aof) into the AOF "
+            "directory (appendonlydir).") in log.read_text()
+    assert not (tmp_path / "appendonly.aof").exists()
+    assert (tmp_path / "appendonlydir" / "appendonly.aof").read_bytes() == old
+    manifest = (tmp_path / "appendonlydir" / "appendonly.aof.manifest").read_text()
+    assert manifest.startswith("file appendonly.aof seq 1 type b\n")
+    with start(BINARY, tmp_path) as server:
+        assert RawClient(server.port).command("MGET", "a", "b") == (
+            b"*2\r\n$1\r\n1\r\n$1\r\n2\r\n")
+
+
+def test_an_interrupted_single_file_upgrade_is_finished(tmp_path):
+    # The manifest was written, the old file not moved yet (a crash between).
+    (tmp_path / "appendonly.aof").write_bytes(resp_commands(("SET", "a", "1")))
+    (tmp_path / "appendonlydir").mkdir()
+    (tmp_path / "appendonlydir" / "appendonly.aof.manifest").write_text(
+        "file appendonly.aof seq 1 type b\n")
+    with start(BINARY, tmp_path) as server:
+        assert RawClient(server.port).command("GET", "a") == b"$1\r\n1\r\n"
+    assert (tmp_path / "appendonlydir" / "appendonly.aof").exists()
+
+
+def test_shutdown_force_exits_when_the_final_save_fails(tmp_path):
+    with start(BINARY, tmp_path, "--save", "3600 1", "--dbfilename", "blocked.rdb") as server:
+        (tmp_path / "blocked.rdb").mkdir()
+        c = RawClient(server.port)
+        c.command("SET", "k", "1")
+        with pytest.raises((ConnectionError, OSError)):
+            reply = c.command("SHUTDOWN", "FORCE")
+            raise AssertionError(reply)
+        assert server.process.wait(timeout=10) == 0
 
 
 # ---- a disk that refuses writes -------------------------------------------------

@@ -184,6 +184,25 @@ def test_a_busy_script_keeps_its_push_from_blocked_clients(busy_server):
     assert waiter.read_reply() == b"*2\r\n$1\r\nq\r\n$1\r\nb\r\n"
 
 
+def test_a_blocked_client_times_out_only_after_the_busy_script(busy_server):
+    # While the script is busy the server only serves requests (Redis's
+    # processEventsWhileBlocked): a BLPOP whose timeout passes meanwhile
+    # gets its nil once the script is over, not before.
+    caller, waiter, other = (RawClient(busy_server.port) for _ in range(3))
+    waiter.send(encode("BLPOP", "q", "0.2"))
+    assert servers.wait_for(
+        lambda: b"blocked_clients:1" in other.command("INFO", "clients"), 5)
+    caller.send(encode("EVAL", RUN_FOR, 0, 800))
+    wait_until_busy(other)
+    time.sleep(0.4)  # the BLPOP deadline is long past, the script still runs
+    waiter.sock.settimeout(0.1)
+    with pytest.raises(OSError):  # socket.timeout: nothing arrived yet
+        waiter.sock.recv(100)
+    waiter.sock.settimeout(5)
+    assert caller.read_reply() == b"$4\r\ndone\r\n"
+    assert waiter.read_reply() == b"*-1\r\n"
+
+
 def test_script_that_wrote_is_unkillable_and_shutdown_nosave_ends_it(busy_server):
     body = "redis.call('del', 'nothing') " + SPIN
     caller = RawClient(busy_server.port)
@@ -199,6 +218,32 @@ def test_script_that_wrote_is_unkillable_and_shutdown_nosave_ends_it(busy_server
     assert other.closed_by_peer(timeout=5)
     assert caller.closed_by_peer(timeout=5)
     assert busy_server.process.wait(timeout=5) == 0
+
+
+def test_shutdown_nosave_keeps_a_busy_scripts_half_out_of_the_aof(start_server, tmp_path):
+    # Redis exits from inside the busy script, before the writes it made so
+    # far are propagated: a restart finds none of them. The log says why
+    # the server went busy, and redis.log() lines reach it too.
+    log = tmp_path / "server.log"
+    argv = ("--save", "", "--appendonly", "yes", "--dir", str(tmp_path), "--logfile", str(log),
+            "--lua-time-limit", "100")
+    server = start_server(*argv)
+    caller, other = RawClient(server.port), RawClient(server.port)
+    assert caller.command("SET", "before", "1") == b"+OK\r\n"
+    body = "redis.log(redis.LOG_WARNING, 'about', 'to', 3, 'spin') redis.call('set', 'half', 1) " + SPIN
+    caller.send(encode("EVAL", body, 0))
+    wait_until_busy(other)
+    other.send(encode("SHUTDOWN", "NOSAVE"))
+    assert other.closed_by_peer(timeout=5)
+    assert server.process.wait(timeout=5) == 0
+    text = log.read_text()
+    assert "# about to 3 spin" in text
+    assert ("# Slow script detected: still in execution after " in text
+            and "You can try killing the script using the SCRIPT KILL command. "
+                "Script name is: %s." % sha1(body).decode() in text)
+    again = start_server("--save", "", "--appendonly", "yes", "--dir", str(tmp_path))
+    c = RawClient(again.port)
+    assert c.command("MGET", "before", "half") == b"*2\r\n$1\r\n1\r\n$-1\r\n"
 
 
 def test_function_kill_and_function_stats(busy_server):

@@ -255,3 +255,42 @@ def test_dump_payloads_move_between_mini_redis_and_redis(tmp_path):
             assert client.command("ZSCORE", "bigzset" + suffix, "m199") == b"$3\r\n199\r\n"
             assert client.command("SCARD", "words" + suffix) == b":3\r\n"
             assert client.command("LINDEX", "biglist" + suffix, 999) == b"$7\r\nitem999\r\n"
+
+
+def access_history(c, policy):
+    """OBJECT FREQ of `hot` under LFU, OBJECT IDLETIME of `cold` under LRU."""
+    if policy.endswith("lfu"):
+        return int(c.command("OBJECT", "FREQ", "hot")[1:-2])
+    return int(c.command("OBJECT", "IDLETIME", "cold")[1:-2])
+
+
+@pytest.mark.parametrize("policy", ["allkeys-lfu", "volatile-lru"])
+@pytest.mark.parametrize("reader", ["same", "other"])
+def test_access_history_is_saved_under_lru_and_lfu_policies(tmp_path, policy, reader):
+    # Under an LRU or LFU maxmemory-policy the file keeps each key's idle
+    # time or access counter (opcodes IDLE / FREQ), so a restart does not
+    # make every key look freshly used to the eviction that follows.
+    if reader == "other" and servers.AGAINST_REDIS:
+        pytest.skip("needs both servers")
+    other = servers.REDIS_SERVER if BINARY == servers.MINI_REDIS else servers.MINI_REDIS
+    with start(BINARY, tmp_path, "--save", "", "--maxmemory-policy", policy) as server:
+        c = RawClient(server.port)
+        c.command("SET", "hot", "v")
+        c.command("SET", "cold", "v")
+        if policy.endswith("lfu"):
+            for _ in range(100):
+                c.command("GET", "hot")
+            assert access_history(c, policy) > 5  # a new key starts at 5
+        else:
+            assert wait_for(lambda: access_history(c, policy) >= 2, 5)
+        before = access_history(c, policy)
+        assert c.command("SAVE") == b"+OK\r\n"
+    check = subprocess.run([CHECK_RDB, str(tmp_path / "dump.rdb")], capture_output=True, text=True)
+    assert "RDB looks OK" in check.stdout, check.stdout + check.stderr
+    binary = BINARY if reader == "same" else other
+    with start(binary, tmp_path, "--save", "", "--maxmemory-policy", policy) as server:
+        after = access_history(RawClient(server.port), policy)
+        if policy.endswith("lfu"):
+            assert after == before
+        else:
+            assert before <= after <= before + 3

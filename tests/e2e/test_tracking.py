@@ -68,6 +68,27 @@ def test_resp3_push_reaches_the_reader_when_another_client_writes(server):
     assert reader.read_reply() == invalidate_push(b"k")
 
 
+def test_script_reads_track_the_keys_the_script_declared(server):
+    # Redis 7.0's call(): a read-only command inside a script remembers, for
+    # the script's caller, the keys the script declared (EVAL's KEYS), not
+    # the key the command read.
+    reader, writer = resp3_client(server.port), servers.RawClient(server.port)
+    reader.command("CLIENT", "TRACKING", "on")
+    get_declared = "return redis.call('get', KEYS[1])"
+    assert reader.command("EVAL", get_declared, "1", "declared") == b"_\r\n"
+    assert reader.command("EVAL", "return redis.call('get', 'undeclared')", "0") == b"_\r\n"
+    # A script that only writes tracks nothing, whatever it declares.
+    assert reader.command("EVAL", "return redis.call('set', KEYS[1], 1)", "1", "written") == b"+OK\r\n"
+    assert reader.command("EVAL_RO", get_declared, "1", "ro") == b"_\r\n"
+    for key in (b"undeclared", b"written"):
+        writer.command("SET", key, "v")
+        assert nothing_pending(reader), key
+    writer.command("SET", "declared", "v")
+    assert reader.read_reply() == invalidate_push(b"declared")
+    writer.command("SET", "ro", "v")
+    assert reader.read_reply() == invalidate_push(b"ro")
+
+
 def test_own_write_is_told_after_its_reply_unless_noloop(server):
     c = resp3_client(server.port)
     c.command("CLIENT", "TRACKING", "on")

@@ -175,10 +175,11 @@ class ServerServices {
   // gets its reply.
   virtual std::size_t kill_clients(const std::function<bool(const ClientState&)>& should_kill) = 0;
   // SHUTDOWN: saves the final snapshot as `save` says; false (logged) if
-  // that failed, and then nothing else happens. Otherwise the server stops
+  // that failed, or the first AOF rewrite still runs, and then nothing else
+  // happens, unless `force` (SHUTDOWN FORCE). Otherwise the server stops
   // accepting, closes the clients and leaves the event loop once the
   // running command is done.
-  virtual bool request_shutdown(ShutdownSave save) = 0;
+  virtual bool request_shutdown(ShutdownSave save, bool force) = 0;
   // SAVE: writes the RDB file now, in the foreground; false (logged) if it
   // could not.
   virtual bool save_snapshot() = 0;
@@ -202,6 +203,9 @@ class ServerServices {
   // Without a server (tests) there is nothing to pause.
   virtual void pause_clients(PauseKind /*kind*/, std::int64_t /*end_ms*/) {}
   virtual void unpause_clients() {}
+  // How many clients a pause holds now (INFO's blocked_clients counts them,
+  // as Redis 7.0 blocks a held client with BLOCKED_POSTPONE).
+  [[nodiscard]] virtual std::size_t paused_clients() const { return 0; }
 };
 
 struct Context {

@@ -191,21 +191,14 @@ void with_propagation(Context& ctx, const CommandSpec& spec, Arguments args, Bod
   propagation->end_call(ctx, spec, args, ctx.stats.persistence.dirty != dirty_before);
 }
 
-// A tracking client's read-only command: its keys go into the tracking
-// table (pubsub/tracking.h), as Redis's call() does with
-// trackingRememberKeys. BCAST clients are told by prefix instead; OPTIN
-// clients only right after CLIENT CACHING YES, OPTOUT ones unless right
-// after CLIENT CACHING NO. Shard channels (SSUBSCRIBE's "keys") and the
-// read-only script commands, whose keys are the script's business, are not
-// tracked.
-void remember_read_keys(Context& ctx, const CommandSpec& spec, Arguments args) {
+// A tracking client's read: the keys `args` names go into the tracking table
+// (pubsub/tracking.h), as Redis's trackingRememberKeys does. BCAST clients
+// are told by prefix instead; OPTIN clients only right after CLIENT CACHING
+// YES, OPTOUT ones unless right after CLIENT CACHING NO.
+void remember_keys_of(Context& ctx, const CommandSpec& spec, Arguments args) {
   const pubsub::ClientTracking& tracking = ctx.client.tracking;
   if (tracking.bcast || (tracking.optin && !tracking.caching) ||
       (tracking.optout && tracking.caching)) {
-    return;
-  }
-  if ((spec.flags & flags::kPubsub) != 0 || spec.full_name == "eval_ro" ||
-      spec.full_name == "evalsha_ro" || spec.full_name == "fcall_ro") {
     return;
   }
   const KeyPositions positions = key_positions(spec, args);
@@ -214,6 +207,17 @@ void remember_read_keys(Context& ctx, const CommandSpec& spec, Arguments args) {
   keys.reserve(positions.size());
   for (const auto& [position, key_flags] : positions) keys.push_back(args[position]);
   ctx.tracking->remember_keys(ctx.client.id, keys);
+}
+
+// A tracking client's read-only command (Redis's call()). Shard channels
+// (SSUBSCRIBE's "keys") are not keys; the read-only script commands are
+// left to the commands their script runs (remember_script_read).
+void remember_read_keys(Context& ctx, const CommandSpec& spec, Arguments args) {
+  if ((spec.flags & flags::kPubsub) != 0 || spec.full_name == "eval_ro" ||
+      spec.full_name == "evalsha_ro" || spec.full_name == "fcall_ro") {
+    return;
+  }
+  remember_keys_of(ctx, spec, args);
 }
 
 // After a command of any client while some client tracks: the flag of
@@ -246,6 +250,12 @@ void call(Context& ctx, const CommandSpec& spec, Arguments args, std::size_t rep
 }
 
 }  // namespace
+
+void remember_script_read(Context& caller, const CommandSpec& script_spec, Arguments script_args) {
+  if (caller.client.tracking.on && caller.tracking != nullptr) {
+    remember_keys_of(caller, script_spec, script_args);
+  }
+}
 
 void run_queued_command(Context& ctx, const CommandSpec& spec, Arguments args) {
   std::string& out = ctx.reply.buffer();

@@ -27,4 +27,11 @@ void dispatch(Context& ctx, Arguments args);
 // it had just been sent (Redis's call() from execCommand).
 void run_queued_command(Context& ctx, const CommandSpec& spec, Arguments args);
 
+// A script (EVAL, FCALL and their _RO forms: `script_spec` and
+// `script_args`) ran a read-only command for the client of `caller`. If that
+// client tracks keys, Redis 7.0's call() remembers for it the keys the
+// script *declared* (its KEYS), not the ones the command read: a script
+// that reads a key it did not declare leaves no invalidation behind.
+void remember_script_read(Context& caller, const CommandSpec& script_spec, Arguments script_args);
+
 }  // namespace mini_redis::commands

@@ -6,6 +6,7 @@
 #include "commands/hashes/hash_commands.h"
 #include "commands/server/info.h"
 #include "commands/sorted_sets/sorted_set_commands.h"
+#include "storage/eviction.h"
 #include "storage/memory.h"
 
 namespace mini_redis::commands {
@@ -22,6 +23,17 @@ persistence::RdbWriteOptions rdb_write_options(const config::Config& config,
                  {"ctime", std::to_string(now_unix_seconds)},
                  {"used-mem", std::to_string(storage::allocated_bytes())},
                  {"aof-base", "0"}};
+  // Redis's MAXMEMORY_FLAG_LRU / _LFU: the *-lru and *-lfu policies.
+  using storage::EvictionPolicy;
+  using History = persistence::RdbWriteOptions::AccessHistory;
+  switch (storage::parse_eviction_policy(config.maxmemory_policy)
+              .value_or(EvictionPolicy::noeviction)) {
+    case EvictionPolicy::allkeys_lru:
+    case EvictionPolicy::volatile_lru: options.access_history = History::lru_idle; break;
+    case EvictionPolicy::allkeys_lfu:
+    case EvictionPolicy::volatile_lfu: options.access_history = History::lfu_counter; break;
+    default: break;
+  }
   return options;
 }
 

@@ -105,8 +105,8 @@ void server_section(InfoText& info, Context& ctx) {
 void clients_section(InfoText& info, Context& ctx) {
   info.field("connected_clients", ctx.server.connected_clients());
   info.field("maxclients", ctx.config.maxclients);
-  // No command blocks and there is no CLIENT TRACKING, so both are truly 0.
-  info.field("blocked_clients", ctx.blocking.blocked_clients());
+  // Clients held by CLIENT PAUSE count as blocked, as in Redis 7.0.
+  info.field("blocked_clients", ctx.blocking.blocked_clients() + ctx.server.paused_clients());
   info.field("tracking_clients", ctx.tracking != nullptr ? ctx.tracking->tracking_clients() : 0);
 }
 
@@ -161,6 +161,15 @@ void memory_section(InfoText& info, Context& ctx) {
   // Redis leaves replication and AOF buffers out of what eviction counts;
   // there are none here, so everything counts.
   info.field("mem_not_counted_for_evict", 0);
+  // Every normal client's query and output buffers, as Redis 7.0 reports
+  // them (a big argument being read counts: storage/string_block.h).
+  std::size_t clients_normal = 0;
+  ctx.server.for_each_client([&clients_normal](const ClientState& client) {
+    clients_normal +=
+        client.query_buffer_bytes + client.query_buffer_free + client.output_buffer_bytes;
+  });
+  info.field("mem_clients_slaves", 0);
+  info.field("mem_clients_normal", clients_normal);
   info.field("mem_allocator", storage::allocator_name());
   info.field("lazyfree_pending_objects", ctx.keyspace.lazy_free().pending_objects());
   info.field("lazyfreed_objects", ctx.keyspace.lazy_free().freed_objects());

@@ -40,14 +40,16 @@ void time_command(Context& ctx, Arguments /*args*/) {
 
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. With save points set (or
 // SAVE), the dataset is saved first; if that fails the server stays up and
-// says so, as Redis does. NOW and FORCE only matter when there are replicas
-// to wait for, and a shutdown is immediate here, so there is never one in
-// progress to ABORT. On success Redis sends no reply at all: the client just
+// says so, as Redis does, unless FORCE (which also stops the server while
+// the first AOF rewrite after CONFIG SET appendonly yes runs). NOW only
+// matters when there are replicas to wait for, and a shutdown is immediate
+// here, so there is never one in progress to ABORT. On success Redis sends no reply at all: the client just
 // sees the connection close.
 void shutdown_command(Context& ctx, Arguments args) {
   bool save = false;
   bool nosave = false;
   bool abort = false;
+  bool force = false;
   for (std::string_view option : args.subspan(1)) {
     if (equals_ignore_case(option, "nosave")) {
       nosave = true;
@@ -55,7 +57,9 @@ void shutdown_command(Context& ctx, Arguments args) {
       save = true;
     } else if (equals_ignore_case(option, "abort")) {
       abort = true;
-    } else if (!equals_ignore_case(option, "now") && !equals_ignore_case(option, "force")) {
+    } else if (equals_ignore_case(option, "force")) {
+      force = true;
+    } else if (!equals_ignore_case(option, "now")) {
       ctx.reply.error(errors::kSyntax);
       return;
     }
@@ -78,7 +82,7 @@ void shutdown_command(Context& ctx, Arguments args) {
   const ShutdownSave mode = nosave ? ShutdownSave::nosave
                             : save ? ShutdownSave::save
                                    : ShutdownSave::as_configured;
-  if (!ctx.server.request_shutdown(mode))
+  if (!ctx.server.request_shutdown(mode, force))
     ctx.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
 }
 

@@ -82,6 +82,29 @@ TEST_F(DatabaseTest, EveryLookupKindAppliesPassiveExpiry) {
   EXPECT_EQ(db.size(), 0u);
 }
 
+TEST_F(DatabaseTest, WhileExpiryIsHeldReadsLeaveExpiredKeysInPlace) {
+  // CLIENT PAUSE: reads see the key as gone, but nothing is deleted.
+  for (const char* key : {"a", "b"}) db.set_expire_at(db.set(key, "v"), now() + 10);
+  clock.advance(11);
+  db.set_expiry_held(true);
+  EXPECT_EQ(db.lookup_for_read("a"), nullptr);
+  EXPECT_EQ(db.lookup_quietly("b"), nullptr);
+  int visited = 0;
+  std::uint64_t cursor = 0;
+  do {
+    cursor = db.scan(cursor, [&](Entry&) { ++visited; });
+  } while (cursor != 0);
+  EXPECT_EQ(visited, 0);
+  EXPECT_NE(db.random_entry(), nullptr);  // gives up on finding a live key
+  EXPECT_EQ(db.size(), 2u);
+  EXPECT_EQ(stats.expired_keys, 0u);
+  db.set_expiry_held(false);
+  EXPECT_EQ(db.lookup_for_read("a"), nullptr);
+  EXPECT_EQ(db.random_entry(), nullptr);
+  EXPECT_EQ(stats.expired_keys, 2u);
+  EXPECT_EQ(db.size(), 0u);
+}
+
 TEST_F(DatabaseTest, SetClearsTheTtlUnlessKeepTtl) {
   db.set_expire_at(db.set("k", "v1"), now() + 1000);
   db.set("k", "v2", /*keep_ttl=*/true);

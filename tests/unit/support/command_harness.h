@@ -55,7 +55,7 @@ class FakeServer final : public commands::ServerServices {
     return before - clients.size();
   }
   // SHUTDOWN, SAVE, BGSAVE: recorded, answering what the test set below.
-  bool request_shutdown(commands::ShutdownSave save) override {
+  bool request_shutdown(commands::ShutdownSave save, bool /*force*/) override {
     shutdown_requested = shutdown_succeeds;
     shutdown_save = save;
     return shutdown_succeeds;
