@@ -203,6 +203,21 @@ def test_a_blocked_client_times_out_only_after_the_busy_script(busy_server):
     assert waiter.read_reply() == b"*-1\r\n"
 
 
+def test_a_caller_that_leaves_during_its_busy_script_is_freed_after_it(busy_server):
+    # The caller's client is protected while its script runs (Redis's
+    # protectClient): its hang-up, seen by the loop the script pumps, does
+    # not free it under the running script, which finishes its work.
+    caller, other = RawClient(busy_server.port), RawClient(busy_server.port)
+    body = RUN_FOR.replace("return 'done'", "redis.call('set', 'k', 'v') return 'done'")
+    caller.send(encode("EVAL", body, 0, 500))
+    wait_until_busy(other)
+    caller.close()
+    assert other.command("PING") == BUSY_EVAL  # still running after the hang-up
+    assert servers.wait_for(lambda: other.command("GET", "k") == b"$1\r\nv\r\n", 5)
+    assert servers.wait_for(
+        lambda: b"connected_clients:1\r\n" in other.command("INFO", "clients"), 5)
+
+
 def test_script_that_wrote_is_unkillable_and_shutdown_nosave_ends_it(busy_server):
     body = "redis.call('del', 'nothing') " + SPIN
     caller = RawClient(busy_server.port)
