@@ -251,7 +251,12 @@ int redis_log(lua_State* lua) {
     if (i != 2) line.push_back(' ');
     line.append(text, length);
   }
-  engine_of(lua).log(static_cast<int>(level), line);
+  // From the registry, not an upvalue: a library's code calls redis.log
+  // while FUNCTION LOAD runs it too (push_library_redis_api).
+  lua_getfield(lua, LUA_REGISTRYINDEX, kEngineKey);
+  const auto* engine = static_cast<const ScriptEngine*>(lua_touserdata(lua, -1));
+  lua_pop(lua, 1);
+  if (engine != nullptr) engine->log(static_cast<int>(level), line);
   return 0;
 }
 
@@ -356,7 +361,7 @@ void open_redis_api(lua_State* lua, ScriptEngine& engine) {
 
 void push_library_redis_api(lua_State* lua) {
   lua_newtable(lua);
-  // redis.log needs no engine (it only checks its arguments).
+  // redis.log finds the engine in the registry (open_redis_api put it there).
   lua_pushcfunction(lua, redis_log);
   lua_setfield(lua, -2, "log");
   set_number(lua, "LOG_DEBUG", 0);
