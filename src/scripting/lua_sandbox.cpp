@@ -1,9 +1,9 @@
 // The sandbox a script runs in, as Redis 7.0.15 builds it (script_lua.c).
 //
-// A script gets Lua's base, table, string and math libraries, plus cjson and
-// bit, and nothing that reaches outside the server: no io, os, require,
-// loadfile, dofile, print, and no debug library or setfenv/getfenv, which
-// could unwrap the protections below.
+// A script gets Lua's base, table, string and math libraries, plus cjson,
+// bit, cmsgpack and struct, and nothing that reaches outside the server: no
+// io, os, require, loadfile, dofile, print, and no debug library or
+// setfenv/getfenv, which could unwrap the protections below.
 //
 // Two protections, both with Redis's error texts:
 //   - Reading a global that does not exist is an error ("Script attempted
@@ -20,6 +20,7 @@
 #include <cstdint>
 
 #include "scripting/lua_internal.h"
+#include "scripting/lua_libraries.h"
 
 extern "C" {
 #include <lua5.1/lua-bitop.h>
@@ -198,6 +199,8 @@ void open_sandbox(lua_State* lua) {
   open_library(lua, luaopen_math, LUA_MATHLIBNAME);
   open_library(lua, luaopen_cjson, "cjson");
   open_library(lua, luaopen_bit, "bit");
+  open_library(lua, luaopen_cmsgpack, "cmsgpack");  // ours (lua_cmsgpack.cpp)
+  open_library(lua, luaopen_struct, "struct");      // ours (lua_struct.cpp)
   // What luaopen_base brings that a script must not have.
   for (const char* name : {"loadfile", "dofile", "print", "setfenv", "getfenv", "newproxy"}) {
     lua_pushnil(lua);
@@ -206,7 +209,8 @@ void open_sandbox(lua_State* lua) {
   replace_random(lua);
   lua_pushcfunction(lua, pcall_with_error_text);
   lua_setglobal(lua, "pcall");
-  for (const char* name : {"string", "table", "math", "coroutine", "cjson", "bit"}) {
+  for (const char* name :
+       {"string", "table", "math", "coroutine", "cjson", "bit", "cmsgpack", "struct"}) {
     protect_global(lua, name);
   }
 }

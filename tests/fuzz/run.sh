@@ -6,6 +6,7 @@
 #   listpack_fuzz         Listpack::from_bytes (RDB files and RESTORE payloads)
 #   hyperloglog_fuzz      the HyperLogLog decoder and updates (any bytes a client SETs)
 #   rdb_reader_fuzz       load_rdb and restore_payload (RDB files, RESTORE payloads)
+#   lua_libraries_fuzz    cmsgpack and struct unpacking what any client can hand a script
 #   acl_rules_fuzz        ACL SETUSER rules, and users described back (ACL LIST/SAVE);
 #                         not in the default list yet: it links the whole command
 #                         layer, and src/config/ does not build with clang-16 on
@@ -28,7 +29,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(request_parser_fuzz listpack_fuzz hyperloglog_fuzz rdb_reader_fuzz)
+[[ ${#targets[@]} -gt 0 ]] || targets=(request_parser_fuzz listpack_fuzz hyperloglog_fuzz rdb_reader_fuzz lua_libraries_fuzz)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target "${targets[@]}" -j 2
