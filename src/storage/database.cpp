@@ -8,6 +8,7 @@
 
 #include "storage/mapped_blocks.h"
 #include "storage/memory.h"
+#include "storage/string_block.h"
 
 namespace mini_redis::storage {
 
@@ -134,6 +135,24 @@ Entry& Database::set(std::string_view key, std::string_view value, Encoding enco
     start_tracking(*entry);
     report_added(key);  // after the key is in place, as Redis's dbAdd notifies
   } else {
+    touch(*entry);
+  }
+  return *entry;
+}
+
+Entry& Database::set_adopting(std::string_view key, StringBlock& block, bool keep_ttl) {
+  Entry* entry = find_live(key);
+  EntryPtr fresh = adopt_string_block(key, block);
+  if (entry == nullptr) {
+    entry = fresh.get();
+    table_.insert(std::move(fresh));
+    start_tracking(*entry);
+    report_added(key);
+  } else {
+    if (!keep_ttl) remove_expire(*entry);
+    // The old value goes as any overwritten one (lazily under
+    // lazyfree-lazy-server-del); the new block takes its place.
+    replace_entry(entry, std::move(fresh));
     touch(*entry);
   }
   return *entry;

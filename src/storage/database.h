@@ -68,6 +68,10 @@ class Database {
   Entry& set(std::string_view key, std::string_view value, bool keep_ttl = false) {
     return set(key, value, encoding_for_value(value), keep_ttl);
   }
+  // SET of a big argument read into `block` (string_block.h): as set(),
+  // but the block becomes the entry when it can, so the value is not
+  // copied (adopt_string_block). `block` is left empty either way.
+  Entry& set_adopting(std::string_view key, StringBlock& block, bool keep_ttl = false);
   // Appends to the value; the entry becomes "raw". An absent key is created
   // with `tail` and the encoding SET would give it ("int" for "123"), as Redis
   // 7.0's APPEND does.

@@ -6,9 +6,12 @@
 #include <cstring>
 #include <new>
 
+#include <sys/mman.h>
+
 #include "common/integer_parsing.h"
 #include "storage/mapped_blocks.h"
 #include "storage/memory.h"
+#include "storage/string_block.h"
 
 namespace mini_redis::storage {
 
@@ -54,7 +57,7 @@ Encoding Entry::encoding() const {
 
 std::size_t Entry::value_capacity() const {
   const std::size_t block = mapped::is_mapped(this) ? mapped::usable(this) : usable_size(this);
-  return block - sizeof(Entry) - key_size_;
+  return block - sizeof(Entry) - key_size_ - value_gap_;
 }
 
 namespace {
@@ -91,7 +94,7 @@ EntryPtr Entry::allocate(std::string_view key, std::size_t value_capacity) {
 }
 
 Entry* grow_string_entry(Entry* entry, std::size_t value_capacity) {
-  const std::size_t bytes = block_size(entry->key_size_, value_capacity);
+  const std::size_t bytes = block_size(entry->key_size_, value_capacity) + entry->value_gap_;
   // A huge string grows in its own mapping (mapped_blocks.h): mremap moves
   // page tables, not bytes, so a loop of 1 MB APPENDs up to 512 MB never
   // copies the value nor holds it twice. A block crossing the threshold is
@@ -101,7 +104,8 @@ Entry* grow_string_entry(Entry* entry, std::size_t value_capacity) {
   }
   if (mapped::kEnabled && bytes >= mapped::kMappedFrom) {
     void* block = mapped::map(bytes);
-    const std::size_t used = sizeof(Entry) + entry->key_size_ + entry->value_size_;
+    const std::size_t used =
+        sizeof(Entry) + entry->key_size_ + entry->value_gap_ + entry->value_size_;
     std::memcpy(block, static_cast<const void*>(entry), used);  // header, key, value
     std::free(entry);
     return std::launder(static_cast<Entry*>(block));
@@ -146,7 +150,107 @@ EntryPtr copy_entry(const Entry& source, std::string_view key) {
   return copy;
 }
 
+namespace {
+
+// Where a header and a key of `key_size` bytes go in front of a value that
+// starts `value_at` bytes into a mapping: the entry must sit at 8 modulo 16
+// (mapped_blocks.h), so up to 15 bytes of gap come between key and value.
+struct FrontPlacement {
+  std::size_t gap;
+  std::size_t entry_at;
+};
+FrontPlacement place_in_front(std::size_t value_at, std::size_t key_size) {
+  const std::size_t front = sizeof(Entry) + key_size;
+  // Unsigned arithmetic wraps modulo 2^64, a multiple of 16: the low four
+  // bits come out right even when value_at < front.
+  const std::size_t gap = (value_at - front - mapped::kHeader) & 15U;
+  return {gap, value_at - front - gap};
+}
+// The room place_in_front needs before the value, at most.
+std::size_t front_room(std::size_t key_size) {
+  return mapped::kHeader + sizeof(Entry) + key_size + 15;
+}
+
+}  // namespace
+
+EntryPtr adopt_string_block(std::string_view key, StringBlock& block) {
+  const std::size_t value_at = StringBlock::value_offset();
+  if (!mapped::kEnabled || block.base_ == nullptr || !block.complete() ||
+      front_room(key.size()) > value_at) {
+    // No mapping to keep (a sanitizer build), or a key too long for the
+    // page in front of the value: copy, as for any argument.
+    EntryPtr copy = make_entry(key, block.value());
+    block = StringBlock{};
+    return copy;
+  }
+  const FrontPlacement where = place_in_front(value_at, key.size());
+  char* base = block.base_;
+  mapped::set_mapping_length(base, block.mapping_length_);
+  EntryPtr entry(new (base + where.entry_at) Entry(key));
+  std::memcpy(entry->bytes(), key.data(), key.size());
+  entry->value_gap_ = static_cast<std::uint8_t>(where.gap);
+  entry->value_size_ = block.length_;
+  entry->encoding_ = encoding_for_value(entry->value());
+  // The mapping (and its share of mapped_memory_counter) is the entry's now.
+  block.base_ = nullptr;
+  block = StringBlock{};
+  return entry;
+}
+
+// RENAME of a huge string: the value stays in its mapping and only a new
+// header and key are written in front of it. Copying it into a block for
+// the new key, as for a short string, stalled the loop ~450 ms for 512 MB
+// (bench/stalls/big_set.py). When the new key needs more room in front than
+// there is, pages are added in front: a fresh mapping, into whose tail
+// mremap moves the old pages (no copy); when it needs far less, the pages
+// before it are given back.
 EntryPtr rekey_entry(EntryPtr entry, std::string_view key) {
+  if (entry->type_ == ValueType::string && mapped::is_mapped(entry.get())) {
+    // The old header may lie where the new key goes: keep what it says.
+    const std::uint64_t value_size = entry->value_size_;
+    const Encoding encoding = entry->encoding_;
+    const std::int64_t expire_at_ms = entry->expire_at_ms_;
+    const std::uint32_t access = entry->access_;
+    char* base = mapped::base_of(entry.get());
+    std::size_t length = mapped::mapping_length(entry.get());
+    auto value_at = static_cast<std::size_t>(entry->value_bytes() - base);
+    if (value_at < front_room(key.size())) {
+      const std::size_t extra = mapped::page_rounded(front_room(key.size()) - value_at);
+      void* region = ::mmap(nullptr, extra + length, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (region == MAP_FAILED) throw std::bad_alloc();
+      void* moved = ::mremap(base, length, length, MREMAP_MAYMOVE | MREMAP_FIXED,
+                             static_cast<char*>(region) + extra);
+      if (moved == MAP_FAILED) {
+        ::munmap(region, extra + length);
+        throw std::bad_alloc();  // `entry` still owns the intact old mapping
+      }
+      mapped::bytes_counter().fetch_add(extra, std::memory_order_relaxed);
+      base = static_cast<char*>(region);
+      length += extra;
+      value_at += extra;
+    }
+    static_cast<void>(entry.release());  // its pages are the new entry's now
+    FrontPlacement where = place_in_front(value_at, key.size());
+    const std::size_t page = mapped::page_size();
+    if (where.entry_at >= page) {
+      const std::size_t drop = where.entry_at / page * page;
+      ::munmap(base, drop);
+      mapped::bytes_counter().fetch_sub(drop, std::memory_order_relaxed);
+      base += drop;
+      length -= drop;
+      where.entry_at -= drop;
+    }
+    mapped::set_mapping_length(base, length);
+    EntryPtr moved(new (base + where.entry_at) Entry(key));
+    std::memcpy(moved->bytes(), key.data(), key.size());
+    moved->value_gap_ = static_cast<std::uint8_t>(where.gap);
+    moved->value_size_ = value_size;
+    moved->encoding_ = encoding;
+    moved->expire_at_ms_ = expire_at_ms;
+    moved->access_ = access;
+    return moved;
+  }
   // A string's bytes are copied; an object moves to the new block's slot
   // (a hash is moved, a list's pointer copied). The old block then must not
   // free the object.

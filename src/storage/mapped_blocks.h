@@ -12,11 +12,23 @@
 // the value in RAM, and the new tail is fresh zero pages that cost nothing
 // until written (which also makes SETRANGE/SETBIT's zero padding lazy).
 //
-// Layout of a mapping: [8 bytes: the mapping's length][Entry header][key][value]
-// The mapping starts on a page boundary, so an entry inside one sits at an
-// address that is 8 modulo 16. Every block malloc or jemalloc hands out for
-// an entry (48 bytes or more) is 16-aligned: that one bit tells the two
-// kinds of block apart without a flag in the 40-byte header.
+// Layout of a mapping:
+//
+//     [8 bytes: the mapping's length][...][Entry header][key][gap][value]
+//     ^ page boundary                     ^ entry: in the first page, 8 mod 16
+//
+// A mapping made for a growing string puts its entry right after the length
+// word. Two others put it further in, so that a value already in place never
+// moves: a big argument read from a client straight into a mapping whose
+// value starts one page in (string_block.h), which SET then makes an entry
+// of, and a RENAME that writes the new header and key in front of the value
+// (entry.cpp, rekey_entry). There the entry goes wherever the key ends just
+// before the value, aligned by up to 15 bytes of gap (Entry::value_gap_).
+// The entry always starts in the mapping's first page, so the page boundary
+// below it is the mapping's start, and at an address that is 8 modulo 16.
+// Every block malloc or jemalloc hands out for an entry (48 bytes or more)
+// is 16-aligned: that one bit tells the two kinds of block apart without a
+// flag in the 40-byte header.
 //
 // That test needs an allocator that aligns every block to 16 bytes:
 // jemalloc does (and glibc on x86-64), AddressSanitizer's allocator only to
@@ -38,6 +50,8 @@
 #include <cstdint>
 #include <new>
 
+#include "common/mapped_memory.h"
+
 namespace mini_redis::storage::mapped {
 
 #if defined(MINI_REDIS_WITH_JEMALLOC)
@@ -54,8 +68,7 @@ inline constexpr std::size_t kHeader = 8;
 // Bytes held in mappings right now, by every thread (the lazy-free thread
 // unmaps too). Process-wide, like the allocator's own statistics.
 inline std::atomic<std::size_t>& bytes_counter() {
-  static std::atomic<std::size_t> bytes{0};
-  return bytes;
+  return mapped_memory_counter();  // shared with the other mappings (common/mapped_memory.h)
 }
 inline std::size_t mapped_bytes() {
   return bytes_counter().load(std::memory_order_relaxed);
@@ -65,13 +78,20 @@ inline bool is_mapped(const void* block) {
   return kEnabled && (reinterpret_cast<std::uintptr_t>(block) & 15U) == kHeader;
 }
 
-inline std::size_t page_rounded(std::size_t bytes) {
+inline std::size_t page_size() {
   static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+inline std::size_t page_rounded(std::size_t bytes) {
+  const std::size_t page = page_size();
   return (bytes + page - 1) / page * page;
 }
 
+// The mapping's first byte: the page boundary at or below the entry.
 inline char* base_of(const void* block) {
-  return const_cast<char*>(static_cast<const char*>(block)) - kHeader;
+  const auto address = reinterpret_cast<std::uintptr_t>(block);
+  return reinterpret_cast<char*>(address & ~(page_size() - 1));
 }
 
 // The mapping's whole length, header included.
@@ -81,9 +101,15 @@ inline std::size_t mapping_length(const void* block) {
   return length;
 }
 
+// Records the mapping's length in its first 8 bytes.
+inline void set_mapping_length(char* base, std::size_t length) {
+  __builtin_memcpy(base, &length, sizeof(length));
+}
+
 // How many bytes of the mapping holding `block` come after `block`.
 inline std::size_t usable(const void* block) {
-  return mapping_length(block) - kHeader;
+  return mapping_length(block) -
+         static_cast<std::size_t>(static_cast<const char*>(block) - base_of(block));
 }
 
 // A fresh mapping with room for `bytes` after the header; its bytes are zero.
@@ -96,18 +122,21 @@ inline void* map(std::size_t bytes) {
   return static_cast<char*>(base) + kHeader;
 }
 
-// Grows the mapping holding `block` to room for `bytes` after the header;
+// Grows the mapping holding `block` to room for `bytes` after the entry;
 // returns the block's (maybe new) address. The bytes stay, the new ones are
 // zero. On failure the old mapping is intact.
 inline void* remap(void* block, std::size_t bytes) {
+  char* old_base = base_of(block);
   const std::size_t old_length = mapping_length(block);
-  const std::size_t length = page_rounded(kHeader + bytes);
+  // The entry keeps its place in the first page.
+  const auto offset = static_cast<std::size_t>(static_cast<char*>(block) - old_base);
+  const std::size_t length = page_rounded(offset + bytes);
   if (length <= old_length) return block;
-  void* base = ::mremap(base_of(block), old_length, length, MREMAP_MAYMOVE);
+  void* base = ::mremap(old_base, old_length, length, MREMAP_MAYMOVE);
   if (base == MAP_FAILED) throw std::bad_alloc();
-  __builtin_memcpy(base, &length, sizeof(length));
+  set_mapping_length(static_cast<char*>(base), length);
   bytes_counter().fetch_add(length - old_length, std::memory_order_relaxed);
-  return static_cast<char*>(base) + kHeader;
+  return static_cast<char*>(base) + offset;
 }
 
 inline void unmap(void* block) {

@@ -79,7 +79,9 @@ const char* allocator_name() {
 #elif defined(MINI_REDIS_ASAN_ALLOCATOR)  // sanitizer builds
 
 std::size_t allocated_bytes() {
-  return __sanitizer_get_current_allocated_bytes();
+  // Plus what lives in mappings of our own (common/mapped_memory.h): query
+  // buffers and big arguments use them in every build.
+  return __sanitizer_get_current_allocated_bytes() + mapped::mapped_bytes();
 }
 
 std::size_t allocation_size(std::size_t size) {
@@ -100,7 +102,7 @@ std::size_t allocated_bytes() {
   // uordblks: bytes in use in the heap; hblkhd: bytes in chunks that were
   // mmap()ed on their own (large allocations).
   struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
+  return info.uordblks + info.hblkhd + mapped::mapped_bytes();  // as above
 }
 
 std::size_t allocation_size(std::size_t size) {

@@ -10,6 +10,7 @@
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/server_delete.h"
 #include "commands/core/type_check.h"
 #include "common/ascii.h"
 #include "common/integer_parsing.h"
@@ -124,7 +125,8 @@ void bitop_command(Context& ctx, Arguments args) {
 
   const std::string_view destination = args[2];
   if (longest == 0) {
-    if (db.erase(destination)) notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
+    if (delete_by_server(ctx, destination))
+      notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
   } else {
     // Computed aside first: the destination may be one of the sources.
     std::string result(longest, '\0');

@@ -28,6 +28,10 @@ namespace mini_redis::pubsub {
 class Tracking;  // pubsub/tracking.h: CLIENT TRACKING's tables
 }  // namespace mini_redis::pubsub
 
+namespace mini_redis::storage {
+class BigArguments;  // storage/string_block.h: big arguments read into blocks of their own
+}  // namespace mini_redis::storage
+
 namespace mini_redis::scripting {
 class ScriptEngine;  // scripting/script_engine.h: EVAL's Lua interpreter and script cache
 }  // namespace mini_redis::scripting
@@ -236,6 +240,11 @@ struct Context {
   // that do not need them.
   pubsub::Tracking* tracking = nullptr;
   const ClientPause* pause = nullptr;
+  // The running command's big arguments, each read into a block of its own
+  // that SET may keep as the value instead of copying it (Redis's
+  // PROTO_MBULK_BIG_ARG; storage/string_block.h). Null, or empty, for a
+  // command without any (a script's, a queued one, a test's).
+  storage::BigArguments* big_arguments = nullptr;
 
   storage::Database& db() { return keyspace.db(client.db_index); }
   [[nodiscard]] std::int64_t now_ms() const { return keyspace.clock().now_ms(); }

@@ -33,6 +33,7 @@
 #include "commands/core/arguments.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/server_delete.h"
 #include "commands/geo/geo_commands.h"
 #include "commands/keys/partial_quicksort.h"
 #include "commands/sorted_sets/sorted_set_commands.h"
@@ -344,7 +345,8 @@ void store_found(Context& ctx, const SearchRequest& request, std::span<const Fou
   const std::string_view destination = request.store_key.value_or(std::string_view());
   storage::Database& db = ctx.db();
   if (found.empty()) {
-    if (db.erase(destination)) notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
+    if (delete_by_server(ctx, destination))
+      notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
     ctx.reply.integer(0);
     return;
   }

@@ -9,6 +9,7 @@
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/server_delete.h"
 #include "commands/persistence/rdb_options.h"
 
 namespace mini_redis::commands {
@@ -92,7 +93,9 @@ void restore_command(Context& ctx, Arguments args) {
     return;
   }
 
-  const bool deleted = options->replace && db.erase(key);
+  // The replaced value goes as Redis 7.0 frees it (dbDelete): lazily under
+  // lazyfree-lazy-server-del.
+  const bool deleted = options->replace && delete_by_server(ctx, key);
   // A TTL of 0 means none; a relative one counts from now.
   const std::int64_t expire_at = *ttl == 0 || options->absolute_ttl ? *ttl : ctx.now_ms() + *ttl;
   if (expire_at != 0 && expire_at <= ctx.now_ms()) {
@@ -152,8 +155,7 @@ void register_dump_restore_commands(CommandTable& table) {
                            "because inserting values into sorted sets is O(log(N)).",
              .acl_categories = "@keyspace @write @slow @dangerous",
              .key_specs = "OW update",
-             .arguments = {arg::key("key", 0), arg::integer("ttl"),
-                           arg::string("serialized-value"),
+             .arguments = {arg::key("key", 0), arg::integer("ttl"), arg::string("serialized-value"),
                            arg::pure_token("replace", "REPLACE").since("3.0.0").optional(),
                            arg::pure_token("absttl", "ABSTTL").since("5.0.0").optional(),
                            arg::integer("seconds").token("IDLETIME").since("5.0.0").optional(),

@@ -41,6 +41,7 @@
 #include "commands/core/command_table.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/server_delete.h"
 #include "commands/keys/partial_quicksort.h"
 #include "commands/keys/sort.h"
 #include "common/ascii.h"
@@ -292,7 +293,7 @@ void store_items(Context& ctx, const SortRequest& request, const std::vector<Ite
   if (stored > 0) {
     ctx.db().overwrite(destination, std::move(list));
     notify_keyspace_event(ctx, notify::kList, "sortstore", destination);
-  } else if (ctx.db().erase(destination)) {
+  } else if (delete_by_server(ctx, destination)) {
     notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
   }
   ctx.reply.integer(stored);

@@ -30,6 +30,7 @@
 #include "commands/core/arguments.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/server_delete.h"
 #include "commands/sets/set_commands.h"
 #include "common/ascii.h"
 #include "storage/database.h"
@@ -60,7 +61,7 @@ void store_result(Context& ctx, std::string_view destination, Set result, std::s
   const auto size = static_cast<std::int64_t>(result.size());
   if (size == 0) {
     ctx.reply.integer(0);
-    if (ctx.db().erase(destination))
+    if (delete_by_server(ctx, destination))
       notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
     return;
   }
@@ -127,7 +128,7 @@ void intersection_command(Context& ctx, Arguments keys, InterOutput output,
   // A missing key is an empty set: the result is empty, whatever the rest.
   if (std::find(sets->begin(), sets->end(), nullptr) != sets->end()) {
     if (output == InterOutput::store) {
-      if (ctx.db().erase(destination)) {
+      if (delete_by_server(ctx, destination)) {
         notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
       }
       ctx.reply.integer(0);

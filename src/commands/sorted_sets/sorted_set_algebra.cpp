@@ -37,6 +37,7 @@
 #include "commands/core/arguments.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/server_delete.h"
 #include "commands/sorted_sets/sorted_set_commands.h"
 #include "common/ascii.h"
 #include "storage/database.h"
@@ -248,7 +249,8 @@ void store_result(Context& ctx, std::string_view destination, const std::vector<
   storage::Database& db = ctx.db();
   if (result.empty()) {
     ctx.reply.integer(0);
-    if (db.erase(destination)) notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
+    if (delete_by_server(ctx, destination))
+      notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
     return;
   }
   const types::SortedSetLimits limits = sorted_set_limits(ctx);

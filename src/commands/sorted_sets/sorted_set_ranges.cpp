@@ -26,6 +26,7 @@
 #include "commands/core/arguments.h"
 #include "commands/core/errors.h"
 #include "commands/core/notifications.h"
+#include "commands/core/server_delete.h"
 #include "commands/sorted_sets/sorted_set_commands.h"
 #include "common/ascii.h"
 #include "storage/database.h"
@@ -179,7 +180,8 @@ void store_ranks(Context& ctx, std::string_view destination, const types::Sorted
   storage::Database& db = ctx.db();
   const std::size_t stored = result.size();
   if (stored == 0) {
-    if (db.erase(destination)) notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
+    if (delete_by_server(ctx, destination))
+      notify_keyspace_event(ctx, notify::kGeneric, "del", destination);
   } else {
     db.overwrite(destination, std::move(result));  // setKey: "new" only if it was absent
     notify_keyspace_event(ctx, notify::kZset, "zrangestore", destination);

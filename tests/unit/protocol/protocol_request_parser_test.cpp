@@ -207,7 +207,8 @@ TEST(RequestParser, ParsingResumesCleanlyAfterAnInlineCommand) {
 std::string tiny_arguments(std::size_t count) {
   std::string bytes;
   bytes.reserve(count * 7);
-  for (std::size_t i = 0; i < count; ++i) bytes += "$1\r\n" + std::string(1, char('a' + i % 26)) + "\r\n";
+  for (std::size_t i = 0; i < count; ++i)
+    bytes += "$1\r\n" + std::string(1, char('a' + i % 26)) + "\r\n";
   return bytes;
 }
 
@@ -218,7 +219,8 @@ TEST(RequestParser, ACommandOfManyArgumentsSpanningSeveralBlocksParsesInOrder) {
   for (std::size_t chunk : {request.size(), std::size_t{16 * 1024}, std::size_t{4093}}) {
     RequestParser parser;
     ParseStatus status = ParseStatus::incomplete;
-    for (std::size_t end = std::min(chunk, request.size());; end = std::min(end + chunk, request.size())) {
+    for (std::size_t end = std::min(chunk, request.size());;
+         end = std::min(end + chunk, request.size())) {
       status = parser.parse(std::string_view(request).substr(0, end));
       if (status != ParseStatus::incomplete || end == request.size()) break;
     }
@@ -300,6 +302,49 @@ TEST(RequestParser, AuthenticatedClientsKeepTheOrdinaryLimits) {
   RequestParser parser;
   parser.set_unauthenticated(false);
   EXPECT_EQ(parser.parse("*1048577\r\n$100000\r\n"), ParseStatus::incomplete);
+}
+
+}  // namespace
+}  // namespace mini_redis::protocol
+
+namespace mini_redis::protocol {
+namespace {
+
+// A big argument read elsewhere (a connection's StringBlock): the parser
+// says where its data starts and how long it is, the caller cuts the input
+// there, and the argument comes back through supply_bulk.
+TEST(RequestParser, ABigBulkSuppliedFromOutsideTheInputTakesItsPlace) {
+  RequestParser parser;
+  std::string input = "*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\n0123";
+  ASSERT_EQ(parser.parse(input), ParseStatus::incomplete);
+  const RequestParser::PendingBulk pending = parser.pending_bulk();
+  EXPECT_EQ(pending.length, 10u);
+  EXPECT_EQ(input.substr(pending.offset), "0123");
+
+  const std::string outside = "0123456789";
+  input.resize(pending.offset);  // the data moved out of the input
+  parser.supply_bulk(outside);
+  input += "$2\r\nNX\r\n";  // what follows the CRLF arrives in the input
+  ASSERT_EQ(parser.parse(input), ParseStatus::command);
+  EXPECT_EQ(parser.consumed(), input.size());
+  ASSERT_EQ(parser.args().size(), 4u);
+  EXPECT_EQ(parser.args()[2], "0123456789");
+  EXPECT_EQ(parser.args()[2].data(), outside.data());  // the very bytes, not a copy
+  EXPECT_EQ(parser.args()[3], "NX");
+
+  // The next request is parsed from its own bytes again.
+  ASSERT_EQ(parser.parse("*1\r\n$4\r\nPING\r\n"), ParseStatus::command);
+  ASSERT_EQ(parser.args().size(), 1u);
+  EXPECT_EQ(parser.args()[0], "PING");
+}
+
+TEST(RequestParser, NoBulkIsPendingWhileAHeaderIsAwaited) {
+  RequestParser parser;
+  ASSERT_EQ(parser.parse("*2\r\n$3\r\nGET\r\n$"), ParseStatus::incomplete);
+  EXPECT_EQ(parser.pending_bulk().length, 0u);
+  RequestParser inline_parser;
+  ASSERT_EQ(inline_parser.parse("GET k"), ParseStatus::incomplete);  // no newline yet
+  EXPECT_EQ(inline_parser.pending_bulk().length, 0u);
 }
 
 }  // namespace

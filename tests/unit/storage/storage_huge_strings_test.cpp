@@ -11,6 +11,7 @@
 #include "storage/database.h"
 #include "storage/mapped_blocks.h"
 #include "storage/memory.h"
+#include "storage/string_block.h"
 
 namespace mini_redis::storage {
 namespace {
@@ -99,6 +100,84 @@ TEST_F(HugeStringTest, AHugeValueSurvivesRenameAndLazyFreeFreesIt) {
   lazy_free.wait_until_idle();
   EXPECT_EQ(db.lookup_quietly("other"), nullptr);
   db.set_lazy_free(nullptr, LazyFreeModes{});  // lazy_free goes before db
+}
+
+// A block filled as a connection fills it: what had arrived, then reads.
+StringBlock filled_block(const std::string& value) {
+  StringBlock block(value.size());
+  block.append(value.substr(0, 1000));
+  std::size_t at = 1000;
+  while (!block.complete()) {
+    const std::span<char> space = block.free_space();
+    const std::string rest = value.substr(at) + "\r\n";
+    const std::size_t here = std::min(space.size(), rest.size());
+    std::copy_n(rest.data(), here, space.data());
+    block.commit(here);
+    at += here;
+  }
+  return block;
+}
+
+TEST_F(HugeStringTest, ABigArgumentBlockBecomesTheValueWithoutACopy) {
+  const std::string value = chunk(3) + chunk(4) + "tail";
+  StringBlock block = filled_block(value);
+  EXPECT_EQ(block.value(), value);
+  const char* bytes = block.value().data();
+  db.set("k", "old value");
+  db.set_expire_at(*db.lookup_quietly("k"), clock.now_ms() + 60'000);
+
+  Entry& entry = db.set_adopting("k", block);
+  EXPECT_EQ(entry.key(), "k");
+  EXPECT_EQ(entry.value(), value);
+  EXPECT_EQ(entry.encoding(), Encoding::raw);
+  EXPECT_FALSE(entry.has_expire());  // SET clears the TTL
+  // With mappings the block is the entry: the value did not move.
+  EXPECT_EQ(entry.value().data() == bytes, mapped::kEnabled);
+  EXPECT_EQ(mapped::is_mapped(&entry), mapped::kEnabled);
+
+  // It stays an ordinary huge string: it grows, renames and frees.
+  db.append("k", "!");
+  EXPECT_EQ(db.lookup_quietly("k")->value().substr(value.size() - 4), "tail!");
+  EXPECT_TRUE(db.erase("k"));
+}
+
+TEST_F(HugeStringTest, RenameLeavesAHugeValueWhereItIsForAnyKeyLength) {
+  const std::string value = chunk(5) + chunk(6);
+  StringBlock block = filled_block(value);
+  db.set_adopting("k", block);
+  const char* bytes = db.lookup_quietly("k")->value().data();
+  db.set_expire_at(*db.lookup_quietly("k"), clock.now_ms() + 60'000);
+  const std::size_t mapped_before = mapped::mapped_bytes();
+
+  // A longer name that fits in front of the value: the value stays put.
+  db.rename("k", "renamed-to-a-longer-name");
+  if (mapped::kEnabled) {
+    EXPECT_EQ(db.lookup_quietly("renamed-to-a-longer-name")->value().data(), bytes);
+  }
+  // One that needs pages added in front, then a short one that gives them
+  // back: the mapping moves by page tables, so the value keeps its offset in
+  // its page, and no more than a few pages are ever added.
+  const std::string long_key(6000, 'x');
+  db.rename("renamed-to-a-longer-name", long_key);
+  EXPECT_EQ(db.lookup_quietly(long_key)->key(), long_key);
+  EXPECT_LE(mapped::mapped_bytes(), mapped_before + 4 * 4096);
+  db.rename(long_key, "s");
+  const Entry* entry = db.lookup_quietly("s");
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->key(), "s");
+  ASSERT_EQ(entry->value().size(), value.size());
+  EXPECT_TRUE(entry->value() == value);
+  EXPECT_TRUE(entry->has_expire());
+  EXPECT_EQ(db.expiring_count(), 1u);
+  EXPECT_EQ(db.lookup_quietly("k"), nullptr);
+  if (mapped::kEnabled) {
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(entry->value().data()) % 4096,
+              reinterpret_cast<std::uintptr_t>(bytes) % 4096);
+    EXPECT_LE(mapped::mapped_bytes(), mapped_before);
+  }
+  db.append("s", "more");
+  EXPECT_EQ(db.lookup_quietly("s")->value().substr(value.size()), "more");
+  EXPECT_TRUE(db.erase("s"));
 }
 
 }  // namespace
