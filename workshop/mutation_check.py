@@ -2,7 +2,7 @@
 """The mutation check: every plausible wrong version of a region turns its step red.
 
 For each mutant of workshop/mutants/mutants.py, alone: take a copy of the
-solution (generate.py --solved-through 5, in <build>/variant-src), replace
+solution (generate.py --solved-through <last step>, in <build>/variant-src), replace
 the mutant's text inside its region, rebuild only what that step's tests
 need (ninja recompiles the one changed file and relinks), and run that
 step's tests. They must fail; a mutant marked compiles=False must instead be
@@ -32,7 +32,7 @@ from mutants import MUTANTS  # noqa: E402
 
 # What each step's tests run on: its GoogleTest program, or the server.
 TARGETS = {1: "step1_test", 2: "step2_test", 3: "step3_test", 4: "step4_test",
-           5: "mini-redis-server", 6: "mini-redis-server"}
+           5: "mini-redis-server", 6: "mini-redis-server", 7: "step7_test", 8: "step8_test"}
 
 
 FAIL_FAST_ENV = dict(os.environ, GTEST_FAIL_FAST="1", PYTEST_ADDOPTS="-x")

@@ -1,7 +1,7 @@
 """Plausible wrong versions of each workshop region: the tests must catch them.
 
 workshop/mutation_check.py applies each mutant, alone, to a copy of the
-solution (generate.py --solved-through 5), rebuilds what the step's tests
+solution (generate.py --solved-through <last step>), rebuilds what the step's tests
 need, and requires that step's tests to fail. A mutant that survives means a
 learner could write that mistake and see green: add a test to the step.
 
@@ -149,9 +149,9 @@ MUTANTS = [
          replace="ctx.reply.integer(round_to_seconds(ms));",
          why="TTL ignoring its unit: PTTL answers seconds (issue 15)"),
     dict(file="commands/keys/expire_commands.cpp", region="ttl_generic", step=3,
-         find="  if (kind == TtlKind::remaining) ms -= ctx.now_ms();\n",
-         replace="  ms -= ctx.now_ms();\n",
-         why="TTL ignoring its kind: EXPIRETIME answers the time left (issue 15)"),
+         find="std::int64_t ms = entry->expire_at_ms() - ctx.now_ms();",
+         replace="std::int64_t ms = entry->expire_at_ms();",
+         why="TTL answering the absolute time (EXPIRETIME's answer, step 8)"),
     dict(file="commands/keys/expire_commands.cpp", region="ttl_generic", step=3,
          find="round_to_seconds(ms));", replace="ms / 1000);",
          why="truncating instead of rounding (guide)"),
@@ -221,4 +221,65 @@ MUTANTS = [
          replace="      commands::dispatch(context_, parser_.args());\n"
                  "      commands::dispatch(context_, parser_.args());\n",
          why="each command run twice"),
+
+    # ---- step 7 (extension): DEL and EXISTS ---------------------------------------------
+    dict(file="commands/keys/key_commands.cpp", region="delete_keys", step=7,
+         find="    if (!(lazily ? ctx.db().unlink(key) : ctx.db().erase(key))) continue;\n",
+         replace="    lazily ? ctx.db().unlink(key) : ctx.db().erase(key);\n",
+         why="erase's answer ignored: missing, expired and repeated keys counted (guide)"),
+    dict(file="commands/keys/key_commands.cpp", region="delete_keys", step=7,
+         find=") continue;", replace=") break;",
+         why="`break` instead of `continue`: a missing key stops the loop (guide)"),
+    dict(file="commands/keys/key_commands.cpp", region="delete_keys", step=7,
+         find=") continue;", replace=") return;",
+         why="`return` instead of `continue`: a missing key leaves the client without a reply"),
+    dict(file="commands/keys/key_commands.cpp", region="delete_keys", step=7,
+         find="    ++removed;\n", replace="",
+         why="removed keys not counted: DEL always answers 0"),
+    dict(file="commands/keys/key_commands.cpp", region="delete_keys", step=7,
+         find='    notify_keyspace_event(ctx, notify::kGeneric, "del", key);\n', replace="",
+         why="the \"del\" keyspace event forgotten (guide)"),
+    dict(file="commands/keys/key_commands.cpp", region="delete_keys", step=7,
+         find='    if (!(lazily ? ctx.db().unlink(key) : ctx.db().erase(key))) continue;\n'
+              '    ++removed;\n'
+              '    notify_keyspace_event(ctx, notify::kGeneric, "del", key);\n',
+         replace='    notify_keyspace_event(ctx, notify::kGeneric, "del", key);\n'
+                 '    if (!(lazily ? ctx.db().unlink(key) : ctx.db().erase(key))) continue;\n'
+                 '    ++removed;\n',
+         why="the event sent before the check: a missing key is announced as deleted"),
+    dict(file="commands/keys/key_commands.cpp", region="exists_command", step=7,
+         find="++found;", replace="found = 1;",
+         why="EXISTS answering 0 or 1 instead of a count (guide)"),
+    dict(file="commands/keys/key_commands.cpp", region="exists_command", step=7,
+         find="lookup_without_touching(ctx, key)", replace="ctx.db().lookup_for_read(key)",
+         why="lookup_for_read: EXISTS touches the key, OBJECT IDLETIME resets (guide)"),
+    dict(file="commands/keys/key_commands.cpp", region="exists_command", step=7,
+         find="lookup_without_touching(ctx, key)", replace="ctx.db().lookup_quietly(key)",
+         why="lookup_quietly: EXISTS no longer counts keyspace hits and misses"),
+    dict(file="commands/keys/key_commands.cpp", region="exists_command", step=7,
+         find="!= nullptr", replace="== nullptr",
+         why="the test inverted: missing keys counted"),
+
+    # ---- step 8 (extension): EXPIRETIME and PEXPIRETIME --------------------------------
+    dict(file="commands/keys/expire_commands.cpp", region="reply_expire_time", step=8,
+         find="    ctx.reply.integer(-1);\n", replace="    ctx.reply.integer(-2);\n",
+         why="-2 (missing) for a key without an expire time (guide)"),
+    dict(file="commands/keys/expire_commands.cpp", region="reply_expire_time", step=8,
+         find="    ctx.reply.integer(-1);\n    return;\n", replace="    ctx.reply.integer(-1);\n",
+         why="no return after -1: two replies"),
+    dict(file="commands/keys/expire_commands.cpp", region="reply_expire_time", step=8,
+         find="const std::int64_t ms = entry.expire_at_ms();",
+         replace="const std::int64_t ms = entry.expire_at_ms() - ctx.now_ms();",
+         why="now subtracted: EXPIRETIME answers the time left, as TTL does (guide)"),
+    dict(file="commands/keys/expire_commands.cpp", region="reply_expire_time", step=8,
+         find="unit == TimeUnit::milliseconds ? ms : round_to_seconds(ms)",
+         replace="round_to_seconds(ms)",
+         why="the unit ignored: PEXPIRETIME answers seconds"),
+    dict(file="commands/keys/expire_commands.cpp", region="reply_expire_time", step=8,
+         find="unit == TimeUnit::milliseconds ? ms : round_to_seconds(ms)",
+         replace="unit == TimeUnit::seconds ? ms : round_to_seconds(ms)",
+         why="the units swapped"),
+    dict(file="commands/keys/expire_commands.cpp", region="reply_expire_time", step=8,
+         find="round_to_seconds(ms));", replace="ms / 1000);",
+         why="truncating instead of rounding: x.500 s answered as x (guide)"),
 ]

@@ -169,6 +169,25 @@ std::int64_t round_to_seconds(std::int64_t ms) {
   return ms / 1000 + (ms % 1000 >= 500 ? 1 : 0);
 }
 
+// EXPIRETIME, PEXPIRETIME, for a key that exists: -1 if it has no expire
+// time, else the absolute Unix time it dies at. Redis (ttlGenericCommand)
+// rounds the seconds as TTL does, so PEXPIREAT k 1500 gives EXPIRETIME 2.
+void reply_expire_time(Context& ctx, const storage::Entry& entry, TimeUnit unit) {
+  // workshop: begin step 8, reply_expire_time
+  // The key exists (the -2 for a missing key is answered before this). No
+  // expire time (entry.has_expire()): reply -1. Else reply the absolute
+  // time it dies at, entry.expire_at_ms(), as it is: nothing to subtract
+  // (that is TTL). In milliseconds for PEXPIRETIME; for EXPIRETIME rounded
+  // to seconds with round_to_seconds() above, as `unit` says.
+  if (!entry.has_expire()) {
+    ctx.reply.integer(-1);
+    return;
+  }
+  const std::int64_t ms = entry.expire_at_ms();
+  ctx.reply.integer(unit == TimeUnit::milliseconds ? ms : round_to_seconds(ms));
+  // workshop: end
+}
+
 // TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 if the key does not exist, -1 if it
 // has no expire time. Seconds are rounded to the nearest second, as Redis
 // does, so a key with 1.5 s left reports TTL 2.
@@ -178,17 +197,23 @@ void ttl_generic(Context& ctx, Arguments args, TimeUnit unit, TtlKind kind) {
     ctx.reply.integer(-2);
     return;
   }
+  // The absolute kind needs no clamp: a key whose time is before now is
+  // never returned by a lookup (find_live deletes it), so its time is at or
+  // after now, which is positive.
+  if (kind == TtlKind::absolute) {
+    reply_expire_time(ctx, *entry, unit);
+    return;
+  }
   // workshop: begin step 3, ttl_generic
   // The key exists. No expire time (entry->has_expire()): reply -1. Else TTL
-  // is entry->expire_at_ms() minus ctx.now_ms() (for kind remaining; the
-  // absolute kind is EXPIRETIME), never below 0, replied in milliseconds or
-  // rounded to seconds with round_to_seconds() above, as `unit` says.
+  // is entry->expire_at_ms() minus ctx.now_ms(), never below 0, replied in
+  // milliseconds (PTTL) or rounded to seconds (TTL) with round_to_seconds()
+  // above, as `unit` says.
   if (!entry->has_expire()) {
     ctx.reply.integer(-1);
     return;
   }
-  std::int64_t ms = entry->expire_at_ms();
-  if (kind == TtlKind::remaining) ms -= ctx.now_ms();
+  std::int64_t ms = entry->expire_at_ms() - ctx.now_ms();
   if (ms < 0) ms = 0;  // not reclaimed yet within this millisecond
   ctx.reply.integer(unit == TimeUnit::milliseconds ? ms : round_to_seconds(ms));
   // workshop: end

@@ -57,9 +57,17 @@ namespace {
 void delete_keys(Context& ctx, Arguments args, bool lazily) {
   std::int64_t removed = 0;
   for (std::string_view key : args.subspan(1)) {
+    // workshop: begin step 7, delete_keys
+    // Remove `key` and count it in `removed` only when something was really
+    // removed: ctx.db().erase(key) (your step 2; ctx.db().unlink(key) when
+    // `lazily`) answers false for a key that is missing or already expired,
+    // and for the second DEL k of `DEL k k`, so those count 0. For each key
+    // removed, tell keyspace listeners: notify_keyspace_event(ctx,
+    // notify::kGeneric, "del", key). The reply below sends `removed`.
     if (!(lazily ? ctx.db().unlink(key) : ctx.db().erase(key))) continue;
     ++removed;
     notify_keyspace_event(ctx, notify::kGeneric, "del", key);
+    // workshop: end
   }
   ctx.reply.integer(removed);
 }
@@ -77,7 +85,13 @@ void unlink_command(Context& ctx, Arguments args) {
 void exists_command(Context& ctx, Arguments args) {
   std::int64_t found = 0;
   for (std::string_view key : args.subspan(1)) {
+    // workshop: begin step 7, exists_command
+    // Count `key` in `found` if it exists now. lookup_without_touching(ctx,
+    // key) finds it (nullptr when missing or expired) without changing its
+    // access time, as a read-only check should. Count every time a key is
+    // named, repeats included (EXISTS k k is 2), unlike DEL.
     if (lookup_without_touching(ctx, key) != nullptr) ++found;
+    // workshop: end
   }
   ctx.reply.integer(found);
 }

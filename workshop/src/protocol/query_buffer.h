@@ -50,9 +50,10 @@
 //     by moving each big argument out of its query buffer as it arrives;
 //     here arguments stay views into the buffer, so the buffer is what must
 //     grow cheaply. Either way, the pages a read never writes are never
-//     touched, so they cost address space, not RAM. (The mapping is not
-//     jemalloc's, so INFO's used_memory does not include a buffer that big;
-//     client-query-buffer-limit and CLIENT LIST still count it.)
+//     touched, so they cost address space, not RAM. The mapping is not
+//     jemalloc's: its length goes to common/mapped_memory.h's counter,
+//     which INFO's used_memory (and so maxmemory) adds, as Redis counts a
+//     query buffer of any size.
 //
 // This is not a ring buffer: consumed bytes are moved to the front once per
 // batch of requests (consume), which costs only the unfinished tail.
@@ -69,6 +70,8 @@
 #include <span>
 #include <string_view>
 #include <utility>
+
+#include "common/mapped_memory.h"
 
 namespace mini_redis::protocol {
 
@@ -123,6 +126,7 @@ class BufferStorage {
       void* grown = ::mremap(data_, mapped_bytes_, bytes, MREMAP_MAYMOVE);
       if (grown == MAP_FAILED) throw std::bad_alloc();
       data_ = static_cast<char*>(grown);
+      mapped_memory_counter().fetch_add(bytes - mapped_bytes_, std::memory_order_relaxed);
       mapped_bytes_ = bytes;
       return;
     }
@@ -133,12 +137,14 @@ class BufferStorage {
     if (keep > 0) std::memcpy(mapped, data_, keep);
     std::free(data_);  // NOLINT(cppcoreguidelines-no-malloc)
     data_ = static_cast<char*>(mapped);
+    mapped_memory_counter().fetch_add(bytes, std::memory_order_relaxed);
     mapped_bytes_ = bytes;
   }
 
   void release() {
     if (mapped_bytes_ > 0) {
       ::munmap(data_, mapped_bytes_);
+      mapped_memory_counter().fetch_sub(mapped_bytes_, std::memory_order_relaxed);
     } else {
       std::free(data_);  // NOLINT(cppcoreguidelines-no-malloc)
     }
@@ -191,6 +197,21 @@ class QueryBuffer {
     if (bytes == 0) return;
     size_ -= bytes;
     if (size_ > 0) std::memmove(storage_.data(), storage_.data() + bytes, size_);
+  }
+
+  // Keeps only the first `bytes`: a big argument's start moves out to a
+  // block of its own (storage/string_block.h).
+  void truncate(std::size_t bytes) { size_ = std::min(size_, bytes); }
+
+  // Puts `bytes` back at `position` (a held request's big argument, when
+  // CLIENT PAUSE makes it parse again); what followed moves up.
+  void insert(std::size_t position, std::string_view bytes) {
+    position = std::min(position, size_);
+    if (capacity_ - size_ < bytes.size()) reallocate(size_ + bytes.size());
+    std::memmove(storage_.data() + position + bytes.size(), storage_.data() + position,
+                 size_ - position);
+    std::memcpy(storage_.data() + position, bytes.data(), bytes.size());
+    size_ += bytes.size();
   }
 
   // Gives the storage back when nothing is buffered and it grew past `keep`

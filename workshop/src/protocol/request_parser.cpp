@@ -47,6 +47,14 @@ void RequestParser::reset_request() {
   if (first_spans_.capacity() > kKeepInlineCapacity) first_spans_ = {};
   blocks_.clear();
   bulk_length_ = -1;
+  supplied_.clear();
+}
+
+void RequestParser::supply_bulk(std::string_view data) {
+  supplied_.emplace_back(span_count_, data);
+  add_span(0, 0);  // a placeholder: collect_arguments puts `data` there
+  bulk_length_ = -1;
+  still_needed_ = 0;
 }
 
 void RequestParser::add_span(std::size_t offset, std::size_t length) {
@@ -79,6 +87,8 @@ void RequestParser::collect_arguments(std::string_view input) {
     }
     left -= here;
   }
+  // Big arguments read elsewhere (supply_bulk); none for nearly every command.
+  for (const auto& [index, data] : supplied_) args_[index] = data;
 }
 
 ParseStatus RequestParser::parse(std::string_view input) {

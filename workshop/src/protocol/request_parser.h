@@ -51,6 +51,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mini_redis::protocol {
@@ -98,6 +99,26 @@ class RequestParser {
   // How many more bytes the request in progress is known to need. A connection
   // uses it to size one read for a big bulk argument instead of many small ones.
   [[nodiscard]] std::size_t bytes_still_needed() const { return still_needed_; }
+
+  // Valid after `incomplete`: the bulk argument whose bytes are being
+  // awaited, if any: where its data starts in `input` and its announced
+  // length (length 0 when the parser waits for anything else). A connection
+  // may read a big one into memory of its own (supply_bulk).
+  struct PendingBulk {
+    std::size_t offset = 0;
+    std::size_t length = 0;
+  };
+  [[nodiscard]] PendingBulk pending_bulk() const {
+    if (!in_multibulk_ || bulk_length_ < 0) return {};
+    return {scan_position_, static_cast<std::size_t>(bulk_length_)};
+  }
+  // The pending bulk's data (and its CRLF) will not come through `input`:
+  // the caller cut `input` where the data started and reads the argument
+  // elsewhere; `data` is it, and must stay valid until the command has run.
+  // Parsing resumes at the cut with the bytes that follow the CRLF. This is
+  // how a big argument is read without ever being in the query buffer
+  // (Redis's PROTO_MBULK_BIG_ARG path; storage/string_block.h).
+  void supply_bulk(std::string_view data);
 
   // Bytes the request in progress holds besides the input itself: its table
   // of arguments. Redis counts a command's argv in the client's memory; we
@@ -149,9 +170,13 @@ class RequestParser {
   std::vector<Span> first_spans_;
   std::vector<std::unique_ptr<Span[]>> blocks_;
 
+  // Arguments supplied from outside the input (supply_bulk): their index
+  // and bytes, patched into args_ when the command is complete.
+  std::vector<std::pair<std::size_t, std::string_view>> supplied_;
+
   // --- results ---
   std::vector<std::string_view> args_;  // given back after a command of many arguments
-  std::string inline_storage_;  // unescaped inline arguments live here
+  std::string inline_storage_;          // unescaped inline arguments live here
   std::size_t consumed_ = 0;
   std::size_t still_needed_ = 0;
   std::string error_;

@@ -36,6 +36,10 @@ constexpr std::size_t kKeepBufferCapacity = 1024 * 1024;
 // is normal, not exceptional.
 constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
+// How often a blocked client whose deadline passed during a busy script
+// looks again whether the script is over (see wait_while_blocked).
+constexpr std::int64_t kBusyScriptRecheckMs = 10;
+
 }  // namespace
 
 Connection::Connection(Server& server, Socket socket, commands::ClientState state)
@@ -55,6 +59,7 @@ Connection::Connection(Server& server, Socket socket, commands::ClientState stat
   context_.propagation = &server.propagation();
   context_.tracking = &server.tracking();
   context_.pause = &server.pause();
+  context_.big_arguments = &big_arguments_;
   // Writes are tried at once and may stop short (start_write), so the
   // socket must never block.
   asio::error_code ignored;
@@ -84,6 +89,10 @@ asio::awaitable<void> Connection::serve() {
         // pipelined behind it.
         holding_request_ = false;
         if (!co_await wait_while_blocked() || !co_await process_input()) break;
+        continue;
+      }
+      if (reading_big_argument_) {
+        if (!co_await read_big_argument()) break;
         continue;
       }
       // Room for the next read: it grows with the bytes that arrived, never
@@ -128,6 +137,7 @@ asio::awaitable<bool> Connection::process_input() {
   parser_.set_limits(limits_from(server_.config()));  // CONFIG SET may have changed them
   std::size_t start = 0;
   bool keep_going = true;
+  bool awaiting_bytes = false;
 
   const std::string_view input = input_.unparsed();
   while (keep_going && start < input.size() && !state_.blocked) {
@@ -135,7 +145,10 @@ asio::awaitable<bool> Connection::process_input() {
     // in the same read lifts the unauthenticated limits for what follows.
     parser_.set_unauthenticated(!state_.authenticated && server_.acl().auth_required());
     auto status = parser_.parse(input.substr(start));
-    if (status == protocol::ParseStatus::incomplete) break;
+    if (status == protocol::ParseStatus::incomplete) {
+      awaiting_bytes = true;
+      break;
+    }
 
     if (status == protocol::ParseStatus::error) {
       // Redis replies with the error, then closes once it is written.
@@ -157,6 +170,11 @@ asio::awaitable<bool> Connection::process_input() {
         close();
         co_return false;
       }
+      // CLIENT INFO / LIST show the caller's query buffer as it is while
+      // its command runs: every byte of this read still in it, the running
+      // command's included (Redis 7.0 trims its buffer only after the
+      // batch: qbuf=26 for a lone "*2 $6 client $4 info").
+      static_cast<void>(refreshed_state());
       // workshop: begin step 5, Connection::process_input
       // One command is parsed: commands::dispatch(context_, parser_.args())
       // runs it, and its reply lands in output_ (written later, all at once).
@@ -169,10 +187,14 @@ asio::awaitable<bool> Connection::process_input() {
       if (state_.postponed) {
         // CLIENT PAUSE: the request is not consumed; it runs again when
         // the pause ends (serve() waits for that).
+        restore_big_arguments(start);
         server_.postpone(*this);
         holding_request_ = true;
         break;
       }
+      // The command's big arguments that it did not keep (SET keeps its
+      // value's block) are freed now, as Redis frees a command's argv.
+      if (!big_arguments_.empty()) big_arguments_.clear();
       server_.serve_blocked_clients();            // keys this command gave a value (LPUSH...)
       if (state_.close_after_reply || closed_) {  // QUIT, or SHUTDOWN closed us
         co_await drain();
@@ -186,19 +208,8 @@ asio::awaitable<bool> Connection::process_input() {
 
   // Keep only the unparsed tail, at the front of the buffer.
   input_.consume(start);
-  // The query buffer holds the command being read, its arguments included;
-  // the parser's table of those arguments counts too (Redis counts a
-  // command's argv in the client's memory), so a command of endless tiny
-  // arguments is stopped at the limit (protocol/request_parser.h).
-  if (input_.size() + parser_.pending_request_memory() >
-      server_.config().client_query_buffer_limit) {
-    // Redis closes such a client without a reply ("closing client that
-    // reached max query buffer length").
-    ++server_.stats().client_query_buffer_limit_disconnections;
-    server_.logger().warning("Closing client that reached max query buffer length: addr=" +
-                             state_.peer_address);
-    co_return false;
-  }
+  if (awaiting_bytes && keep_going) start_big_argument();
+  if (over_query_buffer_limit()) co_return false;
   input_.release_if_empty_and_above(kKeepBufferCapacity);
   if (!keep_going) co_return false;
   // Let the other clients whose bytes arrived in the same wake-up run first,
@@ -213,6 +224,71 @@ asio::awaitable<bool> Connection::process_input() {
   co_return !closed_;
 }
 
+// ---- big arguments -----------------------------------------------------------------
+
+void Connection::start_big_argument() {
+  const protocol::RequestParser::PendingBulk pending = parser_.pending_bulk();
+  if (pending.length < storage::StringBlock::kMinimumLength) return;
+  const std::string_view request = input_.unparsed();  // the request starts the buffer
+  // All its bytes are here, only the CRLF is missing: nothing to gain.
+  if (request.size() - pending.offset >= pending.length) return;
+  // What arrived of it (at most a read's worth) moves to the block, and the
+  // rest will be read there directly: the query buffer never holds it.
+  storage::StringBlock& block = big_arguments_.add(pending.length, pending.offset);
+  block.append(request.substr(pending.offset));
+  input_.truncate(pending.offset);
+  reading_big_argument_ = true;
+}
+
+asio::awaitable<bool> Connection::read_big_argument() {
+  storage::StringBlock& block = big_arguments_.back();
+  // Exactly what the argument still needs, CRLF included, as Redis sizes
+  // the read of a big argument: the next request's bytes stay in the socket.
+  const std::span<char> space = block.free_space();
+  auto [error, bytes] =
+      co_await socket_.async_read_some(asio::buffer(space.data(), space.size()), kNoThrow);
+  if (error) co_return false;
+  block.commit(bytes);
+  server_.stats().total_net_input_bytes += bytes;
+  last_interaction_ms_ = server_.now_ms();
+  if (over_query_buffer_limit()) co_return false;
+  if (!block.complete()) co_return true;
+  reading_big_argument_ = false;
+  parser_.supply_bulk(block.value());
+  co_return co_await process_input();
+}
+
+void Connection::restore_big_arguments(std::size_t start) {
+  // Each block's offset was taken with the earlier ones already cut out,
+  // so each goes back after the bytes restored before it.
+  std::size_t restored = 0;
+  for (std::size_t i = 0; i < big_arguments_.size(); ++i) {
+    const std::string_view value = big_arguments_[i].value();
+    const std::string_view with_crlf(value.data(), value.size() + 2);
+    input_.insert(start + big_arguments_.input_offset(i) + restored, with_crlf);
+    restored += with_crlf.size();
+  }
+  big_arguments_.clear();
+}
+
+bool Connection::over_query_buffer_limit() const {
+  // The query buffer holds the command being read, its arguments included
+  // (the big ones in their blocks); the parser's table of those arguments
+  // counts too (Redis counts a command's argv in the client's memory), so
+  // a command of endless tiny arguments is stopped at the limit
+  // (protocol/request_parser.h).
+  if (input_.size() + parser_.pending_request_memory() + big_arguments_.received_bytes() <=
+      server_.config().client_query_buffer_limit) {
+    return false;
+  }
+  // Redis closes such a client without a reply ("closing client that
+  // reached max query buffer length").
+  ++server_.stats().client_query_buffer_limit_disconnections;
+  server_.logger().warning("Closing client that reached max query buffer length: addr=" +
+                           state_.peer_address);
+  return true;
+}
+
 // ---- blocking commands -----------------------------------------------------------
 
 asio::awaitable<bool> Connection::wait_while_blocked() {
@@ -224,8 +300,12 @@ asio::awaitable<bool> Connection::wait_while_blocked() {
     if (deadline_ms == 0) {
       wait_ends_.expires_at(asio::steady_timer::time_point::max());  // forever
     } else {
-      wait_ends_.expires_after(
-          std::chrono::milliseconds(std::max<std::int64_t>(0, deadline_ms - server_.now_ms())));
+      std::int64_t left_ms = std::max<std::int64_t>(0, deadline_ms - server_.now_ms());
+      // While a busy script runs, the loop serves requests only: Redis
+      // times blocked clients out once the script is over, so look again
+      // a little later instead.
+      if (left_ms == 0 && server_.scripts().busy()) left_ms = kBusyScriptRecheckMs;
+      wait_ends_.expires_after(std::chrono::milliseconds(left_ms));
     }
     // Whichever comes first: the deadline (or the cancel() that says the
     // wait ended), or bytes from the client. The other is cancelled.
@@ -241,7 +321,8 @@ asio::awaitable<bool> Connection::wait_while_blocked() {
       if (input_.size() > server_.config().client_query_buffer_limit) co_return false;
       continue;
     }
-    if (state_.blocked && deadline_ms != 0 && server_.now_ms() >= deadline_ms) {
+    if (state_.blocked && deadline_ms != 0 && server_.now_ms() >= deadline_ms &&
+        !server_.scripts().busy()) {
       end_wait(WaitEnd::timed_out);
     }
   }
@@ -418,8 +499,9 @@ void Connection::check_limits(std::int64_t now_ms) {
 }
 
 const commands::ClientState& Connection::refreshed_state() {
-  state_.query_buffer_bytes = input_.size();
-  state_.query_buffer_free = input_.capacity() - input_.size();
+  state_.query_buffer_bytes = input_.size() + big_arguments_.received_bytes();
+  state_.query_buffer_free = input_.capacity() - input_.size() + big_arguments_.capacity_bytes() -
+                             big_arguments_.received_bytes();
   state_.output_buffer_bytes = pending_output();
   state_.last_command_ms = last_interaction_ms_;
   return state_;

@@ -63,6 +63,7 @@
 #include "protocol/query_buffer.h"
 #include "protocol/reply_writer.h"
 #include "protocol/request_parser.h"
+#include "storage/string_block.h"
 
 namespace mini_redis::server {
 
@@ -112,6 +113,17 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
   // Runs every complete request in the read buffer; false means "close now".
   // Stops early when a command parks the client.
   asio::awaitable<bool> process_input();
+  // Reads the big argument under way into its block (storage/string_block.h)
+  // and, once it is whole, runs the request on; false means "close now".
+  asio::awaitable<bool> read_big_argument();
+  // After a request stopped incomplete: if it waits for the bytes of a big
+  // argument, they go to a block of their own from now on.
+  void start_big_argument();
+  // CLIENT PAUSE held the request at `start`: its big arguments go back
+  // into the query buffer, where it will be parsed again.
+  void restore_big_arguments(std::size_t start);
+  // The client's request memory is over client-query-buffer-limit.
+  [[nodiscard]] bool over_query_buffer_limit() const;
   // While the client is parked (a blocking command, or CLIENT PAUSE): reads
   // (and keeps) what it sends, until the wait ends; false if the client left.
   asio::awaitable<bool> wait_while_blocked();
@@ -135,8 +147,12 @@ class Connection : public std::enable_shared_from_this<Connection>, public comma
 
   protocol::RequestParser parser_;
   protocol::QueryBuffer input_;  // bytes read and not yet run
-  std::string output_;           // replies and pushes not yet handed to a write
-  std::string in_flight_;        // what the write under way is sending
+  // The request's big arguments, read outside input_ (Redis's
+  // PROTO_MBULK_BIG_ARG), and whether the last of them is still arriving.
+  storage::BigArguments big_arguments_;
+  bool reading_big_argument_ = false;
+  std::string output_;     // replies and pushes not yet handed to a write
+  std::string in_flight_;  // what the write under way is sending
   protocol::ReplyWriter writer_;
   commands::Context context_;
 

@@ -11,6 +11,7 @@
 
 #include "storage/mapped_blocks.h"
 #include "storage/memory.h"
+#include "storage/string_block.h"
 
 #include "common/not_implemented.h"
 
@@ -40,6 +41,7 @@ bool Database::is_expired(const Entry& entry) const {
 Entry* Database::find_live(std::string_view key) {
   Entry* entry = table_.find(key);
   if (entry != nullptr && is_expired(*entry)) {
+    if (expiry_held_) return nullptr;  // CLIENT PAUSE: gone, but not deleted
     // workshop: begin step 4, Database::find_live
     // Passive expiry (Redis expireIfNeeded): delete it now, report absent.
     // delete_expired() removes it from the table and the TTL list and counts
@@ -143,6 +145,24 @@ Entry& Database::set(std::string_view key, std::string_view value, Encoding enco
     start_tracking(*entry);
     report_added(key);  // after the key is in place, as Redis's dbAdd notifies
   } else {
+    touch(*entry);
+  }
+  return *entry;
+}
+
+Entry& Database::set_adopting(std::string_view key, StringBlock& block, bool keep_ttl) {
+  Entry* entry = find_live(key);
+  EntryPtr fresh = adopt_string_block(key, block);
+  if (entry == nullptr) {
+    entry = fresh.get();
+    table_.insert(std::move(fresh));
+    start_tracking(*entry);
+    report_added(key);
+  } else {
+    if (!keep_ttl) remove_expire(*entry);
+    // The old value goes as any overwritten one (lazily under
+    // lazyfree-lazy-server-del); the new block takes its place.
+    replace_entry(entry, std::move(fresh));
     touch(*entry);
   }
   return *entry;
@@ -445,9 +465,17 @@ Entry* Database::random_entry() {
   // Redis's dbRandomKey: pick a random key; if it has expired, delete it and
   // pick again. Each retry removes a key, so the loop ends; it returns null
   // only when no live key is left.
+  // During CLIENT PAUSE nothing is deleted, so a table of expired keys would
+  // be retried forever (Redis 7.0 hangs there; 7.2 gives up after 100 tries
+  // and returns the last key picked, which is what happens here too).
+  int tries_left = 100;
   while (true) {
     Entry* entry = table_.random_entry(random_.next());
     if (entry == nullptr || !is_expired(*entry)) return entry;
+    if (expiry_held_) {
+      if (--tries_left == 0) return entry;
+      continue;
+    }
     delete_expired(*entry);
   }
 }
@@ -460,7 +488,7 @@ std::uint64_t Database::scan(std::uint64_t cursor, const std::function<void(Entr
   std::uint64_t next = table_.scan(cursor, [&met](Entry& entry) { met.push_back(&entry); });
   for (Entry* entry : met) {
     if (is_expired(*entry)) {
-      delete_expired(*entry);
+      if (!expiry_held_) delete_expired(*entry);  // left in place during CLIENT PAUSE
     } else {
       visit(*entry);
     }

@@ -70,6 +70,10 @@ class Database {
   Entry& set(std::string_view key, std::string_view value, bool keep_ttl = false) {
     return set(key, value, encoding_for_value(value), keep_ttl);
   }
+  // SET of a big argument read into `block` (string_block.h): as set(),
+  // but the block becomes the entry when it can, so the value is not
+  // copied (adopt_string_block). `block` is left empty either way.
+  Entry& set_adopting(std::string_view key, StringBlock& block, bool keep_ttl = false);
   // Appends to the value; the entry becomes "raw". An absent key is created
   // with `tail` and the encoding SET would give it ("int" for "123"), as Redis
   // 7.0's APPEND does.
@@ -177,6 +181,14 @@ class Database {
   bool evict(std::string_view key);
   [[nodiscard]] std::int64_t now_ms() const { return clock_->now_ms(); }
 
+  // ---- CLIENT PAUSE (commands/core/client_pause.h) ------------------------------
+  // While clients are paused the dataset must stay as it is, so a read that
+  // meets an expired key reports it missing but leaves it in place (Redis
+  // 7.0's expireIfNeeded while paused); it is deleted once the pause ends.
+  // Only reads run during a pause (the dispatcher holds every write), so no
+  // write ever finds an expired key still standing in its way.
+  void set_expiry_held(bool held) { expiry_held_ = held; }
+
   // ---- lazy free (lazy_free.h) --------------------------------------------------
   // Where big values go to be freed (null: freed at once, as in most unit
   // tests), and which implicit deletes free their values there too (the
@@ -231,6 +243,7 @@ class Database {
   int index_ = 0;
   LazyFree* lazy_free_ = nullptr;
   LazyFreeModes lazy_modes_;
+  bool expiry_held_ = false;  // see set_expiry_held
 };
 
 }  // namespace mini_redis::storage

@@ -51,6 +51,7 @@ inline constexpr std::int64_t kNoExpire = -1;
 inline constexpr std::uint32_t kNotExpiring = UINT32_MAX;
 
 class Entry;
+class StringBlock;  // string_block.h: a big argument read into a mapping
 struct EntryDeleter;
 using EntryPtr = std::unique_ptr<Entry, EntryDeleter>;
 
@@ -61,7 +62,9 @@ class Entry : public types::HashNode {  // HashNode: the hash-chain link, first 
 
   [[nodiscard]] std::string_view key() const { return {bytes(), key_size_}; }
   // A string's bytes. Only for type() == ValueType::string.
-  [[nodiscard]] std::string_view value() const { return {bytes() + key_size_, value_size_}; }
+  [[nodiscard]] std::string_view value() const {
+    return {bytes() + key_size_ + value_gap_, value_size_};
+  }
   [[nodiscard]] ValueType type() const { return type_; }
   // What OBJECT ENCODING reports: kept for strings, asked of the object for
   // the other types (a hash knows whether it is still a listpack).
@@ -92,6 +95,7 @@ class Entry : public types::HashNode {  // HashNode: the hash-chain link, first 
   friend EntryPtr copy_entry(const Entry& source, std::string_view key);
   friend EntryPtr rekey_entry(EntryPtr entry, std::string_view key);
   friend Entry* grow_string_entry(Entry* entry, std::size_t value_capacity);
+  friend EntryPtr adopt_string_block(std::string_view key, StringBlock& block);
   friend std::size_t memory_bytes(const Entry& entry);
   friend std::size_t free_effort(const Entry& entry);
 
@@ -106,7 +110,7 @@ class Entry : public types::HashNode {  // HashNode: the hash-chain link, first 
 
   char* bytes() { return reinterpret_cast<char*>(this + 1); }
   [[nodiscard]] const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
-  char* value_bytes() { return bytes() + key_size_; }
+  char* value_bytes() { return bytes() + key_size_ + value_gap_; }
   // How many value bytes fit in this block without moving it.
   [[nodiscard]] std::size_t value_capacity() const;
   // Where a non-string value's object (or the pointer to it) lives: the
@@ -121,6 +125,10 @@ class Entry : public types::HashNode {  // HashNode: the hash-chain link, first 
   std::uint32_t access_ = 0;                    // LRU seconds or LFU minutes << 8 | counter
   ValueType type_ = ValueType::string;
   Encoding encoding_ = Encoding::embstr;
+  // Bytes between the key and a string's value: 0 except in a mapped block
+  // whose value was placed first (an adopted argument, a renamed key), where
+  // up to 15 bytes align the header before it (mapped_blocks.h).
+  std::uint8_t value_gap_ = 0;
 };
 // The header size the memory figures above are computed from.
 static_assert(sizeof(Entry) == 40);
@@ -143,8 +151,16 @@ EntryPtr make_object_entry(std::string_view key, ValueType type, void* object);
 EntryPtr copy_entry(const Entry& source, std::string_view key);
 
 // The same value under another key (RENAME): the object, TTL and access
-// history move to a new block; `entry` is consumed.
+// history move to a new block; `entry` is consumed. A huge string stays
+// where it is: only its header and key are rewritten in front of it.
 EntryPtr rekey_entry(EntryPtr entry, std::string_view key);
+
+// A string entry for SET of a big argument (commands/core/context.h): the
+// block the argument was read into becomes the entry, its value left where
+// it lies, when the block is a mapping with room for the header and `key`
+// in front of the value (string_block.h). Otherwise the value is copied
+// into a new entry, as make_entry does. Either way `block` is left empty.
+EntryPtr adopt_string_block(std::string_view key, StringBlock& block);
 
 // The bytes `entry` holds: its block as the allocator sized it, plus its
 // list's or hash's object (MEMORY USAGE).

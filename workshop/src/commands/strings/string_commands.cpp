@@ -26,6 +26,7 @@
 #include "commands/core/notifications.h"
 #include "commands/core/type_check.h"
 #include "commands/strings/string_commands.h"
+#include "storage/string_block.h"
 
 #include "common/not_implemented.h"
 
@@ -186,6 +187,22 @@ struct SetReplies {
   bool integer_replies = false;  // SETNX: :1 when set, :0 when not
 };
 
+// What follows a SET's write: the events and the reply.
+void announce_and_reply_set(Context& ctx, std::string_view key, const SetOptions& options,
+                            SetReplies replies) {
+  // Redis announces the write, then the time to live ("new", if the key is
+  // new, came from storage before both).
+  notify_keyspace_event(ctx, notify::kString, "set", key);
+  if (options.sets_expire_time()) notify_keyspace_event(ctx, notify::kGeneric, "expire", key);
+
+  if (options.get) return;
+  if (replies.integer_replies) {
+    ctx.reply.integer(1);
+  } else {
+    ctx.reply.ok();
+  }
+}
+
 void set_generic(Context& ctx, std::string_view key, std::string_view value,
                  const SetOptions& options, std::string_view command, SetReplies replies = {}) {
   // Every number is checked before anything is read or written.
@@ -219,6 +236,18 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
     }
   }
 
+  // A value of a megabyte or more arrived in a block of its own
+  // (storage/string_block.h): the block becomes the entry and the value is
+  // not copied, as Redis's SET keeps a big argument's buffer as the value.
+  if (storage::StringBlock* block =
+          ctx.big_arguments != nullptr ? ctx.big_arguments->find(value) : nullptr) {
+    storage::Entry& entry =
+        db.set_adopting(key, *block, /*keep_ttl=*/options.ttl == TtlOption::keepttl);
+    if (options.sets_expire_time()) db.set_expire_at(entry, expire_at);
+    announce_and_reply_set(ctx, key, options, replies);
+    return;
+  }
+
   // workshop: begin step 3, set_generic
   // SET's write: db.set(key, value, keep_ttl) stores the value (keep_ttl is
   // true only for SET ... KEEPTTL) and returns the Entry. When an option gave
@@ -233,17 +262,7 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
   not_implemented(3, "commands/strings/string_commands.cpp: set_generic");
   // workshop: end
 
-  // Redis announces the write, then the time to live ("new", if the key is
-  // new, came from storage before both).
-  notify_keyspace_event(ctx, notify::kString, "set", key);
-  if (options.sets_expire_time()) notify_keyspace_event(ctx, notify::kGeneric, "expire", key);
-
-  if (options.get) return;
-  if (replies.integer_replies) {
-    ctx.reply.integer(1);
-  } else {
-    ctx.reply.ok();
-  }
+  announce_and_reply_set(ctx, key, options, replies);
 }
 
 void set_command(Context& ctx, Arguments args) {
