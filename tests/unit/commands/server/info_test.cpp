@@ -167,8 +167,9 @@ TEST(InfoMemory, HasRedisFieldNamesInRedisOrder) {
                 "used_memory_vm_functions", "used_memory_vm_total", "used_memory_vm_total_human",
                 "used_memory_functions", "used_memory_scripts", "used_memory_scripts_human",
                 "maxmemory", "maxmemory_human", "maxmemory_policy", "mem_fragmentation_ratio",
-                "mem_fragmentation_bytes", "mem_not_counted_for_evict", "mem_allocator",
-                "lazyfree_pending_objects", "lazyfreed_objects"}));
+                "mem_fragmentation_bytes", "mem_not_counted_for_evict", "mem_clients_slaves",
+                "mem_clients_normal", "mem_allocator", "lazyfree_pending_objects",
+                "lazyfreed_objects"}));
   EXPECT_EQ(field_value(text, "maxmemory_human"), "0B");
   EXPECT_EQ(field_value(text, "maxmemory_policy"), "noeviction");
   EXPECT_NE(field_value(text, "used_memory"), "0");
