@@ -70,7 +70,7 @@ class Database {
   }
   // SET of a big argument read into `block` (string_block.h): as set(),
   // but the block becomes the entry when it can, so the value is not
-  // copied (adopt_string_block). `block` is left empty either way.
+  // copied (adopt_string_block).
   Entry& set_adopting(std::string_view key, StringBlock& block, bool keep_ttl = false);
   // Appends to the value; the entry becomes "raw". An absent key is created
   // with `tail` and the encoding SET would give it ("int" for "123"), as Redis

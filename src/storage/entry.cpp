@@ -178,10 +178,11 @@ EntryPtr adopt_string_block(std::string_view key, StringBlock& block) {
   if (!mapped::kEnabled || block.base_ == nullptr || !block.complete() ||
       front_room(key.size()) > value_at) {
     // No mapping to keep (a sanitizer build), or a key too long for the
-    // page in front of the value: copy, as for any argument.
-    EntryPtr copy = make_entry(key, block.value());
-    block = StringBlock{};
-    return copy;
+    // page in front of the value: copy, as for any argument. The block
+    // stays as it is: the command's arguments still point into it (the
+    // slowlog, MONITOR and the AOF read them after the handler), and the
+    // connection frees it once the command is over.
+    return make_entry(key, block.value());
   }
   const FrontPlacement where = place_in_front(value_at, key.size());
   char* base = block.base_;

@@ -157,7 +157,8 @@ EntryPtr rekey_entry(EntryPtr entry, std::string_view key);
 // block the argument was read into becomes the entry, its value left where
 // it lies, when the block is a mapping with room for the header and `key`
 // in front of the value (string_block.h). Otherwise the value is copied
-// into a new entry, as make_entry does. Either way `block` is left empty.
+// into a new entry, as make_entry does. Adopted, `block` is left empty;
+// copied, it is left as it was (its bytes are still the command's argument).
 EntryPtr adopt_string_block(std::string_view key, StringBlock& block);
 
 // The bytes `entry` holds: its block as the allocator sized it, plus its
