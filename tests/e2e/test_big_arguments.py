@@ -148,3 +148,17 @@ def test_a_partial_big_argument_counts_in_used_memory(server, client):
     sender.close()
     assert servers.wait_for(
         lambda: int(info_field(client, "memory", "used_memory")) < before + 8 * MB, timeout=10)
+
+
+def test_a_copied_big_argument_outlives_the_command_for_the_slowlog(server, client):
+    # A key too long to fit in front of the value makes SET copy the big
+    # argument instead of keeping its block. The slowlog (and MONITOR, and
+    # the AOF) read the arguments after the handler ran, so the block must
+    # live until then: freed early, this SET crashed the server.
+    assert client.command("CONFIG", "SET", "slowlog-log-slower-than", "0") == b"+OK\r\n"
+    long_key = b"k" * 20000
+    value = patterned(2 * MB)
+    send_big_set(client, long_key, value)
+    entry = client.command("SLOWLOG", "GET", "1")
+    assert b"... (%d more bytes)" % (len(value) - 128) in entry
+    assert client.command("STRLEN", long_key) == b":%d\r\n" % len(value)
