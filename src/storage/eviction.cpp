@@ -190,11 +190,12 @@ bool Evictor::evict_best_from_pool(Keyspace& keyspace, const EvictionSettings& s
       sampled_any = true;
     }
     if (!sampled_any) return false;
-    // Best (highest score) first; each candidate is used once.
-    for (auto slot = pool_.rbegin(); slot != pool_.rend(); ++slot) {
-      if (slot->db_index < 0) continue;
-      const int index = std::exchange(slot->db_index, -1);
-      if (keyspace.db(index).evict(slot->key)) return true;
+    // Best first; each candidate is used once. One deleted meanwhile (by a
+    // command, by expiry) is just dropped.
+    while (const EvictionPool::Candidate* best = pool_.best()) {
+      const bool evicted = keyspace.db(best->db_index).evict(best->key);
+      pool_.drop_best();
+      if (evicted) return true;
     }
   }
   return false;
@@ -205,38 +206,48 @@ void Evictor::sample_into_pool(Database& db, int db_index, const EvictionSetting
   for (int i = 0; i < std::max(settings.samples, 1); ++i) {
     Entry* entry = ttl_only ? db.random_expiring_entry() : db.random_entry();
     if (entry == nullptr) return;
-    offer(eviction_score(db, *entry, settings.policy), db_index, entry->key());
+    pool_.offer(eviction_score(db, *entry, settings.policy), db_index, entry->key());
   }
 }
 
-void Evictor::offer(std::uint64_t idle, int db_index, std::string_view key) {
-  // The pool is sorted by ascending score, empty slots (db_index -1) first.
-  // A candidate already there (sampled twice) only updates its score.
-  for (Candidate& candidate : pool_) {
-    if (candidate.db_index == db_index && candidate.key == key) {
-      candidate.idle = idle;
-      std::sort(pool_.begin(), pool_.end(), [](const Candidate& a, const Candidate& b) {
-        if ((a.db_index < 0) != (b.db_index < 0)) return a.db_index < 0;
-        return a.idle < b.idle;
-      });
+void EvictionPool::offer(std::uint64_t score, int db_index, std::string_view key) {
+  const auto begin = slots_.begin();
+  const auto filled = static_cast<std::ptrdiff_t>(filled_);
+  for (auto slot = begin; slot != begin + filled; ++slot) {
+    if (slot->db_index == db_index && slot->key == key) {
+      slot->score = score;
+      std::sort(begin, begin + filled,
+                [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
       return;
     }
   }
-  // Worse than every candidate of a full pool: not kept.
-  if (pool_.front().db_index >= 0 && idle <= pool_.front().idle) return;
-  // Drop the worst (the first slot), insert in order: shift left what is
-  // below the new score. The dropped slot's string is reused, so a warm
-  // pool allocates nothing.
-  std::size_t position = 0;
-  while (position + 1 < kPoolSize &&
-         (pool_[position + 1].db_index < 0 || pool_[position + 1].idle < idle)) {
-    std::swap(pool_[position], pool_[position + 1]);
-    ++position;
+  // The new candidate goes just below the first one scoring at least as high.
+  auto position = std::find_if(begin, begin + filled,
+                               [score](const Candidate& held) { return held.score >= score; });
+  if (filled_ < kSize) {
+    // Room at the top: the better ones move up one slot. The free slot that
+    // rotates down keeps its string's buffer, so a warm pool allocates nothing.
+    std::rotate(position, begin + filled, begin + filled + 1);
+    ++filled_;
+  } else {
+    // Full: no better than the worst is not kept (Redis: k == 0 with the
+    // last slot taken); otherwise the worst is dropped and the weaker ones
+    // move down one slot.
+    if (position == begin) return;
+    --position;
+    std::rotate(begin, begin + 1, position + 1);
   }
-  Candidate& slot = pool_[position];
-  slot.idle = idle;
-  slot.db_index = db_index;
-  slot.key.assign(key);
+  position->score = score;
+  position->db_index = db_index;
+  position->key.assign(key);
+}
+
+const EvictionPool::Candidate* EvictionPool::best() const {
+  return filled_ == 0 ? nullptr : &slots_[filled_ - 1];
+}
+
+void EvictionPool::drop_best() {
+  if (filled_ > 0) slots_[--filled_].db_index = -1;
 }
 
 }  // namespace mini_redis::storage

@@ -85,6 +85,35 @@ struct EvictionLatencySink {
   std::function<void(std::string_view event, std::uint64_t milliseconds)> record;
 };
 
+// The candidates the LRU, LFU and TTL policies choose among, as Redis's
+// eviction pool (evict.c, EVPOOL_SIZE 16): each eviction samples a few keys
+// into it and deletes the best one held. Because good candidates stay between
+// evictions, the pick is close to the true best although each sample is small.
+// The candidates fill a prefix of the slots in ascending score; free slots
+// follow. Taking the best leaves a free slot at the top, so the next sample
+// is always admitted, even when it scores no better than the worst.
+class EvictionPool {
+ public:
+  struct Candidate {
+    std::uint64_t score = 0;  // higher: better to evict
+    int db_index = -1;        // -1: a free slot
+    std::string key;
+  };
+  static constexpr std::size_t kSize = 16;
+
+  // Admits the key if there is room or it beats the worst candidate (which
+  // is then dropped). A key already held only gets its new score.
+  void offer(std::uint64_t score, int db_index, std::string_view key);
+  // The best candidate, or nullptr when the pool is empty.
+  [[nodiscard]] const Candidate* best() const;
+  void drop_best();
+  [[nodiscard]] std::size_t size() const { return filled_; }
+
+ private:
+  std::array<Candidate, kSize> slots_{};  // [0, filled_): ascending score
+  std::size_t filled_ = 0;
+};
+
 class Evictor {
  public:
   // Deletes keys of `keyspace` until used memory is under the limit, the
@@ -102,14 +131,6 @@ class Evictor {
   void refresh_used_memory() { gauge_.refresh(); }
 
  private:
-  // One candidate in the pool: higher idle = better to evict.
-  struct Candidate {
-    std::uint64_t idle = 0;
-    int db_index = -1;  // -1: an empty slot
-    std::string key;
-  };
-  static constexpr std::size_t kPoolSize = 16;  // Redis's EVPOOL_SIZE
-
   bool evict_one(Keyspace& keyspace, const EvictionSettings& settings);
   // The loop of make_room(); `timed`: report each deletion to the sink.
   EvictionResult evict_until_under(Keyspace& keyspace, const EvictionSettings& settings,
@@ -121,11 +142,10 @@ class Evictor {
   bool evict_best_from_pool(Keyspace& keyspace, const EvictionSettings& settings);
   bool evict_random(Keyspace& keyspace, EvictionPolicy policy);
   void sample_into_pool(Database& db, int db_index, const EvictionSettings& settings);
-  void offer(std::uint64_t idle, int db_index, std::string_view key);
 
   UsedMemoryGauge gauge_;
-  std::array<Candidate, kPoolSize> pool_{};  // ascending idle; empty slots first
-  int next_random_db_ = 0;                   // the random policies visit databases in turn
+  EvictionPool pool_;
+  int next_random_db_ = 0;  // the random policies visit databases in turn
   EvictionLatencySink latency_;
 };
 
