@@ -95,7 +95,7 @@ clean:
 #   make workshop-setup              before the session: packages, configure, build
 #                                    the server and every step's tests (warms ccache)
 #   make workshop-run                build the learner's server, run it (PORT=...)
-#   make workshop-test STEP=2        build what step 2 needs, then run its tests (1-8, or all)
+#   make workshop-test STEP=2        build what step 2 needs, then run its tests (1-10, or all)
 #   make workshop-diff FILE=storage/database.cpp   the learner's file vs the solution
 #   make workshop-solve STEP=2       fill step 2 in from the solution
 #   make workshop-generate           regenerate workshop/src/ after changing src/
@@ -106,7 +106,7 @@ WORKSHOP_PACKAGES := $(BUILD_PACKAGES) libgtest-dev python3 python3-pytest redis
 
 # What each step's tests need built: one program for steps 1-4, 7, 8 (so a rebuild
 # after editing one file compiles it and links one program), the server for
-# 5 and 6, everything for `all`.
+# 5, 6, 9 and 10, everything for `all`.
 WORKSHOP_TARGET_1 := step1_test
 WORKSHOP_TARGET_2 := step2_test
 WORKSHOP_TARGET_3 := step3_test
@@ -115,6 +115,8 @@ WORKSHOP_TARGET_5 := mini-redis-server
 WORKSHOP_TARGET_6 := mini-redis-server
 WORKSHOP_TARGET_7 := step7_test
 WORKSHOP_TARGET_8 := step8_test
+WORKSHOP_TARGET_9 := mini-redis-server
+WORKSHOP_TARGET_10 := mini-redis-server
 WORKSHOP_TARGET_all := all
 
 .PHONY: workshop-deps workshop-configure workshop-setup workshop-build workshop-run workshop-test \
@@ -144,14 +146,14 @@ workshop-run: workshop-configure
 	./$(WORKSHOP_BUILD)/server/mini-redis-server --port $(PORT) --bind 127.0.0.1 --save ""
 
 workshop-test: workshop-configure
-	@test -n "$(WORKSHOP_TARGET_$(STEP))" || { echo "STEP must be 1 to 8, or all"; exit 2; }
+	@test -n "$(WORKSHOP_TARGET_$(STEP))" || { echo "STEP must be 1 to 10, or all"; exit 2; }
 	@cmake --build $(WORKSHOP_BUILD) -j $(JOBS) --target $(WORKSHOP_TARGET_$(STEP))
 	@case "$(STEP)" in \
 	  1|2|3|4|7|8) timeout 120 ./$(WORKSHOP_BUILD)/step$(STEP)_test || { [ $$? -ne 124 ] || echo 'step $(STEP): timed out after 120 s (each test stops itself after 5 s: was the program stuck before its tests ran?)'; exit 1; } ;; \
-	  5|6) MINI_REDIS_SERVER=$(CURDIR)/$(WORKSHOP_BUILD)/server/mini-redis-server \
+	  5|6|9|10) MINI_REDIS_SERVER=$(CURDIR)/$(WORKSHOP_BUILD)/server/mini-redis-server \
 	       /usr/bin/python3 -m pytest -v -p no:cacheprovider workshop/tests/step$(STEP)_*_test.py ;; \
 	  all) ctest --test-dir $(WORKSHOP_BUILD) --output-on-failure ;; \
-	  *) echo "STEP must be 1 to 8, or all"; exit 2 ;; \
+	  *) echo "STEP must be 1 to 10, or all"; exit 2 ;; \
 	esac
 
 workshop-diff:
@@ -159,7 +161,7 @@ workshop-diff:
 	@/usr/bin/python3 workshop/generate.py --diff $(FILE)
 
 workshop-solve:
-	@case "$(STEP)" in 1|2|3|4|5|7|8) ;; *) echo "usage: make workshop-solve STEP=1 (to 5, 7, 8)"; exit 2 ;; esac
+	@case "$(STEP)" in 1|2|3|4|5|7|8|9|10) ;; *) echo "usage: make workshop-solve STEP=1 (to 5, 7 to 10)"; exit 2 ;; esac
 	@/usr/bin/python3 workshop/generate.py --solve $(STEP)
 
 workshop-generate:

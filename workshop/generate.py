@@ -47,7 +47,7 @@ SOURCES = os.path.join(ROOT, "src")
 LEARNER = os.path.join(ROOT, "workshop", "src")
 # The steps with code to write. Step 6 (redis-cli end to end) has none of its
 # own; 7 and on are the extension steps.
-STEPS = (1, 2, 3, 4, 5, 7, 8)
+STEPS = (1, 2, 3, 4, 5, 7, 8, 9, 10)
 
 BEGIN = re.compile(r"^(?P<indent>\s*)// workshop: begin step (?P<step>\d+), (?P<function>\S+)\s*$")
 END = re.compile(r"^\s*// workshop: end\s*$")

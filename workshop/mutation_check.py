@@ -32,7 +32,8 @@ from mutants import MUTANTS  # noqa: E402
 
 # What each step's tests run on: its GoogleTest program, or the server.
 TARGETS = {1: "step1_test", 2: "step2_test", 3: "step3_test", 4: "step4_test",
-           5: "mini-redis-server", 6: "mini-redis-server", 7: "step7_test", 8: "step8_test"}
+           5: "mini-redis-server", 6: "mini-redis-server", 7: "step7_test", 8: "step8_test",
+           9: "mini-redis-server", 10: "mini-redis-server"}
 
 
 FAIL_FAST_ENV = dict(os.environ, GTEST_FAIL_FAST="1", PYTEST_ADDOPTS="-x")

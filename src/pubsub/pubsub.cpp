@@ -121,6 +121,12 @@ std::size_t PubSub::publish(std::string_view channel, std::string_view message) 
   // gets both, and counts twice, as in Redis.
   for (const auto& [pattern, subscribers] : patterns_) {
     if (!glob_match(pattern, channel)) continue;
+    // workshop: begin step 10, PubSub::publish
+    // A pattern that matches the channel (PSUBSCRIBE n*, PUBLISH news), and
+    // its subscribers. Encode the frame in frame_ as publish_exact above
+    // does, with 4 bulk strings: "pmessage", the pattern, the channel, the
+    // message; deliver(subscribers) sends it, and each subscriber counts in
+    // receivers, which PUBLISH replies.
     frame_.clear();
     protocol::ReplyWriter frame(frame_);
     frame.array_header(4);
@@ -130,6 +136,7 @@ std::size_t PubSub::publish(std::string_view channel, std::string_view message) 
     frame.bulk_string(message);
     deliver(subscribers);
     receivers += subscribers.size();
+    // workshop: end
   }
   return receivers;
 }

@@ -415,15 +415,24 @@ void Connection::push(std::string_view frame) {
     state_.pushes_while_silenced.append(frame);
     return;
   }
-  output_.append(frame);
-  if (!within_output_limits()) return;
   // Written a moment later, not now: the command that published finishes
   // first, and so do the other clients that are ready, so a burst of
   // messages to this client leaves in one write. (Redis likewise writes
   // every client's pending output once per event-loop turn, in beforeSleep.)
+  // workshop: begin step 10, Connection::push
+  // frame is a message for *this* client, sent while another client's
+  // command (PUBLISH) runs. Append it to output_, then check
+  // within_output_limits(): false means this client was closed for not
+  // reading (client-output-buffer-limit pubsub), so stop there. Nobody else
+  // will write output_ (this client sends no command), so ask for a write:
+  // unless one is under way or queued (writing_, write_queued_), set
+  // write_queued_ and call server_.queue_write(shared_from_this()).
+  output_.append(frame);
+  if (!within_output_limits()) return;
   if (writing_ || write_queued_) return;
   write_queued_ = true;
   server_.queue_write(shared_from_this());
+  // workshop: end
 }
 
 void Connection::write_queued_output() {

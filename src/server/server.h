@@ -33,6 +33,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -150,6 +151,9 @@ class Server final : public commands::ServerServices {
   asio::awaitable<void> cron();
   void run_event_loop();
   void add_client(Socket socket, std::string peer, std::string local, bool unix_socket);
+  // Turns a new connection away with `error` (maxclients, protected mode),
+  // counted in INFO's rejected_connections.
+  void refuse_connection(Socket& socket, std::string_view error);
   // Takes a client off the list and out of Pub/Sub and MONITOR.
   void forget_client(Connection& connection);
   // Logs `reason`, then saves the final snapshot as `save` says; false when

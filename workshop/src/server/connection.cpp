@@ -423,15 +423,28 @@ void Connection::push(std::string_view frame) {
     state_.pushes_while_silenced.append(frame);
     return;
   }
-  output_.append(frame);
-  if (!within_output_limits()) return;
   // Written a moment later, not now: the command that published finishes
   // first, and so do the other clients that are ready, so a burst of
   // messages to this client leaves in one write. (Redis likewise writes
   // every client's pending output once per event-loop turn, in beforeSleep.)
-  if (writing_ || write_queued_) return;
-  write_queued_ = true;
-  server_.queue_write(shared_from_this());
+  // workshop: begin step 10, Connection::push
+  // frame is a message for *this* client, sent while another client's
+  // command (PUBLISH) runs. Append it to output_, then check
+  // within_output_limits(): false means this client was closed for not
+  // reading (client-output-buffer-limit pubsub), so stop there. Nobody else
+  // will write output_ (this client sends no command), so ask for a write:
+  // unless one is under way or queued (writing_, write_queued_), set
+  // write_queued_ and call server_.queue_write(shared_from_this()).
+  // 日本語:
+  // frame は *この* クライアントへのメッセージで、別のクライアントのコマンド (PUBLISH) の
+  // 実行中に届きます。output_ に追記し、within_output_limits() を確かめます: false なら
+  // このクライアントは読まないために閉じられた (client-output-buffer-limit pubsub) ので、
+  // そこで終わります。このクライアントはコマンドを送らないので output_ を書く人は他に
+  // いません。だから書き込みを頼みます: 書き込み中でも予約済みでもなければ (writing_,
+  // write_queued_)、write_queued_ を立てて server_.queue_write(shared_from_this()) を呼びます。
+  // TODO(step 10): write this part, then delete the not_implemented line.
+  not_implemented(10, "server/connection.cpp: Connection::push");
+  // workshop: end
 }
 
 void Connection::write_queued_output() {
