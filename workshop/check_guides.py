@@ -21,8 +21,8 @@ What counts as a name, in `backquotes` (the guides) or anywhere (comments):
     that name must exist in workshop/tests or tests/.
 
 It also keeps the learner's path clear of the answers. The learner's path is
-the workshop README, the guides up to their "For facilitators" section, and
-the TODO texts (English and Japanese). On it:
+the workshop README, the guides up to their "For facilitators" section, the
+step tests and the TODO texts (English and Japanese). On it:
   - a path src/X is refused when X is a file with regions (src/X holds the
     solution) or one generate.py copies for reading (src/X sits beside the
     solutions): the text must name the learner's copy, workshop/src/X;
@@ -220,6 +220,13 @@ def main():
         check_learner_path(path, learner_part(path, text), solutions, copies, problems)
         if "GUIDE" in path:
             check_counts(path, text, counts, problems)
+    # The step tests are on the learner's path too: a failing test is where
+    # a learner looks next.
+    tests = os.path.join("workshop", "tests")
+    for name in sorted(os.listdir(os.path.join(ROOT, tests))):
+        if name.startswith("step"):
+            path = os.path.join(tests, name)
+            check_learner_path(path, read(path), solutions, copies, problems)
     japanese = generate.load_japanese()
     for rel, (_, regions) in solutions.items():
         for region in regions:

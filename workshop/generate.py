@@ -186,14 +186,25 @@ def check_japanese(files):
     return japanese
 
 
+def translation(region, rel, japanese):
+    """The Japanese instructions, as the learner's copy shows them below the English."""
+    return [region.indent + "// 日本語:\n"] + [
+        region.indent + "// " + line + "\n" for line in japanese[f"{rel}: {region.function}"][1]]
+
+
 def skeleton_body(region, rel, japanese):
-    where = f"{rel}: {region.function}"
-    translated = [region.indent + "// 日本語:\n"] + [
-        region.indent + "// " + line + "\n" for line in japanese[where][1]]
-    return region.instructions() + translated + [
+    return region.instructions() + translation(region, rel, japanese) + [
         region.indent + TODO.format(step=region.step),
-        region.indent + CALL.format(step=region.step, where=where),
+        region.indent + CALL.format(step=region.step, where=f"{rel}: {region.function}"),
     ]
+
+
+def solved_body(region, rel, japanese):
+    """The solution as it reads in the learner's copy: the instructions in both
+    languages, then the code. So `workshop-diff` shows code only, and
+    `workshop-solve` leaves the Japanese lines where they were."""
+    instructions = region.instructions()
+    return instructions + translation(region, rel, japanese) + region.body[len(instructions):]
 
 
 def with_include(lines):
@@ -213,7 +224,7 @@ def generate(rel, lines, regions, solved_through, japanese=None):
     for region in regions:
         out += lines[position:region.begin + 1]
         if region.step <= solved_through:
-            out += region.body
+            out += solved_body(region, rel, japanese)
         else:
             out += skeleton_body(region, rel, japanese)
         position = region.end
@@ -333,6 +344,7 @@ def command_solve(step, learner_dir):
         print(f"STEP must be one of {list(STEPS)} (step 6 has no code)")
         return 2
     files = solution_files()
+    japanese = load_japanese()
     problems, solved = [], 0
     for rel, (lines, regions) in files.items():
         wanted = [r for r in regions if r.step == step]
@@ -362,7 +374,7 @@ def command_solve(step, learner_dir):
         # Replace from the last region up, so earlier line numbers stay valid.
         for key in sorted(ours, key=lambda k: ours[k].begin, reverse=True):
             if key in theirs:
-                mine[ours[key].begin + 1:ours[key].end] = theirs[key].body
+                mine[ours[key].begin + 1:ours[key].end] = solved_body(theirs[key], rel, japanese)
                 solved += 1
         for key in theirs:
             if key not in ours:

@@ -49,14 +49,19 @@ def region_of(lines, rel, function):
 def mutate(lines, rel, mutant):
     """`lines` with the mutant applied inside its region; exits on a stale entry."""
     region = region_of(lines, rel, mutant["region"])
-    body = "".join(region.body)
-    if body.count(mutant["find"]) != 1:
-        raise SystemExit(f"mutants.py: {mutant['find']!r} is found {body.count(mutant['find'])} "
-                         f"times in {rel}: {mutant['region']} (it must be exactly once; "
-                         "update the mutant after changing the region)")
-    new_body = body.replace(mutant["find"], mutant["replace"])
-    return (lines[:region.begin + 1] + new_body.splitlines(keepends=True) +
-            lines[region.end:])
+    # Only the code is mutated: the instructions above it (English, then
+    # Japanese) often name the same calls.
+    comments = 0
+    while comments < len(region.body) and region.body[comments].strip().startswith("//"):
+        comments += 1
+    code = "".join(region.body[comments:])
+    if code.count(mutant["find"]) != 1:
+        raise SystemExit(f"mutants.py: {mutant['find']!r} is found {code.count(mutant['find'])} "
+                         f"times in the code of {rel}: {mutant['region']} (it must be exactly "
+                         "once; update the mutant after changing the region)")
+    new_code = code.replace(mutant["find"], mutant["replace"])
+    return (lines[:region.begin + 1] + region.body[:comments] +
+            new_code.splitlines(keepends=True) + lines[region.end:])
 
 
 def first_failure(log):

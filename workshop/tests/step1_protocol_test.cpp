@@ -1,7 +1,7 @@
 // Workshop step 1: RESP, the bytes a Redis client and server exchange.
 //
-// What you wrote: src/protocol/reply_writer.cpp (simple_string, integer,
-// bulk_string, null) and, in src/protocol/request_parser.cpp, the part of
+// What you wrote: workshop/src/protocol/reply_writer.cpp (simple_string, integer,
+// bulk_string, null) and, in workshop/src/protocol/request_parser.cpp, the part of
 // parse_multibulk that frames one bulk string. Each test shows the exact bytes.
 #include <gtest/gtest.h>
 

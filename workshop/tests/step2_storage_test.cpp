@@ -1,6 +1,6 @@
 // Workshop step 2: the keyspace, an in-memory hash table of keys to values.
 //
-// What you wrote, in src/storage/database.cpp: Database::lookup_for_read,
+// What you wrote, in workshop/src/storage/database.cpp: Database::lookup_for_read,
 // the new-key branch of Database::set, and Database::erase. No time passes
 // in these tests (a ManualClock that nobody advances), so expiry plays no part.
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // Workshop step 3: the commands PING, GET, SET, INCR, EXPIRE and TTL.
 //
-// What you wrote: the handlers' cores in src/commands/ (ping_command in
+// What you wrote: the handlers' cores in workshop/src/commands/ (ping_command in
 // connection_commands.cpp, reply_value and set_generic in string_commands.cpp,
 // increment_by in string_numbers.cpp, expire_generic and ttl_generic in
 // expire_commands.cpp). A CommandHarness runs each command as the server

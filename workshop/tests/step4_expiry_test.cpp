@@ -1,8 +1,8 @@
 // Workshop step 4: expiry, passive and active, as Redis does it.
 //
-// What you wrote: in src/storage/database.cpp, the passive expiry in
+// What you wrote: in workshop/src/storage/database.cpp, the passive expiry in
 // Database::find_live (an expired key met by a lookup is deleted there), and
-// in src/storage/active_expiry.cpp the sampling loop of ActiveExpiryCycle::run
+// in workshop/src/storage/active_expiry.cpp the sampling loop of ActiveExpiryCycle::run
 // (keys nobody looks up again are still reclaimed, a few at a time).
 // Time is a ManualClock and the cycle's stopwatch a fake: nothing sleeps.
 #include <gtest/gtest.h>

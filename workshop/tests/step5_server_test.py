@@ -1,6 +1,6 @@
 """Workshop step 5: the TCP server, one Asio coroutine per client.
 
-What you wrote, in src/server/connection.cpp: the loop of Connection::serve
+What you wrote, in workshop/src/server/connection.cpp: the loop of Connection::serve
 (read what arrived, hand it to process_input) and, in process_input, the call
 that runs each parsed command. These tests start your server and talk RESP
 to it over a real socket on 127.0.0.1, byte for byte. A failure prints the

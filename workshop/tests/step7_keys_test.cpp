@@ -1,7 +1,7 @@
 // Workshop step 7 (extension): DEL and EXISTS, and how they count.
 //
 // What you wrote: the loop bodies of delete_keys (DEL, UNLINK) and
-// exists_command in src/commands/keys/key_commands.cpp. Both take many keys
+// exists_command in workshop/src/commands/keys/key_commands.cpp. Both take many keys
 // and answer a number, but they count differently, as Redis does:
 //   DEL    counts the keys it really removed: a missing or expired key counts
 //          0, and `DEL k k` removes k once, so it counts 1;

@@ -1,6 +1,6 @@
 // Workshop step 8 (extension): EXPIRETIME and PEXPIRETIME.
 //
-// What you wrote: reply_expire_time in src/commands/keys/expire_commands.cpp.
+// What you wrote: reply_expire_time in workshop/src/commands/keys/expire_commands.cpp.
 // TTL answers the time *left*; EXPIRETIME answers the moment the key dies, as
 // an absolute Unix time: seconds for EXPIRETIME, milliseconds for
 // PEXPIRETIME. That is what the server stores anyway (step 3), so the answer

@@ -244,10 +244,11 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
   }
 
   // workshop: begin step 3, set_generic
-  // SET's write: db.set(key, value, keep_ttl) stores the value (keep_ttl is
-  // true only for SET ... KEEPTTL) and returns the Entry. When an option gave
-  // a time (options.sets_expire_time()), db.set_expire_at(entry, expire_at).
-  // The reply (+OK, or :1 for SETNX) is written below.
+  // SET's write: db.set(key, value, keep_ttl) stores the value and returns
+  // the Entry. keep_ttl is true only for SET ... KEEPTTL: options.ttl ==
+  // TtlOption::keepttl, as in the set_adopting call above. When an option
+  // gave a time (options.sets_expire_time()), db.set_expire_at(entry,
+  // expire_at). The reply (+OK, or :1 for SETNX) is written below.
   storage::Entry& entry = db.set(key, value, /*keep_ttl=*/options.ttl == TtlOption::keepttl);
   // A time already in the past (SET k v EXAT 1) is stored as it is: the key
   // then expires on its next lookup, as in Redis 7.0.

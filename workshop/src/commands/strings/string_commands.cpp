@@ -249,13 +249,15 @@ void set_generic(Context& ctx, std::string_view key, std::string_view value,
   }
 
   // workshop: begin step 3, set_generic
-  // SET's write: db.set(key, value, keep_ttl) stores the value (keep_ttl is
-  // true only for SET ... KEEPTTL) and returns the Entry. When an option gave
-  // a time (options.sets_expire_time()), db.set_expire_at(entry, expire_at).
-  // The reply (+OK, or :1 for SETNX) is written below.
+  // SET's write: db.set(key, value, keep_ttl) stores the value and returns
+  // the Entry. keep_ttl is true only for SET ... KEEPTTL: options.ttl ==
+  // TtlOption::keepttl, as in the set_adopting call above. When an option
+  // gave a time (options.sets_expire_time()), db.set_expire_at(entry,
+  // expire_at). The reply (+OK, or :1 for SETNX) is written below.
   // 日本語:
-  // SET の書き込み: db.set(key, value, keep_ttl) が値を保存し (keep_ttl が true なのは
-  // SET ... KEEPTTL のときだけ)、Entry を返します。オプションが時刻を与えたとき
+  // SET の書き込み: db.set(key, value, keep_ttl) が値を保存し、Entry を返します。
+  // keep_ttl が true なのは SET ... KEEPTTL のときだけです: options.ttl ==
+  // TtlOption::keepttl (上の set_adopting の呼び出しと同じ)。オプションが時刻を与えたとき
   // (options.sets_expire_time())、db.set_expire_at(entry, expire_at)。応答 (+OK、SETNX
   // なら :1) はこの下で書かれます。
   // TODO(step 3): write this part, then delete the not_implemented line.
