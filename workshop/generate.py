@@ -55,8 +55,9 @@ INCLUDE = '#include "common/not_implemented.h"\n'
 TODO = "// TODO(step {step}): write this part, then delete the not_implemented line.\n"
 CALL = 'not_implemented({step}, "{where}");\n'
 # Copied headers: the companion .h of every file with regions, and these,
-# which the guides' "Read first" lines name too.
-EXTRA_HEADERS = ["storage/entry.h", "protocol/query_buffer.h"]
+# which the guides' "Read first" lines name too (server.h declares what
+# server_clients.cpp defines).
+EXTRA_HEADERS = ["storage/entry.h", "protocol/query_buffer.h", "server/server.h"]
 HEADER_COPY = ("// Workshop copy of src/{path}, made by workshop/generate.py, to read:\n"
                "// the workshop build uses it in place of the original. Nothing to write here.\n")
 HEADER = ("// Workshop copy of src/{path}, made by workshop/generate.py.\n"

@@ -1,7 +1,6 @@
 #include "server/connection.h"
 
 #include <algorithm>
-#include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
@@ -11,6 +10,7 @@
 #include "commands/core/dispatcher.h"
 #include "common/not_implemented.h"
 #include "protocol/cross_protocol_guard.h"
+#include "server/no_throw.h"
 #include "server/server.h"
 
 namespace mini_redis::server {
@@ -28,10 +28,6 @@ protocol::ProtocolLimits limits_from(const commands::Config& config) {
 constexpr std::size_t kFlushThreshold = 64 * 1024;
 // Buffers that grew for one big request or reply are given back afterwards.
 constexpr std::size_t kKeepBufferCapacity = 1024 * 1024;
-
-// Every await returns (error, value) instead of throwing: a client going away
-// is normal, not exceptional.
-constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
 
 // How often a blocked client whose deadline passed during a busy script
 // looks again whether the script is over (see wait_while_blocked).

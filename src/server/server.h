@@ -20,6 +20,9 @@
 // serves the clients that BLPOP and friends park (commands/core/blocking.h):
 // after each command, every key that got a value while clients waited on it
 // serves them, longest-waiting first.
+//
+// Two files define it: server_clients.cpp the listeners and the clients
+// (accepting, refusing, the registry, queued writes), server.cpp the rest.
 #pragma once
 
 #include <asio/awaitable.hpp>

@@ -1,7 +1,7 @@
 """Workshop step 9 (extension): metrics, INFO's counters.
 
 What you wrote: counter_fields in workshop/src/commands/server/info.cpp (the counter
-lines of INFO's "# Stats" section) and, in workshop/src/server/server.cpp,
+lines of INFO's "# Stats" section) and, in workshop/src/server/server_clients.cpp,
 Server::refuse_connection (a client turned away over maxclients is counted
 and told why). Each counter is counted where its event happens: a lookup
 that finds its key or not (step 2), a key that expires (step 4), a command
