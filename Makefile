@@ -102,7 +102,7 @@ clean:
 #   make workshop-check              what CI checks (workshop/check.sh)
 STEP ?= all
 WORKSHOP_BUILD := build/workshop
-WORKSHOP_PACKAGES := $(BUILD_PACKAGES) libgtest-dev python3 python3-pytest redis-tools
+WORKSHOP_PACKAGES := $(BUILD_PACKAGES) lld libgtest-dev python3 python3-pytest redis-tools
 
 # What each step's tests need built: one program for steps 1-4, 7, 8 (so a rebuild
 # after editing one file compiles it and links one program), the server for
