@@ -1,11 +1,10 @@
 // Workshop copy of src/server/server_clients.cpp, made by workshop/generate.py.
 // Write the parts marked TODO. `make workshop-diff FILE=server/server_clients.cpp` compares
 // your version with the real one; `make workshop-solve STEP=n` fills a step in.
-// The Server's clients, from the listening socket to the last byte: the
-// listeners opened, each connection accepted (or refused: maxclients,
-// protected mode), the registry of connected clients that CLIENT LIST and
-// CLIENT KILL walk, and the batch of writes queued for clients that sent
-// nothing (PUBLISH to a subscriber).
+// The Server's side of its clients: the listeners it opens, each connection
+// accepted or refused (maxclients, protected mode), the registry of connected
+// clients that CLIENT LIST and CLIENT KILL walk, and the batch of writes
+// queued for clients that sent nothing (a subscriber PUBLISH reached).
 //
 // The rest of the Server (start-up, the event loop, the cron, signals and
 // shutdown, blocked and paused clients) is in server.cpp; the class is
